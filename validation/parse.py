@@ -1,0 +1,347 @@
+"""Explicit parsing of an analyst's CSV into a typed frame, with every failure as a problem row.
+
+Nothing here infers types: every cell is read as text, then dates and numbers are parsed by rule.
+A cell that does not parse becomes a problem on its own line (and a null in the frame), never a
+crash and never a silent null. Each typed frame carries ``_line``, the cell's line in the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from validation import problems
+from validation.tables import TABLES, Table
+
+LINE = "_line"
+BOM = b"\xef\xbb\xbf"
+# What a file that is not text starts with, and what to tell the person who sent it.
+BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or a zip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
+    (b"%PDF", "a PDF document"),
+)
+SAVE_AS_CSV = "Open it in your spreadsheet and use File > Save As > 'CSV UTF-8 (comma delimited)'."
+MAX_RAGGED_REPORTED = 100
+
+PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+NOT_FINITE = r"(?i)^[+-]?(nan|inf|infinity|n/a)$"
+THOUSANDS_COMMA = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
+DECIMAL_COMMA = r"^[+-]?\d+,\d+$"
+THOUSANDS_DOT = r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"
+SPACED = r"^[+-]?\d{1,3}([ \u00a0\u202f']\d{3})+([.,]\d+)?$"
+DAY_FIRST = r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$"
+ISO_SHAPE = r"^\d{4}-\d{1,2}-\d{1,2}$"
+
+
+@dataclass
+class ParsedFile:
+    """What one file turned into: its table (if recognised), typed rows, and problems."""
+
+    name: str
+    table: Table | None = None
+    frame: pl.DataFrame | None = None
+    problems: pl.DataFrame = field(default_factory=problems.frame)
+    readable: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.readable and self.problems.height == 0
+
+
+def parse(name: str, data: bytes) -> ParsedFile:
+    """Parse one uploaded or named file; never raises for anything in ``data``."""
+    unreadable = _unreadable(name, data)
+    if unreadable is not None:
+        return ParsedFile(name, problems=problems.frame([unreadable]), readable=False)
+    data = data.removeprefix(BOM)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        bad = data[error.start : error.start + 4].hex(" ")
+        return _failed(
+            name,
+            line,
+            "",
+            f"bytes {bad}",
+            "the file is not UTF-8 text",
+            "Save it as UTF-8 (in Excel: 'CSV UTF-8'); this looks like another encoding.",
+        )
+    header_line = text.split("\n", 1)[0].rstrip("\r")
+    if not header_line.strip():
+        return _failed(name, 1, "", "", "the first line is empty", _header_hint())
+    separator = _foreign_separator(header_line)
+    if separator:
+        return _failed(
+            name,
+            1,
+            "",
+            _shorten(header_line),
+            f"columns are separated by {separator!r}, not by commas",
+            "Save the file as comma-separated CSV (in Excel: 'CSV UTF-8 (comma delimited)').",
+        )
+    header = [cell.strip() for cell in next(csv.reader([header_line]))]
+    table, header_problems = _recognise(name, header)
+    if table is None or header_problems:
+        return ParsedFile(name, table, problems=problems.frame(header_problems))
+    rows, ragged = _read_rows(name, data, text, table)
+    if rows is None:
+        return ParsedFile(name, table, problems=ragged)
+    return _typed(name, table, rows)
+
+
+def parse_path(path: str) -> ParsedFile:
+    """Parse a file on disk; an unreadable path is a problem of the file as a whole."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        problem = problems.Problem(
+            path, 0, "", "", f"cannot read the file: {reason}", "Check the path and permissions."
+        )
+        return ParsedFile(path, problems=problems.frame([problem]), readable=False)
+    return parse(path, data)
+
+
+def _failed(name: str, line: int, column: str, value: str, what: str, hint: str) -> ParsedFile:
+    problem = problems.Problem(name, line, column, value, what, hint)
+    return ParsedFile(name, problems=problems.frame([problem]))
+
+
+def _unreadable(name: str, data: bytes) -> problems.Problem | None:
+    if not data:
+        return problems.Problem(
+            name, 0, "", "", "the file is empty (0 bytes)", "Upload a CSV with a header row."
+        )
+    for signature, what in BINARY_SIGNATURES:
+        if data.startswith(signature):
+            return problems.Problem(
+                name, 0, "", "", f"this is {what}, not a CSV text file", SAVE_AS_CSV
+            )
+    if b"\x00" in data[:8192]:
+        return problems.Problem(
+            name, 0, "", "", "this is a binary file, not a CSV text file", SAVE_AS_CSV
+        )
+    return None
+
+
+def _foreign_separator(header_line: str) -> str | None:
+    if "," in header_line:
+        return None
+    for separator in (";", "\t", "|"):
+        if separator in header_line:
+            return separator
+    return None
+
+
+def _header_hint() -> str:
+    headers = "; ".join(f"{t.name}: {','.join(t.column_names)}" for t in TABLES.values())
+    return f"The first line must be one of the headers: {headers}."
+
+
+def _recognise(name: str, header: list[str]) -> tuple[Table | None, list[problems.Problem]]:
+    """Which table a header belongs to, and what is wrong with it for that table."""
+    scores = {t.name: len(set(header) & set(t.column_names)) for t in TABLES.values()}
+    best = max(scores, key=lambda table_name: scores[table_name])
+    if scores[best] == 0:
+        problem = problems.Problem(
+            name,
+            1,
+            "",
+            _shorten(",".join(header)),
+            "the header does not match any of the tables",
+            _header_hint(),
+        )
+        return None, [problem]
+    table = TABLES[best]
+    found: list[problems.Problem] = []
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            found.append(
+                problems.Problem(
+                    name,
+                    1,
+                    column,
+                    column,
+                    "the column appears twice in the header",
+                    "Remove the second copy of the column.",
+                )
+            )
+        seen.add(column)
+        if column not in table.column_names:
+            found.append(
+                problems.Problem(
+                    name,
+                    1,
+                    column,
+                    column,
+                    f"unknown column for the {table.name} table",
+                    f"Remove it or rename it; allowed columns: {', '.join(table.column_names)}.",
+                )
+            )
+    for column in table.required:
+        if column not in header:
+            found.append(
+                problems.Problem(
+                    name,
+                    1,
+                    column,
+                    "",
+                    f"required column {column!r} is missing",
+                    f"Add the column {column!r} to the header of the {table.name} table.",
+                )
+            )
+    return table, found
+
+
+def _read_rows(
+    name: str, data: bytes, text: str, table: Table
+) -> tuple[pl.DataFrame | None, pl.DataFrame]:
+    """All cells as stripped text (empty means null) and the line each row starts on.
+
+    When the reader refuses the file (a row with too many cells), the rows are None and the
+    second item reports the offending lines.
+    """
+    try:
+        raw = pl.read_csv(
+            data,
+            infer_schema=False,
+            quote_char='"',
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError:
+        return None, _ragged_lines(name, text)
+    raw = raw.rename({column: column.strip() for column in raw.columns})
+    for column in table.column_names:
+        if column not in raw.columns:
+            raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(column))
+    raw = raw.select(table.column_names)
+    # A quoted cell may hold line breaks; later rows start that many lines further down.
+    breaks = pl.sum_horizontal(
+        pl.col(column).str.count_matches("\n").fill_null(0) for column in table.column_names
+    )
+    raw = raw.with_columns(
+        (
+            pl.int_range(pl.len(), dtype=pl.Int64) + 2 + breaks.cum_sum().shift(1, fill_value=0)
+        ).alias(LINE)
+    )
+    cleaned = raw.with_columns(
+        pl.col(column).str.strip_chars().replace("", None) for column in table.column_names
+    )
+    blank = pl.all_horizontal(pl.col(column).is_null() for column in table.column_names)
+    return cleaned.filter(~blank), problems.frame()
+
+
+def _ragged_lines(name: str, text: str) -> pl.DataFrame:
+    """Find the rows with more cells than the header (the reader refuses the whole file)."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
+    found: list[problems.Problem] = []
+    start = reader.line_num + 1
+    for row in reader:
+        if len(row) > len(header):
+            found.append(
+                problems.Problem(
+                    name,
+                    start,
+                    "",
+                    _shorten(",".join(row)),
+                    f"the row has {len(row)} cells but the header has {len(header)}",
+                    "Remove the extra commas, or put text that contains commas in double quotes.",
+                )
+            )
+            if len(found) >= MAX_RAGGED_REPORTED:
+                break
+        start = reader.line_num + 1
+    if not found:
+        found.append(
+            problems.Problem(
+                name,
+                0,
+                "",
+                "",
+                "the file could not be read as CSV",
+                "Check quoting: every opening double quote needs a closing one.",
+            )
+        )
+    return problems.frame(found)
+
+
+def _typed(name: str, table: Table, raw: pl.DataFrame) -> ParsedFile:
+    """Parse date and number columns; a cell that fails is a problem and a null."""
+    reports: list[pl.DataFrame] = []
+    typed = raw
+    for column in table.columns_of_kind("date"):
+        parsed = pl.col(column).str.to_date("%Y-%m-%d", strict=False)
+        bad = raw.filter(pl.col(column).is_not_null() & parsed.is_null())
+        reports.append(_date_problems(name, column, bad))
+        typed = typed.with_columns(parsed.alias(column))
+    for column in table.columns_of_kind("number"):
+        plain = pl.col(column).str.contains(PLAIN_NUMBER)
+        bad = raw.filter(pl.col(column).is_not_null() & ~plain)
+        reports.append(_number_problems(name, column, bad))
+        typed = typed.with_columns(
+            pl.when(plain).then(pl.col(column).cast(pl.Float64, strict=False)).alias(column)
+        )
+    return ParsedFile(name, table, typed, problems.combine(reports))
+
+
+def _date_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:
+    value = pl.col(column)
+    hint = (
+        pl.when(value.str.contains(DAY_FIRST))
+        .then(pl.lit("Looks like a day/month/year date: write it as YYYY-MM-DD, e.g. 2024-12-31."))
+        .when(value.str.contains(ISO_SHAPE))
+        .then(pl.lit("That day does not exist in the calendar: check the month and day."))
+        .otherwise(pl.lit("Write the date as YYYY-MM-DD, e.g. 2024-12-31."))
+    )
+    return _report(name, column, bad, pl.lit("not a valid date"), hint)
+
+
+def _number_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:
+    value = pl.col(column)
+    what = (
+        pl.when(value.str.contains(NOT_FINITE))
+        .then(pl.lit("not a finite number"))
+        .otherwise(pl.lit("not a plain number"))
+    )
+    hint = (
+        pl.when(value.str.contains(NOT_FINITE))
+        .then(pl.lit("Give a real number; leave the row out if the value is unknown."))
+        .when(value.str.contains(THOUSANDS_COMMA))
+        .then(pl.lit("Remove the thousands separators: write 5527, not 5,527."))
+        .when(value.str.contains(DECIMAL_COMMA))
+        .then(pl.lit("Use a dot for decimals: write 45.6, not 45,6."))
+        .when(value.str.contains(THOUSANDS_DOT) | value.str.contains(SPACED))
+        .then(pl.lit("Remove the thousands separators and use a dot for decimals: 5527.5."))
+        .otherwise(
+            pl.lit(
+                "Write a plain number in base units without signs, words or ranges: "
+                "45.6 billion is 45600000000."
+            )
+        )
+    )
+    return _report(name, column, bad, what, hint)
+
+
+def _report(
+    name: str, column: str, bad: pl.DataFrame, what: pl.Expr, hint: pl.Expr
+) -> pl.DataFrame:
+    return bad.select(
+        pl.lit(name).alias("file"),
+        pl.col(LINE).alias("line"),
+        pl.lit(column).alias("column"),
+        pl.col(column).alias("value"),
+        what.alias("problem"),
+        hint.alias("hint"),
+    )
+
+
+def _shorten(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

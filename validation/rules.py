@@ -1,0 +1,158 @@
+"""Cross-column and cross-table rules: units per metric, unique keys, sources that resolve,
+dates not in the future.
+
+Each rule takes the combined typed tables (every row with its ``_file`` and ``_line``) and
+returns a problem report; none of them raises on bad data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import polars as pl
+
+from validation import problems, vocabulary
+from validation.parse import LINE
+from validation.tables import TABLES
+
+FILE = "_file"
+Tables = dict[str, pl.DataFrame]
+
+
+def _report(rows: pl.DataFrame, column: str, what: pl.Expr, hint: pl.Expr) -> pl.DataFrame:
+    return rows.select(
+        pl.col(FILE).alias("file"),
+        pl.col(LINE).alias("line"),
+        pl.lit(column).alias("column"),
+        pl.col(column).cast(pl.String).fill_null("").alias("value"),
+        what.alias("problem"),
+        hint.alias("hint"),
+    )
+
+
+def units_per_metric(tables: Tables, today: dt.date) -> pl.DataFrame:
+    observations = tables.get("observations")
+    if observations is None:
+        return problems.frame()
+    allowed = pl.DataFrame(
+        [(m, u) for m, units in vocabulary.METRIC_UNITS.items() for u in units],
+        schema={"metric": pl.String, "unit": pl.String},
+        orient="row",
+    ).with_columns(pl.lit(True).alias("_allowed"))
+    units = pl.DataFrame(
+        {
+            "metric": list(vocabulary.METRIC_UNITS),
+            "_units": [", ".join(us) for us in vocabulary.METRIC_UNITS.values()],
+        }
+    )
+    bad = (
+        observations.filter(
+            pl.col("metric").is_in(vocabulary.METRICS) & pl.col("unit").is_not_null()
+        )
+        .join(allowed, on=["metric", "unit"], how="left")
+        .filter(pl.col("_allowed").is_null())
+        .join(units, on="metric", how="left")
+    )
+    return _report(
+        bad,
+        "unit",
+        pl.format("unit {} is not allowed for the metric {}", pl.col("unit"), pl.col("metric")),
+        pl.format("Use one of: {}.", pl.col("_units")),
+    )
+
+
+def unique_keys(tables: Tables, today: dt.date) -> pl.DataFrame:
+    reports = []
+    for name, frame in tables.items():
+        key = list(TABLES[name].key)
+        rows = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+        first = rows.group_by(key, maintain_order=True).agg(
+            pl.col(FILE).first().alias("_first_file"), pl.col(LINE).first().alias("_first_line")
+        )
+        later = rows.join(first, on=key, how="inner").filter(
+            (pl.col(FILE) != pl.col("_first_file")) | (pl.col(LINE) != pl.col("_first_line"))
+        )
+        where = (
+            pl.when(pl.col(FILE) == pl.col("_first_file"))
+            .then(pl.format("line {}", pl.col("_first_line")))
+            .otherwise(pl.format("line {} of {}", pl.col("_first_line"), pl.col("_first_file")))
+        )
+        reports.append(
+            _report(
+                later,
+                key[-1],
+                pl.format("duplicate of {}: same {}", where, pl.lit(", ".join(key))),
+                pl.lit(
+                    "Keep one row per key; a different claim needs its own basis or source_id."
+                ),
+            )
+        )
+    return problems.combine(reports)
+
+
+def sources_resolve(tables: Tables, today: dt.date) -> pl.DataFrame:
+    sources = tables.get("sources")
+    known = sources.get_column("source_id") if sources is not None else pl.Series([], dtype=pl.String)
+    reports = []
+    for name in ("observations", "events"):
+        frame = tables.get(name)
+        if frame is None:
+            continue
+        dangling = frame.filter(
+            pl.col("source_id").is_not_null() & ~pl.col("source_id").is_in(known.implode())
+        )
+        reports.append(
+            _report(
+                dangling,
+                "source_id",
+                pl.lit("source_id does not match any row of sources.csv"),
+                pl.lit("Add the source to sources.csv, or correct the id to an existing one."),
+            )
+        )
+    return problems.combine(reports)
+
+
+def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
+    reports = []
+    later = pl.lit(today, dtype=pl.Date)
+    observations = tables.get("observations")
+    if observations is not None:
+        future = observations.filter(
+            (pl.col("date") > later) & (pl.col("claim_type").fill_null("") != "target")
+        )
+        reports.append(
+            _report(
+                future,
+                "date",
+                pl.lit(f"date is after today ({today.isoformat()})"),
+                pl.lit("Only claim_type 'target' may refer to a future date; check the year."),
+            )
+        )
+    checks = [("events", "date"), ("sources", "accessed"), ("sources", "published")]
+    for name, column in checks:
+        frame = tables.get(name)
+        if frame is None:
+            continue
+        future = frame.filter(pl.col(column) > later)
+        reports.append(
+            _report(
+                future,
+                column,
+                pl.lit(f"{column} is after today ({today.isoformat()})"),
+                pl.lit("A date in this column cannot lie in the future; check the year."),
+            )
+        )
+    return problems.combine(reports)
+
+
+RULES: tuple[Callable[[Tables, dt.date], pl.DataFrame], ...] = (
+    units_per_metric,
+    unique_keys,
+    sources_resolve,
+    dates_not_future,
+)
+
+
+def check(tables: Tables, today: dt.date) -> pl.DataFrame:
+    return problems.combine([rule(tables, today) for rule in RULES])
