@@ -12,7 +12,9 @@ import polars as pl
 
 from validation import vocabulary
 
-ALL_UNITS: tuple[str, ...] = tuple(sorted({u for us in vocabulary.METRIC_UNITS.values() for u in us}))
+ALL_UNITS: tuple[str, ...] = tuple(
+    sorted({u for us in vocabulary.METRIC_UNITS.values() for u in us})
+)
 MAX_VALUE = 1e15  # no claimed value comes near this; more means a typo or the wrong unit
 # Markup a renderer could act on: HTML tags, script URLs, markdown images, control characters.
 MARKUP = r"(?i)<[a-z/!?]|javascript:|!\[[^\]]*\]\(|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"

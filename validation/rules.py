@@ -47,8 +47,9 @@ def units_per_metric(tables: Tables, today: dt.date) -> pl.DataFrame:
         }
     )
     bad = (
+        # Unknown metrics and units are the models' finding; this rule is about the pairing.
         observations.filter(
-            pl.col("metric").is_in(vocabulary.METRICS) & pl.col("unit").is_not_null()
+            pl.col("metric").is_in(vocabulary.METRICS) & pl.col("unit").is_in(allowed["unit"].implode())
         )
         .join(allowed, on=["metric", "unit"], how="left")
         .filter(pl.col("_allowed").is_null())
@@ -83,9 +84,7 @@ def unique_keys(tables: Tables, today: dt.date) -> pl.DataFrame:
                 later,
                 key[-1],
                 pl.format("duplicate of {}: same {}", where, pl.lit(", ".join(key))),
-                pl.lit(
-                    "Keep one row per key; a different claim needs its own basis or source_id."
-                ),
+                pl.lit("Keep one row per key; a different claim needs its own basis or source_id."),
             )
         )
     return problems.combine(reports)
@@ -93,7 +92,9 @@ def unique_keys(tables: Tables, today: dt.date) -> pl.DataFrame:
 
 def sources_resolve(tables: Tables, today: dt.date) -> pl.DataFrame:
     sources = tables.get("sources")
-    known = sources.get_column("source_id") if sources is not None else pl.Series([], dtype=pl.String)
+    known = (
+        sources.get_column("source_id") if sources is not None else pl.Series([], dtype=pl.String)
+    )
     reports = []
     for name in ("observations", "events"):
         frame = tables.get(name)

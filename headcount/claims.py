@@ -1,0 +1,108 @@
+"""From observations to what a chart may honestly draw: series, the spine, statements, targets.
+
+A series is every row of one company, metric, unit and basis; only a series is ever joined by a
+line (never splice bases). Rows that agree on series, date and value are one plotted point with
+several sources; rows of one series and date that disagree stay separate points (a conflict).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from headcount import citations
+from headcount.dataset import Dataset
+from headcount.formatting import quantity
+
+SERIES_KEY: tuple[str, ...] = ("company", "metric", "unit", "basis")
+POINT_KEY: tuple[str, ...] = (*SERIES_KEY, "date", "value")
+
+LINE = "line"  # a point on a series with two or more dates
+STATEMENT = "statement"  # a lone claim on its own basis: a labelled marker
+TARGET = "target"  # a goal, not an observation: a hollow marker
+
+
+def claims_for(dataset: Dataset, company: str, metric: str) -> pl.DataFrame:
+    """Every observation of one company and metric, with its source and citation."""
+    rows = dataset.observations.filter(
+        (pl.col("company") == company) & (pl.col("metric") == metric)
+    )
+    return citations.with_citations(rows, dataset.sources).sort("date", "basis", "source_id")
+
+
+def spine_basis(claims: pl.DataFrame) -> str | None:
+    """The series an executive should read first: most filed values, then most dates."""
+    candidates = (
+        claims.filter(pl.col("claim_type") != "target")
+        .group_by("basis")
+        .agg(
+            (pl.col("claim_type") == "filing").sum().alias("filed"),
+            pl.col("date").n_unique().alias("dates"),
+        )
+        .filter(pl.col("dates") >= 2)
+        .sort(["filed", "dates", "basis"], descending=[True, True, False])
+    )
+    return candidates.get_column("basis").first() if candidates.height else None
+
+
+def points(claims: pl.DataFrame) -> pl.DataFrame:
+    """One row per plotted point: agreeing sources merged, each point with its role and label."""
+    if claims.is_empty():
+        return claims.with_columns(
+            pl.lit(None, pl.String).alias("role"),
+            pl.lit(None, pl.Boolean).alias("spine"),
+            pl.lit(None, pl.String).alias("label"),
+            pl.lit(None, pl.List(pl.String)).alias("claim_types"),
+            pl.lit(None, pl.List(pl.String)).alias("citation_list"),
+            pl.lit(None, pl.List(pl.String)).alias("cited_list"),
+            pl.lit(None, pl.List(pl.String)).alias("source_ids"),
+            pl.lit(None, pl.List(pl.String)).alias("notes"),
+            pl.lit(None, pl.List(pl.String)).alias("urls"),
+        )
+    spine = spine_basis(claims)
+    merged = claims.group_by(list(POINT_KEY), maintain_order=True).agg(
+        pl.col("period").first(),
+        pl.col("claim_type").unique(maintain_order=True).alias("claim_types"),
+        pl.col("source_id").alias("source_ids"),
+        pl.col(citations.CITATION).alias("citation_list"),
+        pl.col("cited_as").alias("cited_list"),
+        pl.col("url").alias("urls"),
+        pl.col("note").drop_nulls().unique(maintain_order=True).alias("notes"),
+    )
+    dates_per_series = merged.group_by(list(SERIES_KEY)).agg(
+        pl.col("date").n_unique().alias("_dates")
+    )
+    is_target = pl.col("claim_types").list.contains("target")
+    role = (
+        pl.when(is_target)
+        .then(pl.lit(TARGET))
+        .when(pl.col("_dates") >= 2)
+        .then(pl.lit(LINE))
+        .otherwise(pl.lit(STATEMENT))
+    )
+    return (
+        merged.join(dates_per_series, on=list(SERIES_KEY), how="left")
+        .with_columns(
+            role.alias("role"),
+            (pl.col("basis") == pl.lit(spine, pl.String)).fill_null(False).alias("spine"),
+            pl.struct("value", "unit")
+            .map_elements(lambda r: quantity(r["value"], r["unit"]), return_dtype=pl.String)
+            .alias("label"),
+        )
+        .drop("_dates")
+        .sort("date", "basis")
+    )
+
+
+def conflicts_within_series(claims: pl.DataFrame) -> pl.DataFrame:
+    """Dates on which sources give different values for the same series."""
+    return (
+        claims.group_by([*SERIES_KEY, "date"])
+        .agg(
+            pl.col("value").n_unique().alias("values"),
+            pl.col("value").min().alias("low"),
+            pl.col("value").max().alias("high"),
+            pl.col("source_id"),
+        )
+        .filter(pl.col("values") > 1)
+        .sort("date")
+    )

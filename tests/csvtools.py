@@ -1,0 +1,39 @@
+"""Small helpers for tests that derive broken files from the curated ones."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from headcount.config import ROOT
+
+CURATED = ROOT / "data" / "curated"
+
+
+def read_rows(name: str) -> list[dict[str, str]]:
+    with open(CURATED / f"{name}.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def to_csv(rows: list[dict[str, str]], header: list[str] | None = None) -> bytes:
+    header = header or list(rows[0])
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def with_cell(name: str, index: int, column: str, value: str) -> tuple[bytes, int]:
+    """The curated table with one cell changed, and the file line that cell is on."""
+    rows = read_rows(name)
+    rows[index] = {**rows[index], column: value}
+    return to_csv(rows), index + 2
+
+
+def copy_curated(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for path in CURATED.glob("*.csv"):
+        (target / path.name).write_bytes(path.read_bytes())
+    return target

@@ -1,0 +1,189 @@
+"""The validation gate: valid data passes, and every rule names the exact row it broke."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.csvtools import CURATED, read_rows, to_csv, with_cell
+from validation import gate, parse
+from validation.tables import TABLES
+
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture(scope="module")
+def context():
+    curated = [parse.parse_path(str(CURATED / t.filename)) for t in TABLES.values()]
+    return gate.combined_tables(curated)
+
+
+def check(name: str, data: bytes, context=None):
+    return gate.validate([parse.parse(name, data)], context=context, today=TODAY)
+
+
+def only_problem(verdict) -> dict:
+    rows = verdict.problems.to_dicts()
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_curated_data_is_valid():
+    files = [parse.parse_path(str(CURATED / t.filename)) for t in TABLES.values()]
+    verdict = gate.validate(files, today=TODAY)
+    assert verdict.problems.to_dicts() == []
+    assert set(verdict.tables) == {"observations", "events", "sources"}
+    assert verdict.tables["observations"].height == len(read_rows("observations"))
+
+
+CELL_CASES = [
+    # table, row, column, bad value, the problem a person is told
+    ("observations", 0, "metric", "headcunt", "not an allowed metric"),
+    ("observations", 0, "period", "monthly", "not an allowed period"),
+    ("observations", 0, "claim_type", "rumour", "not an allowed claim_type"),
+    ("observations", 0, "unit", "people", "not an allowed unit"),
+    ("observations", 0, "value", "-5527", "negative value"),
+    ("observations", 0, "value", "1e300", "implausibly large value"),
+    ("observations", 0, "value", "inf", "not a finite number"),
+    ("observations", 0, "value", "NaN", "not a finite number"),
+    ("observations", 0, "value", "5,527", "not a plain number"),
+    ("observations", 0, "value", "about 5000", "not a plain number"),
+    ("observations", 0, "date", "31/12/2022", "not a valid date"),
+    ("observations", 0, "date", "2022-02-30", "not a valid date"),
+    ("observations", 0, "basis", "", "basis is empty"),
+    ("observations", 0, "note", "<img src=x onerror=alert(1)>", "contains markup or control characters"),
+    ("observations", 0, "company", "Klarna <b>", "contains markup or control characters"),
+    ("events", 0, "kind", "party", "not an allowed kind"),
+    ("events", 0, "title", "[x](javascript:alert(1))", "contains markup or control characters"),
+    ("events", 0, "date", "2021-13-01", "not a valid date"),
+    ("sources", 0, "url", "javascript:alert(1)", "not an http(s) web address"),
+    ("sources", 0, "url", "ftp://example.org/file", "not an http(s) web address"),
+    ("sources", 0, "reliability", "solid", "not an allowed reliability"),
+    ("sources", 0, "language", "German", "not a language code"),
+    ("sources", 0, "accessed", "yesterday", "not a valid date"),
+    ("sources", 0, "publisher", "", "publisher is empty"),
+]
+
+
+@pytest.mark.parametrize(("table", "row", "column", "value", "problem"), CELL_CASES)
+def test_each_cell_rule_names_file_line_column_and_value(table, row, column, value, problem, context):
+    data, line = with_cell(table, row, column, value)
+    found = only_problem(check(f"{table}.csv", data, context))
+    assert found["file"] == f"{table}.csv"
+    assert found["line"] == line
+    assert found["column"] == column
+    assert found["problem"] == problem
+    assert found["hint"], "every problem says how to fix it"
+    if value and found["problem"] not in {"negative value", "implausibly large value"}:
+        assert found["value"] == value
+
+
+def test_unit_must_fit_the_metric(context):
+    data, line = with_cell("observations", 0, "unit", "USD")
+    found = only_problem(check("observations.csv", data, context))
+    assert (found["line"], found["column"], found["value"]) == (line, "unit", "USD")
+    assert found["problem"] == "unit USD is not allowed for the metric headcount"
+    assert found["hint"] == "Use one of: employees, fte."
+
+
+def test_duplicate_key_points_at_the_first_copy(context):
+    rows = read_rows("observations")
+    found = only_problem(check("observations.csv", to_csv([*rows, rows[3]]), context))
+    assert found["line"] == len(rows) + 2
+    assert found["problem"].startswith("duplicate of line 5: same company, metric, date, basis")
+
+
+def test_duplicate_source_id(context):
+    rows = read_rows("sources")
+    found = only_problem(check("sources.csv", to_csv([*rows, rows[0]]), context))
+    assert found["line"] == len(rows) + 2
+    assert found["column"] == "source_id"
+    assert found["problem"].startswith("duplicate of line 2")
+
+
+def test_dangling_source_id(context):
+    data, line = with_cell("events", 2, "source_id", "no-such-source")
+    found = only_problem(check("events.csv", data, context))
+    assert (found["line"], found["column"], found["value"]) == (line, "source_id", "no-such-source")
+    assert found["problem"] == "source_id does not match any row of sources.csv"
+
+
+def test_future_dates_only_for_targets(context):
+    data, line = with_cell("observations", 0, "date", "2027-01-01")
+    found = only_problem(check("observations.csv", data, context))
+    assert (found["line"], found["column"]) == (line, "date")
+    assert found["problem"] == "date is after today (2026-11-21)"
+    rows = read_rows("observations")
+    target = next(i for i, r in enumerate(rows) if r["claim_type"] == "target")
+    data, _ = with_cell("observations", target, "date", "2027-01-01")
+    assert check("observations.csv", data, context).ok
+
+
+def test_future_accessed_date(context):
+    data, line = with_cell("sources", 1, "accessed", "2030-01-01")
+    found = only_problem(check("sources.csv", data, context))
+    assert (found["line"], found["column"]) == (line, "accessed")
+
+
+def test_unparsable_cell_far_down_is_a_problem_on_its_row(context):
+    base = read_rows("observations")[0]
+    rows = [{**base, "basis": f"basis {i}"} for i in range(5000)]
+    rows[4997] = {**rows[4997], "value": "12O0"}
+    found = only_problem(check("observations.csv", to_csv(rows), context))
+    assert (found["line"], found["column"], found["value"]) == (4999, "value", "12O0")
+
+
+def test_line_numbers_count_line_breaks_inside_quoted_cells(context):
+    rows = read_rows("events")
+    rows[0] = {**rows[0], "detail": "first line\nsecond line"}
+    rows[3] = {**rows[3], "kind": "party"}
+    found = only_problem(check("events.csv", to_csv(rows), context))
+    assert found["line"] == 3 + 2 + 1  # one line later than without the break
+
+
+def test_header_problems_stop_before_rows():
+    rows = read_rows("observations")
+    header = [c for c in rows[0] if c != "basis"] + ["colour"]
+    verdict = check("obs.csv", to_csv(rows, header))
+    problems = {(p["line"], p["column"], p["problem"]) for p in verdict.problems.to_dicts()}
+    assert problems == {
+        (1, "colour", "unknown column for the observations table"),
+        (1, "basis", "required column 'basis' is missing"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "problem", "readable"),
+    [
+        (b"", "the file is empty (0 bytes)", False),
+        (b"PK\x03\x04\x14\x00rest-of-zip", "this is an Excel workbook (.xlsx) or a zip archive, not a CSV text file", False),
+        (b"\x00\x01\x02binary", "this is a binary file, not a CSV text file", False),
+        (b"company;metric;date\nKlarna;headcount;2024-12-31\n", "columns are separated by ';', not by commas", True),
+        (b"name,age\nx,1\n", "the header does not match any of the tables", True),
+        (b"company,date,kind,title,source_id\nKlarna,2024-01-01,other,Caf\xe9 opens,x\n", "the file is not UTF-8 text", True),
+    ],
+)
+def test_files_that_are_not_our_csv(data, problem, readable):
+    verdict = check("upload.csv", data)
+    found = only_problem(verdict)
+    assert found["problem"] == problem
+    assert verdict.readable is readable
+
+
+def test_non_utf8_names_the_line():
+    data = b"company,date,kind,title,source_id\nKlarna,2024-01-01,other,ok,x\nKlarna,2024-01-02,other,Caf\xe9,x\n"
+    assert only_problem(check("events.csv", data))["line"] == 3
+
+
+def test_byte_order_mark_is_accepted(context):
+    data = b"\xef\xbb\xbf" + (CURATED / "events.csv").read_bytes()
+    assert check("events.csv", data, context).ok
+
+
+def test_row_with_too_many_cells_is_reported_with_its_line(context):
+    rows = (CURATED / "events.csv").read_text(encoding="utf-8").splitlines()
+    rows[4] += ",surplus,cells"
+    found = only_problem(check("events.csv", ("\n".join(rows) + "\n").encode(), context))
+    assert found["line"] == 5
+    assert "cells but the header has 6" in found["problem"]
