@@ -20,24 +20,26 @@ from validation import gate, parse
 from validation.problems import PROBLEM_COLUMNS, as_records
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
-WIDTHS = {"file": 28, "line": 5, "column": 12, "value": 24, "problem": 44, "hint": 0}
+VALUE_WIDTH = 40  # values can be whole lines; everything else is shown in full
 
 
-def _cell(text: object, width: int) -> str:
+def _cell(text: object, limit: int = 0) -> str:
     text = "" if text is None else str(text).replace("\n", " ")
-    if width and len(text) > width:
-        text = text[: width - 1] + "…"
-    return text.ljust(width) if width else text
+    if limit and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
 
 
 def format_table(report: pl.DataFrame) -> str:
     """The problem report as an aligned text table, one problem per line."""
-    header = "  ".join(_cell(c.upper(), WIDTHS[c]) for c in PROBLEM_COLUMNS)
-    rows = [
-        "  ".join(_cell(row[c], WIDTHS[c]) for c in PROBLEM_COLUMNS)
-        for row in report.iter_rows(named=True)
-    ]
-    return "\n".join([header, *rows])
+    rows = [[c.upper() for c in PROBLEM_COLUMNS]]
+    for row in report.iter_rows(named=True):
+        rows.append([_cell(row[c], VALUE_WIDTH if c == "value" else 0) for c in PROBLEM_COLUMNS])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(PROBLEM_COLUMNS) - 1)]
+    return "\n".join(
+        "  ".join([*(cell.ljust(w) for cell, w in zip(r, widths, strict=False)), r[-1]]).rstrip()
+        for r in rows
+    )
 
 
 def validate(paths: Sequence[str], as_json: bool) -> int:

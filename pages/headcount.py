@@ -52,6 +52,7 @@ if selected:
         cited = rows.filter(pl.col("source_id") == source_id)
         if cited.height:
             st.text(cited.get_column("citation").first())
+            st.link_button("Open the source", cited.get_column("url").first())
 
 st.subheader("Every figure in the chart")
 table = rows.select(

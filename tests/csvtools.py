@@ -37,3 +37,9 @@ def copy_curated(target: Path) -> Path:
     for path in CURATED.glob("*.csv"):
         (target / path.name).write_bytes(path.read_bytes())
     return target
+
+
+def observations_of(company: str, metric: str) -> list[dict[str, str]]:
+    return [
+        r for r in read_rows("observations") if r["company"] == company and r["metric"] == metric
+    ]

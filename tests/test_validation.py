@@ -52,7 +52,13 @@ CELL_CASES = [
     ("observations", 0, "date", "31/12/2022", "not a valid date"),
     ("observations", 0, "date", "2022-02-30", "not a valid date"),
     ("observations", 0, "basis", "", "basis is empty"),
-    ("observations", 0, "note", "<img src=x onerror=alert(1)>", "contains markup or control characters"),
+    (
+        "observations",
+        0,
+        "note",
+        "<img src=x onerror=alert(1)>",
+        "contains markup or control characters",
+    ),
     ("observations", 0, "company", "Klarna <b>", "contains markup or control characters"),
     ("events", 0, "kind", "party", "not an allowed kind"),
     ("events", 0, "title", "[x](javascript:alert(1))", "contains markup or control characters"),
@@ -67,7 +73,9 @@ CELL_CASES = [
 
 
 @pytest.mark.parametrize(("table", "row", "column", "value", "problem"), CELL_CASES)
-def test_each_cell_rule_names_file_line_column_and_value(table, row, column, value, problem, context):
+def test_each_cell_rule_names_file_line_column_and_value(
+    table, row, column, value, problem, context
+):
     data, line = with_cell(table, row, column, value)
     found = only_problem(check(f"{table}.csv", data, context))
     assert found["file"] == f"{table}.csv"
@@ -157,11 +165,23 @@ def test_header_problems_stop_before_rows():
     ("data", "problem", "readable"),
     [
         (b"", "the file is empty (0 bytes)", False),
-        (b"PK\x03\x04\x14\x00rest-of-zip", "this is an Excel workbook (.xlsx) or a zip archive, not a CSV text file", False),
+        (
+            b"PK\x03\x04\x14\x00rest-of-zip",
+            "this is an Excel workbook (.xlsx) or a zip archive, not a CSV text file",
+            False,
+        ),
         (b"\x00\x01\x02binary", "this is a binary file, not a CSV text file", False),
-        (b"company;metric;date\nKlarna;headcount;2024-12-31\n", "columns are separated by ';', not by commas", True),
+        (
+            b"company;metric;date\nKlarna;headcount;2024-12-31\n",
+            "columns are separated by ';', not by commas",
+            True,
+        ),
         (b"name,age\nx,1\n", "the header does not match any of the tables", True),
-        (b"company,date,kind,title,source_id\nKlarna,2024-01-01,other,Caf\xe9 opens,x\n", "the file is not UTF-8 text", True),
+        (
+            b"company,date,kind,title,source_id\nKlarna,2024-01-01,other,Caf\xe9 opens,x\n",
+            "the file is not UTF-8 text",
+            True,
+        ),
     ],
 )
 def test_files_that_are_not_our_csv(data, problem, readable):

@@ -49,7 +49,8 @@ def units_per_metric(tables: Tables, today: dt.date) -> pl.DataFrame:
     bad = (
         # Unknown metrics and units are the models' finding; this rule is about the pairing.
         observations.filter(
-            pl.col("metric").is_in(vocabulary.METRICS) & pl.col("unit").is_in(allowed["unit"].implode())
+            pl.col("metric").is_in(vocabulary.METRICS)
+            & pl.col("unit").is_in(allowed["unit"].implode())
         )
         .join(allowed, on=["metric", "unit"], how="left")
         .filter(pl.col("_allowed").is_null())

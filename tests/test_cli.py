@@ -1,0 +1,97 @@
+"""`headcount validate` as a person at a terminal (and a script reading --json) uses it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from headcount.config import ROOT
+from tests.csvtools import CURATED, with_cell
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "headcount.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_curated_files_are_valid():
+    result = run("validate", *sorted(str(p) for p in CURATED.glob("*.csv")))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("OK: 3 file(s) valid")
+
+
+def test_installed_console_script_runs():
+    result = subprocess.run(
+        ["headcount", "validate", str(CURATED / "sources.csv")],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_invalid_file_exits_1_and_prints_the_problem_table(tmp_path):
+    data, line = with_cell("observations", 2, "date", "31/12/2023")
+    path = tmp_path / "observations.csv"
+    path.write_bytes(data)
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    header, row = result.stdout.splitlines()[:2]
+    assert header.split()[:6] == ["FILE", "LINE", "COLUMN", "VALUE", "PROBLEM", "HINT"]
+    assert str(path) in row and f" {line} " in row and "31/12/2023" in row
+    assert "not a valid date" in row and "YYYY-MM-DD" in row
+
+
+def test_json_output_lists_problem_objects(tmp_path):
+    data, line = with_cell("events", 1, "source_id", "missing-source")
+    path = tmp_path / "events.csv"
+    path.write_bytes(data)
+    result = run("validate", "--json", str(path))
+    assert result.returncode == 1
+    problems = json.loads(result.stdout)
+    assert problems == [
+        {
+            "file": str(path),
+            "line": line,
+            "column": "source_id",
+            "value": "missing-source",
+            "problem": "source_id does not match any row of sources.csv",
+            "hint": "Add the source to sources.csv, or correct the id to an existing one.",
+        }
+    ]
+
+
+def test_cross_table_rules_use_the_given_sources_file(tmp_path):
+    """Observations are checked against the sources file given beside them, not the curated one."""
+    sources = (CURATED / "sources.csv").read_text(encoding="utf-8").splitlines()
+    kept = [line for line in sources if not line.startswith("f1-paymentsdive,")]
+    (tmp_path / "sources.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    result = run(
+        "validate", "--json", str(tmp_path / "sources.csv"), str(CURATED / "observations.csv")
+    )
+    problems = json.loads(result.stdout)
+    assert result.returncode == 1
+    assert {p["value"] for p in problems} == {"f1-paymentsdive"}
+    assert all(p["column"] == "source_id" for p in problems)
+
+
+def test_unreadable_files_exit_2(tmp_path):
+    missing = tmp_path / "nope.csv"
+    result = run("validate", str(missing))
+    assert result.returncode == 2
+    assert "cannot read the file" in result.stdout
+    excel = tmp_path / "observations.csv"
+    excel.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    result = run("validate", "--json", str(excel))
+    assert result.returncode == 2
+    assert json.loads(result.stdout)[0]["problem"].startswith("this is an Excel workbook")
+
+
+def test_no_arguments_is_a_usage_error():
+    result = run("validate")
+    assert result.returncode == 2
+    assert "usage:" in result.stderr
