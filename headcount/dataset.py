@@ -24,6 +24,7 @@ class Dataset:
     observations: pl.DataFrame
     events: pl.DataFrame
     sources: pl.DataFrame
+    framings: pl.DataFrame
 
     def companies(self) -> list[str]:
         """Companies with at least one observation, the best documented first."""

@@ -55,7 +55,7 @@ def test_chart_renders_with_citations_on_hover_and_click(page, app_server):
     for source_id in point["source_ids"]:
         url = sources[source_id]["url"]
         page.get_by_text(url, exact=False).first.wait_for(timeout=30_000)
-        assert page.locator(f'a[href="{url}"]').count() >= 1
+        page.locator(f'a[href="{url}"]').first.wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "headcount-selected.png"), full_page=True)
 
 

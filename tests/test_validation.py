@@ -33,7 +33,7 @@ def test_curated_data_is_valid():
     files = [parse.parse_path(str(CURATED / t.filename)) for t in TABLES.values()]
     verdict = gate.validate(files, today=TODAY)
     assert verdict.problems.to_dicts() == []
-    assert set(verdict.tables) == {"observations", "events", "sources"}
+    assert set(verdict.tables) == set(TABLES)
     assert verdict.tables["observations"].height == len(read_rows("observations"))
 
 
@@ -69,6 +69,8 @@ CELL_CASES = [
     ("sources", 0, "language", "German", "not a language code"),
     ("sources", 0, "accessed", "yesterday", "not a valid date"),
     ("sources", 0, "publisher", "", "publisher is empty"),
+    ("framings", 0, "shows", "", "shows is empty"),
+    ("framings", 0, "claim", "<b>700</b>", "contains markup or control characters"),
 ]
 
 
@@ -115,6 +117,13 @@ def test_dangling_source_id(context):
     found = only_problem(check("events.csv", data, context))
     assert (found["line"], found["column"], found["value"]) == (line, "source_id", "no-such-source")
     assert found["problem"] == "source_id does not match any row of sources.csv"
+
+
+def test_framing_evidence_must_resolve(context):
+    data, line = with_cell("framings", 0, "evidence_id", "no-such-source")
+    found = only_problem(check("framings.csv", data, context))
+    assert (found["line"], found["column"]) == (line, "evidence_id")
+    assert found["problem"] == "evidence_id does not match any row of sources.csv"
 
 
 def test_future_dates_only_for_targets(context):

@@ -95,10 +95,23 @@ class Sources(pa.DataFrameModel):
         return data.lazyframe.select(_plain(pl.col(data.key)))
 
 
+class Framings(pa.DataFrameModel):
+    company: str = pa.Field()
+    claim: str = pa.Field()
+    source_id: str = pa.Field()
+    shows: str = pa.Field()
+    evidence_id: str = pa.Field()
+
+    @pa.check("company", "claim", "source_id", "shows", "evidence_id", name="plain_text")
+    def plain_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(_plain(pl.col(data.key)))
+
+
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     "observations": Observations,
     "events": Events,
     "sources": Sources,
+    "framings": Framings,
 }
 
 

@@ -14,7 +14,7 @@ import polars as pl
 
 from validation import problems, vocabulary
 from validation.parse import LINE
-from validation.tables import TABLES
+from validation.tables import SOURCE_REFERENCES, TABLES
 
 FILE = "_file"
 Tables = dict[str, pl.DataFrame]
@@ -94,24 +94,25 @@ def unique_keys(tables: Tables, today: dt.date) -> pl.DataFrame:
 def sources_resolve(tables: Tables, today: dt.date) -> pl.DataFrame:
     sources = tables.get("sources")
     known = (
-        sources.get_column("source_id") if sources is not None else pl.Series([], dtype=pl.String)
+        sources.get_column("source_id").implode()
+        if sources is not None
+        else pl.Series([[]], dtype=pl.List(pl.String))
     )
     reports = []
-    for name in ("observations", "events"):
+    for name, columns in SOURCE_REFERENCES.items():
         frame = tables.get(name)
         if frame is None:
             continue
-        dangling = frame.filter(
-            pl.col("source_id").is_not_null() & ~pl.col("source_id").is_in(known.implode())
-        )
-        reports.append(
-            _report(
-                dangling,
-                "source_id",
-                pl.lit("source_id does not match any row of sources.csv"),
-                pl.lit("Add the source to sources.csv, or correct the id to an existing one."),
+        for column in columns:
+            dangling = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(known))
+            reports.append(
+                _report(
+                    dangling,
+                    column,
+                    pl.lit(f"{column} does not match any row of sources.csv"),
+                    pl.lit("Add the source to sources.csv, or correct the id to an existing one."),
+                )
             )
-        )
     return problems.combine(reports)
 
 

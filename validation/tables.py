@@ -87,4 +87,26 @@ SOURCES = Table(
     key=("source_id",),
 )
 
-TABLES: dict[str, Table] = {table.name: table for table in (OBSERVATIONS, EVENTS, SOURCES)}
+# Claims the research shows to be mistaken framings, each with what the data shows instead.
+FRAMINGS = Table(
+    "framings",
+    (
+        Column("company"),
+        Column("claim"),
+        Column("source_id"),
+        Column("shows"),
+        Column("evidence_id"),
+    ),
+    key=("company", "claim"),
+)
+
+TABLES: dict[str, Table] = {
+    table.name: table for table in (OBSERVATIONS, EVENTS, SOURCES, FRAMINGS)
+}
+
+# Columns whose values must name a row of sources.csv.
+SOURCE_REFERENCES: dict[str, tuple[str, ...]] = {
+    "observations": ("source_id",),
+    "events": ("source_id",),
+    "framings": ("source_id", "evidence_id"),
+}
