@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from headcount.streamlit_cache import load_curated
+from ui import state
+from ui.cited import IMAGE_FORMAT
+
 st.set_page_config(
     page_title="Headcount & AI claims",
     page_icon=":material/groups:",
@@ -11,19 +15,29 @@ st.set_page_config(
 )
 
 PAGES = [
+    st.Page("views/arc.py", title="The arc", icon=":material/timeline:", default=True),
     st.Page(
-        "pages/headcount.py",
-        title="Headcount",
-        icon=":material/show_chart:",
-        url_path="headcount",
-        default=True,
+        "views/explorer.py", title="Explorer", icon=":material/query_stats:", url_path="explorer"
     ),
+    st.Page("views/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
 ]
 
 navigation = st.navigation(PAGES)
+loaded = load_curated()
 with st.sidebar:
+    if loaded.dataset is not None:
+        state.link_view(loaded.dataset)
+        st.selectbox("Company", loaded.dataset.companies(), key=state.COMPANY)
+        state.seed(IMAGE_FORMAT, "png")
+        st.segmented_control(
+            "Chart toolbar saves images as",
+            ["png", "svg"],
+            format_func=str.upper,
+            key=IMAGE_FORMAT,
+            help="The camera button on each chart downloads the chart in this format.",
+        )
     st.caption(
         "Curated, validated, cited time series of what companies say AI does to their "
-        "workforce. Every point links to its source."
+        "workforce. Every point leads to its source."
     )
 navigation.run()

@@ -1,7 +1,9 @@
 """Plotly figure builders: frames in, figures out. No data logic and no Streamlit here.
 
 Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies) and every
-hover text is escaped, so a source title can never become markup inside the chart.
+hover text is escaped, so a source title can never become markup inside the chart. Every
+trace carries ``customdata = [hover text, source ids joined by ';']`` so a click on any point
+can be turned into its full citation.
 """
 
 from __future__ import annotations
@@ -10,15 +12,28 @@ import html
 
 import plotly.graph_objects as go
 import polars as pl
+from plotly.subplots import make_subplots
 
 from headcount.claims import LINE, STATEMENT, TARGET
 from headcount.formatting import short
 
 SPINE = "#0072B2"
-OTHERS = ("#56B4E9", "#009E73", "#CC79A7", "#E69F00", "#999999")
+AI = "#E69F00"
+OTHERS = ("#56B4E9", "#009E73", "#CC79A7", "#999999", "#F0E442")
 STATEMENT_COLOUR = "#D55E00"
 TARGET_COLOUR = "#009E73"
+EVENT_COLOUR = "#7f7f7f"
 FONT = "Source Sans Pro, Arial, sans-serif"
+EVENT_LABELS = {
+    "hiring_freeze": "Hiring freeze",
+    "layoff": "Layoff",
+    "ai_deployment": "AI deployed",
+    "rehiring": "Humans back",
+    "funding_round": "Funding round",
+    "ipo": "IPO",
+    "tooling_change": "Tools cut",
+    "target_announced": "Target set",
+}
 
 
 def _escape(text: object) -> str:
@@ -38,6 +53,14 @@ def hover_text(point: dict[str, object]) -> str:
     return "<br>".join(lines)
 
 
+def event_hover(event: dict[str, object]) -> str:
+    lines = [f"<b>{_escape(event['title'])}</b>", f"{event['date']} · {_escape(event['kind'])}"]
+    if event.get("detail"):
+        lines.append(_escape(event["detail"]))
+    lines.append(f"Source: {_escape(event['cited_as'])}")
+    return "<br>".join(lines)
+
+
 def _trace(rows: pl.DataFrame, name: str, mode: str, **style: object) -> go.Scatter:
     records = rows.to_dicts()
     return go.Scatter(
@@ -52,22 +75,22 @@ def _trace(rows: pl.DataFrame, name: str, mode: str, **style: object) -> go.Scat
     )
 
 
-def metric_figure(points: pl.DataFrame, title: str, y_title: str) -> go.Figure:
+def point_traces(
+    points: pl.DataFrame, spine_colour: str = SPINE, label: str = ""
+) -> list[go.Scatter]:
     """Series as lines (the spine emphasised), lone statements as labelled markers, targets
-    as hollow markers; one point per agreeing claim, its sources in the hover."""
-    figure = go.Figure()
-    lines = points.filter(pl.col("role") == LINE)
-    for index, ((basis,), rows) in enumerate(
-        lines.sort(["spine", "basis"], descending=[True, False]).group_by(
-            "basis", maintain_order=True
-        )
-    ):
+    as hollow markers; one marker per agreeing claim, its sources in the hover."""
+    traces: list[go.Scatter] = []
+    prefix = f"{label}: " if label else ""
+    lines = points.filter(pl.col("role") == LINE).sort(["spine", "basis"], descending=[True, False])
+    others = iter(OTHERS)
+    for (basis,), rows in lines.group_by("basis", maintain_order=True):
         is_spine = bool(rows.get_column("spine").first())
-        colour = SPINE if is_spine else OTHERS[(index - 1) % len(OTHERS)]
-        figure.add_trace(
+        colour = spine_colour if is_spine else next(others, OTHERS[-1])
+        traces.append(
             _trace(
                 rows.sort("date"),
-                str(basis),
+                f"{prefix}{basis}",
                 "lines+markers",
                 line={
                     "color": colour,
@@ -75,15 +98,15 @@ def metric_figure(points: pl.DataFrame, title: str, y_title: str) -> go.Figure:
                     "dash": None if is_spine else "dot",
                 },
                 marker={"size": 10 if is_spine else 6, "color": colour},
-                opacity=1.0 if is_spine else 0.75,
+                opacity=1.0 if is_spine else 0.8,
             )
         )
     statements = points.filter(pl.col("role") == STATEMENT)
     if statements.height:
-        figure.add_trace(
+        traces.append(
             _trace(
                 statements,
-                "Other statements (own basis, not joined)",
+                f"{prefix}other statements (own basis, not joined)",
                 "markers+text",
                 marker={"size": 10, "color": STATEMENT_COLOUR, "symbol": "diamond"},
                 textposition="top center",
@@ -92,10 +115,10 @@ def metric_figure(points: pl.DataFrame, title: str, y_title: str) -> go.Figure:
         )
     targets = points.filter(pl.col("role") == TARGET)
     if targets.height:
-        figure.add_trace(
+        traces.append(
             _trace(
                 targets,
-                "Targets (goals, not observations)",
+                f"{prefix}targets (goals, not observations)",
                 "markers+text",
                 marker={
                     "size": 13,
@@ -107,18 +130,123 @@ def metric_figure(points: pl.DataFrame, title: str, y_title: str) -> go.Figure:
                 textfont={"size": 11, "color": TARGET_COLOUR},
             )
         )
+    return traces
+
+
+def _layout(figure: go.Figure, title: str) -> go.Figure:
     figure.update_layout(
         title={"text": _escape(title)},
         font={"family": FONT},
         hovermode="closest",
         clickmode="event+select",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        yaxis={
-            "title": {"text": _escape(y_title)},
-            "rangemode": "tozero",
-            "separatethousands": True,
-        },
-        xaxis={"title": None},
     )
+    return figure
+
+
+def metric_figure(points: pl.DataFrame, title: str, y_title: str) -> go.Figure:
+    figure = go.Figure(point_traces(points))
+    _layout(figure, title)
+    figure.update_yaxes(title_text=_escape(y_title), rangemode="tozero", separatethousands=True)
+    return figure
+
+
+def _event_trace(events: pl.DataFrame, top: float) -> go.Scatter:
+    """Events as markers along the top of the panel, staggered so their labels can be read."""
+    records = events.to_dicts()
+    return go.Scatter(
+        x=[r["date"] for r in records],
+        y=[top * (1.04 + 0.07 * (i % 3)) for i, _ in enumerate(records)],
+        mode="markers+text",
+        name="events",
+        text=[EVENT_LABELS.get(r["kind"], r["kind"]) for r in records],
+        textposition="middle right",
+        textfont={"size": 11, "color": EVENT_COLOUR},
+        marker={"symbol": "triangle-down", "size": 9, "color": EVENT_COLOUR},
+        customdata=[[event_hover(r), r["source_id"]] for r in records],
+        hovertemplate="%{customdata[0]}<extra></extra>",
+        cliponaxis=False,
+    )
+
+
+def arc_figure(
+    headcount: pl.DataFrame, ai_work: pl.DataFrame, events: pl.DataFrame, company: str
+) -> go.Figure:
+    """The arc: headcount (top panel) and AI workload in FTE (bottom panel) on one time axis,
+    with the company's events as dotted vertical lines labelled along the top."""
+    has_ai = ai_work.height > 0
+    figure = make_subplots(
+        rows=2 if has_ai else 1,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.72, 0.28] if has_ai else [1.0],
+        vertical_spacing=0.07,
+    )
+    for trace in point_traces(headcount, label="Headcount"):
+        figure.add_trace(trace, row=1, col=1)
+    if has_ai:
+        for trace in point_traces(ai_work, spine_colour=AI, label="AI workload"):
+            figure.add_trace(trace, row=2, col=1)
+        figure.update_yaxes(title_text="AI work (FTE)", rangemode="tozero", row=2, col=1)
+    shown = events.filter(pl.col("kind").is_in(list(EVENT_LABELS))).sort("date")
+    top = float(headcount.get_column("value").max() or 1.0) if headcount.height else 1.0
+    for day in shown.get_column("date").unique():
+        # One line through both panels (add_vline would draw one per panel).
+        figure.add_shape(
+            type="line",
+            x0=day,
+            x1=day,
+            xref="x",
+            yref="paper",
+            y0=0,
+            y1=1,
+            line={"color": EVENT_COLOUR, "width": 1, "dash": "dot"},
+            opacity=0.6,
+        )
+    if shown.height:
+        figure.add_trace(_event_trace(shown, top), row=1, col=1)
+    _layout(figure, f"{company}: headcount, AI workload and events")
+    figure.update_yaxes(
+        title_text="Employees", rangemode="tozero", separatethousands=True, row=1, col=1
+    )
+    figure.update_layout(height=620 if has_ai else 480, margin={"t": 70, "r": 90})
+    return figure
+
+
+def comparison_figure(series: pl.DataFrame, index: bool, title: str) -> go.Figure:
+    """Several companies' series on one axis, as values or as an index (first value = 100).
+
+    ``series`` holds plotted points with ``company`` and ``plot_value`` columns."""
+    figure = go.Figure()
+    palette = (SPINE, AI, *OTHERS, STATEMENT_COLOUR)
+    keys = series.select("company", "metric", "unit", "basis").unique(maintain_order=True)
+    for position, key in enumerate(keys.iter_rows(named=True)):
+        rows = series.filter(
+            (pl.col("company") == key["company"])
+            & (pl.col("metric") == key["metric"])
+            & (pl.col("unit") == key["unit"])
+            & (pl.col("basis") == key["basis"])
+        ).sort("date")
+        records = rows.to_dicts()
+        colour = palette[position % len(palette)]
+        figure.add_trace(
+            go.Scatter(
+                x=[r["date"] for r in records],
+                y=[r["plot_value"] for r in records],
+                name=_escape(f"{key['company']} · {key['basis']}"),
+                mode="lines+markers" if rows.height > 1 else "markers",
+                line={"color": colour},
+                marker={"color": colour, "size": 8},
+                customdata=[[hover_text(r), ";".join(r["source_ids"])] for r in records],
+                hovertemplate="%{customdata[0]}<extra></extra>",
+            )
+        )
+    _layout(figure, title)
+    figure.update_yaxes(
+        title_text="Index (first value = 100)" if index else "Value",
+        separatethousands=True,
+    )
+    # Room for the plot plus one legend line per series below it.
+    figure.update_layout(height=420 + 20 * len(figure.data))
     return figure

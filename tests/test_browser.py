@@ -1,10 +1,11 @@
-"""The headcount page in headless Chromium, as a person sees it: chart, hover, click."""
+"""The dashboard in headless Chromium, as people use it: the arc, hover and click, shared links,
+the HTML brief, dark theme and a phone-width screen. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
 import pytest
 
-from headcount import claims, dataset
+from headcount import claims, dataset, story
 from tests.conftest import ARTIFACTS
 from tests.csvtools import read_rows
 
@@ -22,24 +23,37 @@ def lone_spine_point() -> tuple[int, dict]:
     return next((i, p) for i, p in enumerate(spine) if p["date"] not in crowded)
 
 
-def open_page(page, app_server):
-    page.goto(app_server.url)
+def open_page(page, url: str) -> None:
+    page.goto(url)
     page.wait_for_selector(f"{CHART} .main-svg", timeout=60_000)
     page.wait_for_selector(f"{CHART} .scatterlayer .trace .point", timeout=30_000)
 
 
 def spine_marker(page, index: int):
-    # Traces are drawn in figure order and the spine is the first trace.
-    return page.locator(f"{CHART} .scatterlayer .trace").first.locator(".point").nth(index)
+    # The arc is the first chart and the spine its first trace.
+    chart = page.locator(CHART).first
+    return chart.locator(".scatterlayer .trace").first.locator(".point").nth(index)
 
 
-def test_chart_renders_with_citations_on_hover_and_click(page, app_server):
-    open_page(page, app_server)
-    page.screenshot(path=str(ARTIFACTS / "headcount-page.png"), full_page=True)
+def test_landing_shows_the_arc_with_event_annotations(page, app_server):
+    open_page(page, app_server.url)
+    labels = page.locator(CHART).first.locator(".scatterlayer .trace text")
+    texts = {labels.nth(i).text_content() for i in range(labels.count())}
+    kinds = {e["kind"] for e in read_rows("events") if e["company"] == "Klarna"}
+    expected = {"hiring_freeze": "Hiring freeze", "ai_deployment": "AI deployed", "ipo": "IPO"}
+    for kind, label in expected.items():
+        if kind in kinds:
+            assert label in texts
+    page.screenshot(path=str(ARTIFACTS / "arc.png"), full_page=True)
+
+
+def test_hover_and_click_show_the_citation(page, app_server):
+    open_page(page, app_server.url)
     index, point = lone_spine_point()
     sources = {r["source_id"]: r for r in read_rows("sources")}
-
-    box = spine_marker(page, index).bounding_box()
+    marker = spine_marker(page, index)
+    marker.scroll_into_view_if_needed()
+    box = marker.bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
@@ -56,11 +70,95 @@ def test_chart_renders_with_citations_on_hover_and_click(page, app_server):
         url = sources[source_id]["url"]
         page.get_by_text(url, exact=False).first.wait_for(timeout=30_000)
         page.locator(f'a[href="{url}"]').first.wait_for(timeout=30_000)
-    page.screenshot(path=str(ARTIFACTS / "headcount-selected.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "arc-selected.png"), full_page=True)
 
 
-def test_table_alternative_lists_the_sources(page, app_server):
-    open_page(page, app_server)
-    grid = page.locator('[data-testid="stDataFrame"]')
-    grid.wait_for(timeout=30_000)
-    assert grid.is_visible()
+def test_a_shared_link_restores_the_view_in_a_new_browser(browser, app_server):
+    sender = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = sender.new_page()
+    open_page(page, f"{app_server.url}/explorer")
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="Salesforce").click()
+    page.wait_for_url("**company=Salesforce**", timeout=30_000)
+    page.get_by_text("Index (each series").click()
+    page.wait_for_url("**index=1**", timeout=30_000)
+    shared = page.url
+    sender.close()
+
+    receiver = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other = receiver.new_page()
+    other.goto(shared)
+    other.get_by_role("heading", name="Explorer").wait_for(timeout=60_000)
+    company = other.locator('[data-testid="stSidebar"] input[aria-label="Company"]')
+    company.wait_for(timeout=30_000)
+    assert company.input_value() == "Salesforce"
+    assert other.get_by_role("switch").first.is_checked()
+    assert "company=Salesforce" in other.url and "index=1" in other.url
+    receiver.close()
+
+
+def test_html_brief_downloads_with_its_citations(page, app_server, tmp_path):
+    open_page(page, app_server.url)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Brief").click()
+    target = tmp_path / download.value.suggested_filename
+    download.value.save_as(target)
+    assert target.name == "klarna-brief.html"
+    html = target.read_text(encoding="utf-8")
+    sources = {r["source_id"]: r for r in read_rows("sources")}
+    cited = {
+        r["source_id"]
+        for r in read_rows("observations")
+        if r["company"] == "Klarna" and r["metric"] in story.HEADLINE_METRICS
+    }
+    for source_id in cited:
+        assert sources[source_id]["url"] in html
+    assert "<script src=" not in html  # plotly.js is inline, so it opens offline
+
+    page.goto(target.as_uri())
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "brief.png"), full_page=True)
+
+
+def _overlaps(boxes: list[dict]) -> list[tuple[int, int]]:
+    found = []
+    for i, a in enumerate(boxes):
+        for j, b in enumerate(boxes[i + 1 :], start=i + 1):
+            if (
+                a["x"] < b["x"] + b["width"] - 1
+                and b["x"] < a["x"] + a["width"] - 1
+                and a["y"] < b["y"] + b["height"] - 1
+                and b["y"] < a["y"] + a["height"] - 1
+            ):
+                found.append((i, j))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("name", "width", "scheme"), [("dark", 1400, "dark"), ("phone", 390, "light")]
+)
+def test_dark_theme_and_phone_width_render_without_overlap(
+    browser, app_server, name, width, scheme
+):
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    open_page(page, app_server.url)
+    cards = page.locator('[data-testid="stMetric"]')
+    boxes = [cards.nth(i).bounding_box() for i in range(cards.count())]
+    assert boxes and all(boxes)
+    assert _overlaps(boxes) == []
+    overflow = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m.scrollWidth - m.clientWidth; }"
+    )
+    assert overflow <= 1, f"the page scrolls sideways by {overflow}px"
+    if scheme == "dark":
+        background = page.evaluate(
+            "() => getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor"
+        )
+        red, green, blue = (
+            int(v) for v in background[background.index("(") + 1 : -1].split(",")[:3]
+        )
+        assert red + green + blue < 200, background
+    page.screenshot(path=str(ARTIFACTS / f"arc-{name}.png"), full_page=True)
+    context.close()

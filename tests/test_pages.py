@@ -13,53 +13,164 @@ from tests.csvtools import copy_curated, observations_of, read_rows, with_cell
 TIMEOUT = 60
 
 
-def run_app() -> AppTest:
+def run_app(page: str | None = None, **params: str | list[str]) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    return at.run()
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    if page:
+        at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
 
 
-def figure_of(at: AppTest) -> dict:
-    charts = at.get("plotly_chart")
-    assert charts, "no chart rendered"
-    return json.loads(charts[0].proto.spec)
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
-def test_headcount_page_plots_every_klarna_headcount_figure_with_its_source():
-    at = run_app()
-    assert not at.exception
-    assert at.selectbox(key="company").value == "Klarna"
-    figure = figure_of(at)
-    plotted = {
-        (x[:10], float(y)): hover
+def plotted(figure: dict) -> dict[tuple[str, float], str]:
+    return {
+        (str(x)[:10], float(y)): hover
         for trace in figure["data"]
+        if trace.get("name") != "events"
         for x, y, (hover, _) in zip(trace["x"], trace["y"], trace["customdata"], strict=True)
     }
-    rows = observations_of("Klarna", "headcount")
+
+
+def text_of(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    return "\n".join(parts).replace("\\", "")
+
+
+def test_arc_plots_every_klarna_headcount_and_ai_figure_with_its_source():
+    at = run_app()
+    assert at.selectbox(key="company").value == "Klarna"
+    arc = figures(at)[0]
+    points = plotted(arc)
     sources = {r["source_id"]: r for r in read_rows("sources")}
+    rows = observations_of("Klarna", "headcount") + observations_of("Klarna", "ai_workload_fte")
     assert rows
     for row in rows:
-        hover = plotted[(row["date"], float(row["value"]))]
+        hover = points[(row["date"], float(row["value"]))]
         assert sources[row["source_id"]]["publisher"] in hover
         assert row["basis"] in hover
 
 
-def test_headcount_page_table_lists_every_figure_with_a_link():
+def test_arc_draws_the_companys_events_with_their_sources():
+    arc = figures(run_app())[0]
+    events = next(t for t in arc["data"] if t.get("name") == "events")
+    expected = {
+        e["title"] for e in read_rows("events") if e["company"] == "Klarna" and e["kind"] != "other"
+    }
+    hovers = " ".join(h for h, _ in events["customdata"])
+    for title in expected:
+        assert title in hovers
+    lines = [s for s in arc["layout"]["shapes"] if s["type"] == "line"]
+    assert len(lines) == len(
+        {
+            e["date"]
+            for e in read_rows("events")
+            if e["company"] == "Klarna" and e["kind"] != "other"
+        }
+    )
+
+
+def test_arc_cards_show_figures_from_the_data():
     at = run_app()
-    table = at.dataframe[0].value
-    rows = observations_of("Klarna", "headcount")
-    assert len(table) == len(rows)
-    urls = {r["source_id"]: r["url"] for r in read_rows("sources")}
-    assert set(table["url"]) == {urls[r["source_id"]] for r in rows}
+    spine = sorted(
+        (r for r in observations_of("Klarna", "headcount") if r["basis"].endswith("(F-1)")),
+        key=lambda r: r["date"],
+    )
+    headcount = next(m for m in at.metric if m.label == "Headcount")
+    assert headcount.value == f"{float(spine[-1]['value']):,.0f}"
+    labels = {m.label for m in at.metric}
+    assert {"Headcount", "AI workload (FTE)", "Revenue per employee", "Valuation"} <= labels
+
+
+def test_arc_narrative_and_selection_panel_are_rendered():
+    at = run_app()
+    text = text_of(at)
+    assert "What the data shows" in [h.value for h in at.subheader]
+    assert "Click a point for its full citation." in text
 
 
 def test_switching_company_redraws_for_that_company():
     at = run_app()
     at.selectbox(key="company").select("Salesforce").run()
-    figure = figure_of(at)
-    values = sorted(float(y) for trace in figure["data"] for y in trace["y"])
-    expected = sorted(float(r["value"]) for r in observations_of("Salesforce", "headcount"))
-    assert values == expected
+    values = sorted(v for _, v in plotted(figures(at)[0]))
+    assert values == sorted(float(r["value"]) for r in observations_of("Salesforce", "headcount"))
     assert "Salesforce" in at.title[0].value
+    assert at.query_params["company"] in ("Salesforce", ["Salesforce"])
+
+
+def test_a_shared_link_restores_company_and_explorer_choices():
+    at = run_app(
+        "explorer", company="Salesforce", compare=["Klarna"], metric=["headcount"], index="1"
+    )
+    assert at.selectbox(key="company").value == "Salesforce"
+    assert at.multiselect(key="compare").value == ["Klarna"]
+    assert at.toggle(key="index").value is True
+    names = " ".join(t["name"] for f in figures(at) for t in f["data"])
+    assert "Salesforce" in names or "Klarna" in names
+
+
+def test_malformed_link_falls_back_with_a_notice():
+    at = run_app(company="Nope", metric="jobs", bogus="1")
+    assert at.selectbox(key="company").value == "Klarna"
+    notice = at.info[0].value.replace("\\", "")
+    assert "'Nope'" in notice and "'jobs'" in notice and "'bogus'" in notice
+
+
+def test_explorer_table_is_exactly_what_is_plotted():
+    at = run_app("explorer")
+    table = at.dataframe[0].value
+    rows = observations_of("Klarna", "headcount")
+    assert len(table) == len(rows)
+    assert sorted(table["value"]) == sorted(float(r["value"]) for r in rows)
+    assert set(table["source_id"]) == {r["source_id"] for r in rows}
+    assert [b.label for b in at.get("download_button")] == [
+        "Download what is shown (CSV)",
+        "Download the whole dataset (CSV)",
+    ]
+
+
+def test_explorer_never_mixes_units_on_one_chart():
+    at = run_app("explorer", metric=["revenue", "revenue_per_employee"])
+    for figure in figures(at):
+        title = figure["layout"]["title"]["text"]
+        units = {u for u in ("SEK", "USD") if f"({u}" in title}
+        assert len(units) == 1, title
+
+
+def test_sources_page_lists_every_source_and_what_cites_it():
+    at = run_app("sources")
+    table = at.dataframe[0].value
+    sources = read_rows("sources")
+    assert len(table) == len(sources)
+    assert set(table["url"]) == {s["url"] for s in sources}
+    counts = dict(zip(table["source_id"], table["citations"], strict=True))
+    for source in sources:
+        cites = sum(r["source_id"] == source["source_id"] for r in read_rows("observations"))
+        cites += sum(r["source_id"] == source["source_id"] for r in read_rows("events"))
+        assert counts[source["source_id"]] == cites
+
+
+def test_sources_search_filters_the_bibliography():
+    at = run_app("sources")
+    at.text_input(key="source_search").input("Payments Dive").run()
+    table = at.dataframe[0].value
+    assert len(table) >= 1
+    assert all("Payments Dive" in " ".join(map(str, row)) for row in table.itertuples())
+
+
+def test_sources_page_shows_framings_and_conflicts_from_the_data():
+    at = run_app("sources")
+    text = text_of(at)
+    for framing in read_rows("framings"):
+        assert framing["claim"] in text
+        assert framing["shows"] in text
+    assert "Conflicts ledger" in [h.value for h in at.header]
+    assert "How to cite this dashboard" in [h.value for h in at.header]
 
 
 @pytest.mark.parametrize(
@@ -78,7 +189,6 @@ def test_broken_curated_file_shows_what_and_where_instead_of_a_chart(
     (folder / f"{table}.csv").write_bytes(data)
     monkeypatch.setenv(CURATED_ENV, str(folder))
     at = run_app()
-    assert not at.exception, "a broken file must not become a traceback"
     assert not at.get("plotly_chart")
     assert "did not pass validation" in at.error[0].value
     shown = at.dataframe[0].value.to_dict("records")

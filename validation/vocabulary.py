@@ -19,7 +19,7 @@ METRICS: tuple[str, ...] = tuple(METRIC_UNITS)
 
 METRIC_LABELS: dict[str, str] = {
     "headcount": "Headcount",
-    "ai_workload_fte": "AI workload (FTE equivalents)",
+    "ai_workload_fte": "AI workload (FTE)",
     "revenue": "Revenue",
     "revenue_per_employee": "Revenue per employee",
     "valuation": "Valuation",

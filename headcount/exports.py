@@ -1,0 +1,101 @@
+"""Files people take away: CSV that a spreadsheet cannot run, and a self-contained HTML brief.
+
+CSV: a text cell starting with = + - @ tab or carriage return is what a spreadsheet runs as a
+formula, so such cells get a leading apostrophe; numbers are left as numbers.
+Brief: one HTML file with plotly.js inlined, so it opens offline from an e-mail attachment;
+every piece of data text in it is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells a spreadsheet would run as a formula, made inert; other cells unchanged."""
+    text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(FORMULA_START))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in text_columns
+    )
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """CSV (UTF-8 with a BOM, so spreadsheets detect the encoding) of a frame, made safe."""
+    flat = frame.with_columns(
+        pl.col(name).list.join("; ")
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.List)
+    )
+    return b"\xef\xbb\xbf" + neutralise(flat).write_csv().encode("utf-8")
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _anchor(url: str) -> str:
+    if url.startswith(("http://", "https://")):
+        return f'<a href="{_e(url)}">{_e(url)}</a>'
+    return f"<span>{_e(url)}</span>"
+
+
+def brief_html(
+    title: str,
+    link: str,
+    cards: Sequence[tuple[str, str, str]],
+    sentences: Sequence[str],
+    figures: Sequence[go.Figure],
+    citations: Sequence[str],
+    generated: dt.date | None = None,
+) -> str:
+    """The current view as one offline HTML page: cards (label, value, detail), narrative,
+    charts and the numbered citations behind them."""
+    generated = generated or dt.date.today()
+    charts = []
+    for position, figure in enumerate(figures):
+        charts.append(
+            figure.to_html(
+                full_html=False,
+                include_plotlyjs=position == 0,  # inline plotly.js once: works offline
+                config={"displaylogo": False, "responsive": True},
+            )
+        )
+    card_html = "".join(
+        f'<div class="card"><div class="label">{_e(label)}</div>'
+        f'<div class="value">{_e(value)}</div><div class="detail">{_e(detail)}</div></div>'
+        for label, value, detail in cards
+    )
+    story = "".join(f"<li>{_e(sentence)}</li>" for sentence in sentences)
+    sources = "".join(f"<li>{_e(citation)}</li>" for citation in citations)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_e(title)}</title>
+<style>
+body{{font-family:Arial,Helvetica,sans-serif;max-width:1100px;margin:1.5rem auto;padding:0 1rem;
+color:#1a1a1a;background:#fff}}
+h1{{font-size:1.6rem}} .cards{{display:flex;flex-wrap:wrap;gap:.8rem}}
+.card{{flex:1 1 220px;border:1px solid #ccc;border-radius:8px;padding:.7rem}}
+.label{{font-size:.85rem;color:#555}} .value{{font-size:1.5rem;font-weight:bold}}
+.detail{{font-size:.8rem;color:#444}} li{{margin:.3rem 0}} .meta{{color:#555;font-size:.85rem}}
+</style></head><body>
+<h1>{_e(title)}</h1>
+<p class="meta">Generated {generated.isoformat()} from the dashboard view at
+{_anchor(link)}. Every figure cites its source below.</p>
+<div class="cards">{card_html}</div>
+<h2>What the data shows</h2><ul>{story}</ul>
+{"".join(charts)}
+<h2>Sources</h2><ol class="sources">{sources}</ol>
+</body></html>
+"""

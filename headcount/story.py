@@ -1,0 +1,265 @@
+"""The arc in numbers and words, computed from the data: headline figures and the narrative.
+
+Every change is computed within one series (company, metric, unit, basis); figures on other
+bases are named side by side, never subtracted from each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from headcount import claims
+from headcount.conflicts import ledger
+from headcount.dataset import Dataset
+from headcount.formatting import quantity, short
+from validation.vocabulary import METRIC_LABELS
+
+HEADLINE_METRICS = ("headcount", "ai_workload_fte", "revenue_per_employee", "valuation")
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change between two points of one series."""
+
+    basis: str
+    start: dt.date
+    end: dt.date
+    start_value: float
+    end_value: float
+    unit: str
+
+    @property
+    def ratio(self) -> float:
+        return (self.end_value - self.start_value) / self.start_value
+
+    def describe(self) -> str:
+        return (
+            f"{self.ratio:+.0%} from {quantity(self.start_value, self.unit)} "
+            f"({self.start:%b %Y}) to {quantity(self.end_value, self.unit)} ({self.end:%b %Y}), "
+            f"same basis: {self.basis}"
+        )
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One card: a figure and, if the data allows, its change on the same series."""
+
+    metric: str
+    label: str
+    value: str  # the figure, short
+    date: dt.date
+    basis: str
+    unit: str
+    sources: tuple[str, ...]  # short citations of the figure
+    source_ids: tuple[str, ...]
+    change: Change | None = None  # on the figure's own series, or None
+    elsewhere: tuple[str, ...] = field(default_factory=tuple)  # other bases, in words
+
+    @property
+    def delta(self) -> str | None:
+        if self.change is None:
+            return None
+        return f"{self.change.ratio:+.0%} {self.change.start:%b %Y} → {self.change.end:%b %Y}"
+
+
+def _observed(points: pl.DataFrame) -> pl.DataFrame:
+    return points.filter(pl.col("role") != claims.TARGET)
+
+
+def latest(points: pl.DataFrame) -> pl.DataFrame:
+    """Every plotted point on the latest date with an observed (non-target) figure."""
+    observed = _observed(points)
+    if observed.is_empty():
+        return observed
+    return observed.filter(pl.col("date") == observed.get_column("date").max())
+
+
+def change_from_peak(points: pl.DataFrame) -> Change | None:
+    """From the highest observed figure to the latest figure of that same series."""
+    observed = _observed(points)
+    if observed.is_empty():
+        return None
+    peak = observed.sort(["value", "date"], descending=[True, False]).row(0, named=True)
+    series = observed.filter(
+        (pl.col("basis") == peak["basis"]) & (pl.col("unit") == peak["unit"])
+    ).sort("date")
+    last = series.row(-1, named=True)
+    if last["date"] <= peak["date"]:
+        return None
+    return Change(
+        peak["basis"], peak["date"], last["date"], peak["value"], last["value"], peak["unit"]
+    )
+
+
+def latest_change(points: pl.DataFrame) -> Change | None:
+    """The change between the last two dates of the most recently updated series."""
+    observed = _observed(points).filter(pl.col("role") == claims.LINE)
+    if observed.is_empty():
+        return None
+    newest = observed.sort("date").row(-1, named=True)
+    series = observed.filter(
+        (pl.col("basis") == newest["basis"]) & (pl.col("unit") == newest["unit"])
+    ).sort("date")
+    dates = series.get_column("date").unique().sort()
+    before = series.filter(pl.col("date") == dates[-2]).row(0, named=True)
+    after = series.filter(pl.col("date") == dates[-1]).row(0, named=True)
+    return Change(
+        newest["basis"],
+        before["date"],
+        after["date"],
+        before["value"],
+        after["value"],
+        newest["unit"],
+    )
+
+
+def _figure(points: pl.DataFrame, prefer_spine: bool) -> dict:
+    """The card's figure: the latest on the spine (for headcount, where a filed series is what
+    to trust), else the latest date; among figures on that date, the one most sources give."""
+    observed = _observed(points)
+    spine = observed.filter(pl.col("spine")) if prefer_spine else observed.clear()
+    pool = spine if spine.height else observed
+    newest = pool.filter(pl.col("date") == pool.get_column("date").max())
+    return newest.sort(pl.col("source_ids").list.len(), descending=True).row(0, named=True)
+
+
+def _series(points: pl.DataFrame, figure: dict) -> pl.DataFrame:
+    return _observed(points).filter(
+        (pl.col("basis") == figure["basis"]) & (pl.col("unit") == figure["unit"])
+    )
+
+
+def headline(data: Dataset, company: str, metric: str) -> Headline | None:
+    points = claims.points(claims.claims_for(data, company, metric))
+    if _observed(points).is_empty():
+        return None
+    figure = _figure(points, prefer_spine=metric == "headcount")
+    series = _series(points, figure)
+    from_peak = metric in ("headcount", "valuation")
+    change = change_from_peak(series) if from_peak else latest_change(series)
+    elsewhere: list[str] = []
+    same_day = _observed(points).filter(
+        (pl.col("date") == figure["date"]) & (pl.col("label") != figure["label"])
+    )
+    for other in same_day.iter_rows(named=True):
+        elsewhere.append(f"Same date, other source or basis: {other['label']} ({other['basis']})")
+    later = _observed(points).filter(pl.col("date") > figure["date"]).sort("date")
+    if later.height:
+        last = later.filter(pl.col("date") == later.get_column("date").max())
+        labels = " / ".join(dict.fromkeys(last.get_column("label")))
+        bases = "; ".join(dict.fromkeys(last.get_column("basis")))
+        day = last.get_column("date").first()
+        elsewhere.append(f"Latest statement, own basis: {labels} ({day:%b %Y}, {bases})")
+    if change is None:
+        other = change_from_peak(points) if from_peak else latest_change(points)
+        if other is not None and other.basis != figure["basis"]:
+            elsewhere.append(f"On another basis: {other.describe()}")
+    return Headline(
+        metric=metric,
+        label=METRIC_LABELS[metric],
+        value=short(figure["value"], figure["unit"]),
+        date=figure["date"],
+        basis=figure["basis"],
+        unit=figure["unit"],
+        sources=tuple(figure["cited_list"]),
+        source_ids=tuple(figure["source_ids"]),
+        change=change,
+        elsewhere=tuple(elsewhere),
+    )
+
+
+def headlines(data: Dataset, company: str) -> list[Headline]:
+    found = (headline(data, company, metric) for metric in HEADLINE_METRICS)
+    return [h for h in found if h is not None]
+
+
+def _month(day: dt.date) -> str:
+    return f"{day:%b %Y}"
+
+
+def _best_supported(points: pl.DataFrame, day: dt.date) -> dict:
+    """The figure on a date that most sources give."""
+    on_day = points.filter(pl.col("date") == day)
+    return on_day.sort(pl.col("source_ids").list.len(), descending=True).row(0, named=True)
+
+
+def narrative(data: Dataset, company: str) -> list[str]:
+    """A few sentences about the arc, each built from figures in the data."""
+    sentences: list[str] = []
+    headcount = claims.points(claims.claims_for(data, company, "headcount"))
+    events = data.events.filter(pl.col("company") == company).sort("date")
+    fall = change_from_peak(headcount.filter(pl.col("spine"))) if headcount.height else None
+    if fall is not None:
+        lost = fall.start_value - fall.end_value
+        sentences.append(
+            f"On its {fall.basis} series, {company} went from {fall.start_value:,.0f} "
+            f"({fall.start:%d %b %Y}) to {fall.end_value:,.0f} ({fall.end:%d %b %Y}): "
+            f"{fall.ratio:+.0%}, {lost:,.0f} fewer."
+        )
+    freezes = events.filter(pl.col("kind") == "hiring_freeze")
+    if freezes.height:
+        dates = " and ".join(_month(d) for d in freezes.get_column("date"))
+        sentences.append(
+            f"Hiring freeze: {dates} (" + "; ".join(freezes.get_column("title")) + ")."
+        )
+    ai = claims.points(claims.claims_for(data, company, "ai_workload_fte"))
+    ai = _observed(ai) if ai.height else ai
+    if ai.height:
+        first = _best_supported(ai, ai.get_column("date").min())
+        last = _best_supported(ai, ai.get_column("date").max())
+        text = (
+            f"The company said its AI did the work of {first['value']:,.0f} full-time "
+            f"agents ({_month(first['date'])})"
+        )
+        if last["date"] > first["date"]:
+            text += f" and of {last['value']:,.0f} by {_month(last['date'])}"
+            others = ai.filter(
+                (pl.col("date") == last["date"]) & (pl.col("value") != last["value"])
+            )
+            if others.height:
+                text += (
+                    " ("
+                    + ", ".join(
+                        f"{r['value']:,.0f} in {r['cited_list'][0]}"
+                        for r in others.iter_rows(named=True)
+                    )
+                    + ")"
+                )
+        sentences.append(
+            text + ": a claimed work equivalent, not a count of jobs cut at the company."
+        )
+    rehiring = events.filter(pl.col("kind") == "rehiring")
+    observed = _observed(headcount) if headcount.height else headcount
+    if rehiring.height and observed.height:
+        start = rehiring.get_column("date").first()
+        before = observed.filter(pl.col("date") < start).sort("date")
+        after = observed.filter(pl.col("date") >= start).sort("date")
+        if before.height and after.height:
+            last = before.row(-1, named=True)
+            later = ", ".join(
+                f"{r['value']:,.0f} ({_month(r['date'])})" for r in after.iter_rows(named=True)
+            )
+            verdict = (
+                "all lower" if after.get_column("value").max() < last["value"] else "not all lower"
+            )
+            sentences.append(
+                f"After the first sign of rehiring ({_month(start)}), the headcount figures "
+                f"stated were {later}: {verdict} than the last figure before it, "
+                f"{last['value']:,.0f} ({_month(last['date'])}, {last['basis']})."
+            )
+    disputes = ledger(data.observations.filter(pl.col("company") == company), data.sources).filter(
+        pl.col("metric").is_in(list(HEADLINE_METRICS))
+    )
+    if disputes.height:
+        example = disputes.row(0, named=True)
+        sentences.append(
+            f"Sources disagree in {disputes.height} places on this page, for example "
+            f"{quantity(example['value_a'], example['unit'])} ({example['cited_as_a']}, "
+            f"{example['date_a']}) against {quantity(example['value_b'], example['unit'])} "
+            f"({example['cited_as_b']}, {example['date_b']}); "
+            "the Sources page lists them all."
+        )
+    return sentences

@@ -1,0 +1,65 @@
+"""Charts whose points lead to their sources: toolbar export names and the click-to-cite panel."""
+
+from __future__ import annotations
+
+import re
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from headcount import citations
+from headcount.dataset import Dataset
+from ui.text import plain
+
+IMAGE_FORMAT = "image_format"
+
+
+def file_stem(*parts: str) -> str:
+    """A file name people can read: 'klarna-headcount-arc'."""
+    return re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
+
+
+def chart(figure: go.Figure, key: str, name: str, alt: str) -> dict:
+    """A Plotly chart whose camera button saves PNG or SVG under a meaningful name, and whose
+    points can be selected; returns the selection event."""
+    image = st.session_state.get(IMAGE_FORMAT) or "png"
+    config = {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": image, "filename": name, "scale": 2},
+    }
+    event = st.plotly_chart(
+        figure,
+        key=key,
+        on_select="rerun",
+        selection_mode="points",
+        config=config,
+        width="stretch",
+    )
+    return event or {}
+
+
+def selected_source_ids(event: dict) -> list[str]:
+    points = (event.get("selection") or {}).get("points") or []
+    ids: list[str] = []
+    for point in points:
+        data = point.get("customdata") or []
+        if len(data) > 1:
+            ids.extend(i for i in str(data[1]).split(";") if i and i not in ids)
+    return ids
+
+
+def citation_panel(event: dict, data: Dataset) -> None:
+    """Below a chart: the full citation and link of every selected point's sources."""
+    ids = selected_source_ids(event)
+    if not ids:
+        st.caption("Click a point for its full citation.")
+        return
+    rows = citations.with_citations(pl.DataFrame({"source_id": ids}), data.sources).filter(
+        pl.col("citation").is_not_null()
+    )
+    with st.container(border=True):
+        st.markdown("**Sources of the selected point**")
+        for row in rows.iter_rows(named=True):
+            plain(row["citation"])
+            st.link_button("Open the source", row["url"], icon=":material/open_in_new:")

@@ -1,0 +1,115 @@
+"""The view state: parsed from the URL when a session starts, kept in widget state while the
+person clicks, and written back to the URL on every run, so the address bar is always a link
+to what is on screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from headcount import share
+from headcount.dataset import Dataset
+from headcount.streamlit_cache import load_curated
+from ui.text import escape
+
+VIEW = "_view_from_link"
+# Widget keys that hold the view; pages seed them from the link and read them back.
+COMPANY, COMPARE, METRICS, BASES, RANGE, INDEX = (
+    "company",
+    "compare",
+    "metrics",
+    "bases",
+    "range",
+    "index",
+)
+
+
+def dataset_or_stop() -> Dataset:
+    """The validated dataset, or the problem table on the page and nothing else."""
+    loaded = load_curated()
+    if loaded.dataset is None:
+        st.error(
+            "The curated data did not pass validation, so nothing is charted. "
+            "Each row below says which file, line and column to fix, and how.",
+            icon=":material/error:",
+        )
+        st.dataframe(loaded.problems, hide_index=True, width="stretch")
+        st.stop()
+    return loaded.dataset
+
+
+def _query() -> dict[str, list[str]]:
+    return {name: st.query_params.get_all(name) for name in st.query_params}
+
+
+def link_view(data: Dataset) -> share.View:
+    """The view the link asked for, parsed once per session; its notices are shown once."""
+    if VIEW not in st.session_state:
+        bases = sorted(set(data.observations.get_column("basis")))
+        parsed = share.parse(_query(), data.companies(), bases)
+        st.session_state[VIEW] = parsed.view
+        st.session_state["_link_notices"] = parsed.notices
+        view = parsed.view
+        seed(COMPANY, view.company)
+        seed(COMPARE, list(view.compare))
+        seed(METRICS, list(view.metrics))
+        seed(BASES, list(view.bases))
+        seed(INDEX, view.index)
+        if view.start or view.end:
+            seed(RANGE, (view.start, view.end))
+    return st.session_state[VIEW]
+
+
+def show_link_notices() -> None:
+    notices = st.session_state.pop("_link_notices", ())
+    if notices:
+        st.info(
+            "Parts of the link could not be used, so defaults are shown instead: "
+            + " ".join(escape(n) for n in notices),
+            icon=":material/link_off:",
+        )
+
+
+def seed(key: str, value: object) -> None:
+    """Give a widget its value from the link, unless the person has already changed it."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def date_span(data: Dataset) -> tuple[dt.date, dt.date]:
+    dates = data.observations.get_column("date")
+    return dates.min(), dates.max()  # type: ignore[return-value]
+
+
+def current_view(data: Dataset) -> share.View:
+    """The view as the widgets hold it now; a range covering all the data is no range."""
+    link = link_view(data)
+    state = st.session_state
+    chosen = state.get(RANGE) or (link.start, link.end)
+    start, end = (*chosen, None, None)[:2]  # a half-picked range has one date
+    lowest, highest = date_span(data)
+    start = None if start == lowest else start
+    end = None if end == highest else end
+    return share.View(
+        company=state.get(COMPANY, link.company),
+        compare=tuple(state.get(COMPARE, link.compare)),
+        metrics=tuple(state.get(METRICS) or link.metrics),
+        bases=tuple(state.get(BASES, link.bases)),
+        start=start,
+        end=end,
+        index=bool(state.get(INDEX, link.index)),
+    )
+
+
+def publish(view: share.View, data: Dataset) -> str:
+    """Write the view into the address bar and return the link that reopens it."""
+    default = data.companies()[0]
+    st.query_params.from_dict(share.encode(view, default))
+    return share.link(st.context.url or "", view, default)
+
+
+def share_control(link: str) -> None:
+    with st.popover("Copy link", icon=":material/link:"):
+        st.caption("Anyone with this link sees this view. Copy it with the button on the right.")
+        st.code(link, language=None, wrap_lines=True)

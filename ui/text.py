@@ -1,0 +1,20 @@
+"""Data text shown through Streamlit's markdown without ever being read as markdown."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all
+# also defuses Streamlit's own syntax (:color[...], :material/icon:, $math$).
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def escape(text: object) -> str:
+    return _PUNCTUATION.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def plain(text: object, caption: bool = False) -> None:
+    """Show data text as text: no links, images, formatting or math from inside it."""
+    (st.caption if caption else st.markdown)(escape(text))

@@ -1,0 +1,131 @@
+"""Sources: the bibliography, what cites each source, the conflicts ledger, mistaken framings,
+and how to cite the dashboard."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from headcount import citations, conflicts
+from headcount.formatting import quantity
+from ui import state
+from ui.text import escape, plain
+
+data = state.dataset_or_stop()
+state.link_view(data)
+link = state.publish(state.current_view(data), data)
+state.show_link_notices()
+
+st.title("Sources")
+plain(
+    "Every figure and event in this dashboard cites one of these sources. Publisher is who made "
+    "the claim; 'via' is whose copy was read. Reliability: primary (the originator's own words or "
+    "document), secondary (a report of someone else's claim), low (aggregator, blog or summary).",
+    caption=True,
+)
+
+cited_by = (
+    pl.concat(
+        [
+            data.observations.select(
+                "source_id",
+                pl.format("{} {} {} ({})", "company", "metric", "value", "date").alias("item"),
+            ),
+            data.events.select(
+                "source_id",
+                pl.format("{} event: {} ({})", "company", "title", "date").alias("item"),
+            ),
+        ]
+    )
+    .group_by("source_id")
+    .agg(pl.col("item").sort().alias("cited_by"))
+)
+bibliography = (
+    data.sources.join(cited_by, on="source_id", how="left")
+    .with_columns(pl.col("cited_by").fill_null([]).list.len().alias("citations"))
+    .with_columns(pl.col("cited_by").list.join("; "))
+    .select(
+        "publisher",
+        "title",
+        "published",
+        "url",
+        "via",
+        "reliability",
+        "citations",
+        "cited_by",
+        "quote",
+        "source_id",
+        "accessed",
+    )
+    .sort("publisher", "title")
+)
+
+query = st.text_input(
+    "Search the bibliography", placeholder="publisher, title, company, figure…", key="source_search"
+)
+if query:
+    needle = query.lower()
+    text = pl.concat_str(
+        [pl.col(c).cast(pl.String).fill_null("") for c in bibliography.columns], separator=" "
+    ).str.to_lowercase()
+    bibliography = bibliography.filter(text.str.contains(needle, literal=True))
+st.caption(f"{bibliography.height} of {data.sources.height} sources")
+st.dataframe(
+    bibliography,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "url": st.column_config.LinkColumn("link"),
+        "published": st.column_config.DateColumn("published"),
+        "cited_by": st.column_config.TextColumn("cited by", width="large"),
+    },
+)
+
+st.header("Conflicts ledger")
+plain(
+    f"Claims about the same company and metric, at most {conflicts.WINDOW_DAYS} days apart, "
+    f"from different sources, differing by more than {conflicts.TOLERANCE:.0%}. Both sides are "
+    "kept in the data; neither is averaged away.",
+    caption=True,
+)
+ledger = conflicts.ledger(data.observations, data.sources)
+if ledger.is_empty():
+    st.success("No conflicting claims in the data.")
+for row in ledger.iter_rows(named=True):
+    with st.container(border=True):
+        metric = row["metric"].replace("_", " ")
+        plain(f"{row['company']} · {metric} · differ by {row['difference']:.0%}")
+        left, right = st.columns(2)
+        for column, side in ((left, "a"), (right, "b")):
+            with column:
+                st.metric(
+                    f"{row[f'date_{side}']} · {row[f'claim_type_{side}'].replace('_', ' ')}",
+                    quantity(row[f"value_{side}"], row["unit"]),
+                )
+                plain(f"Basis: {row[f'basis_{side}']}", caption=True)
+                plain(f"Source: {row[f'cited_as_{side}']}", caption=True)
+                st.link_button("Open the source", row[f"url_{side}"], icon=":material/open_in_new:")
+
+st.header("Mistaken framings")
+plain(
+    "Claims that circulate but that the sources do not support, each with what the data shows.",
+    caption=True,
+)
+framings = citations.with_citations(data.framings, data.sources)
+evidence = citations.with_citations(
+    data.framings.select(pl.col("evidence_id").alias("source_id")), data.sources
+).get_column("citation")
+for row, shown_by in zip(framings.iter_rows(named=True), evidence, strict=True):
+    with st.container(border=True):
+        st.markdown(f"**Claimed:** {escape(row['claim'])}")
+        plain(f"Where: {row['citation']}", caption=True)
+        st.markdown(f"**What the data shows:** {escape(row['shows'])}")
+        plain(f"Evidence: {shown_by}", caption=True)
+
+st.header("How to cite this dashboard")
+latest = data.sources.get_column("accessed").max()
+plain(
+    "Cite the figure's own source (above) first. To cite the dashboard view itself: "
+    f"Headcount and AI claims dashboard, data checked {latest}, view at:",
+)
+st.code(link, language=None, wrap_lines=True)
