@@ -1,0 +1,31 @@
+"""Deployment files stay true to the lock file."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from headcount.config import ROOT
+
+EXPORT = ["export", "--no-dev", "--no-emit-project", "--no-hashes", "--format", "requirements-txt"]
+
+
+def test_requirements_txt_is_the_exported_lock():
+    """Community Cloud installs from requirements.txt; it must pin what uv.lock pins."""
+    uv = shutil.which("uv")
+    if uv is None:
+        pytest.skip("uv is not on PATH")
+    exported = subprocess.run(
+        [uv, *EXPORT, "--frozen", "--quiet"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    pins = lambda text: sorted(  # noqa: E731
+        line.strip()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    )
+    assert pins((ROOT / "requirements.txt").read_text()) == pins(exported), (
+        "requirements.txt is stale: run "
+        "uv export --no-dev --no-emit-project --no-hashes -o requirements.txt"
+    )
