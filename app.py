@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from headcount.streamlit_cache import load_curated
+from headcount.streamlit_cache import load_latest
 from ui import state
 from ui.cited import IMAGE_FORMAT
 
@@ -23,7 +23,7 @@ PAGES = [
 ]
 
 navigation = st.navigation(PAGES)
-loaded = load_curated()
+loaded = load_latest()
 with st.sidebar:
     if loaded.dataset is not None:
         state.link_view(loaded.dataset)

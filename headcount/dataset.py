@@ -56,7 +56,10 @@ def curated_paths(directory: Path | None = None) -> list[Path]:
 def load_files(paths: list[Path], today: dt.date | None = None) -> Loaded:
     """Parse and validate the three table files; the dataset only if all of it is valid."""
     files = [parse.parse_path(str(path)) for path in paths]
-    verdict = gate.validate(files, today=today)
+    return _loaded(gate.validate(files, today=today))
+
+
+def _loaded(verdict: gate.Verdict) -> Loaded:
     missing = [name for name in TABLES if name not in verdict.tables]
     if not verdict.ok or missing:
         return Loaded(None, verdict.problems)
@@ -71,3 +74,18 @@ def load_files(paths: list[Path], today: dt.date | None = None) -> Loaded:
 
 def load_curated(directory: Path | None = None, today: dt.date | None = None) -> Loaded:
     return load_files(curated_paths(directory), today=today)
+
+
+def load_tables(
+    tables: dict[str, pl.DataFrame], label: str, today: dt.date | None = None
+) -> Loaded:
+    """Validate tables read from a store revision, named '<table>.csv (<label>)' in problems."""
+    files = [
+        parse.ParsedFile(
+            f"{name}.csv ({label})",
+            TABLES[name],
+            frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE)),
+        )
+        for name, frame in tables.items()
+    ]
+    return _loaded(gate.validate(files, today=today))

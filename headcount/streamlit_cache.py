@@ -1,34 +1,53 @@
-"""The only core module that imports Streamlit: cached loading for the pages.
+"""The only core module that imports Streamlit: the shared store and cached loading.
 
-The cache key includes each file's modification time and size, so a corrected or corrupted
-curated file is picked up on the next rerun without restarting the server.
+The store (an engine and its pool) is one per process. A loaded revision is cached by store URL
+and revision id, so every session sees a newly published revision on its next rerun while
+unchanged revisions are never read twice.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 import streamlit as st
 
-from headcount import dataset
+from headcount import dataset, ingest
+from headcount.store import STORE_ENV, Store, default_url
 
 
-def _fingerprint(paths: list[Path]) -> tuple[tuple[str, float, int], ...]:
-    stamps = []
-    for path in paths:
-        try:
-            stat = path.stat()
-        except OSError:
-            stamps.append((str(path), -1.0, -1))
-        else:
-            stamps.append((str(path), stat.st_mtime, stat.st_size))
-    return tuple(stamps)
+def store_url() -> str:
+    """$HEADCOUNT_STORE_URL, else [store] url in Streamlit secrets, else the SQLite default."""
+    if os.environ.get(STORE_ENV):
+        return default_url()
+    try:
+        return str(st.secrets["store"]["url"])
+    except (KeyError, FileNotFoundError, AttributeError):
+        return default_url()
 
 
-@st.cache_data(show_spinner="Loading and validating the curated data…", max_entries=4)
-def _load(fingerprint: tuple[tuple[str, float, int], ...]) -> dataset.Loaded:
-    return dataset.load_files([Path(path) for path, _, _ in fingerprint])
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store(url)
 
 
-def load_curated() -> dataset.Loaded:
-    return _load(_fingerprint(dataset.curated_paths()))
+def store() -> Store:
+    return _store(store_url())
+
+
+@st.cache_data(show_spinner="Loading and validating the data…", max_entries=8)
+def _load(url: str, revision: int) -> dataset.Loaded:
+    return dataset.load_tables(_store(url).read(revision), f"revision {revision}")
+
+
+def load_latest() -> dataset.Loaded:
+    """The latest revision, validated; a new store is first seeded from data/curated (not
+    cached, so a corrected curated folder is picked up on the next run)."""
+    url = store_url()
+    the_store = _store(url)
+    revision = the_store.latest_id()
+    if revision is None:
+        problems = ingest.seed(the_store)
+        if problems.height:
+            return dataset.Loaded(None, problems)
+        revision = the_store.latest_id()
+    return _load(url, revision)

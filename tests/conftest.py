@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from headcount.config import ROOT
+from headcount.store import STORE_ENV
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -98,6 +99,19 @@ class AppServer:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_store(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Every test (and every server a test starts) uses a throwaway store, never var/."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'headcount.sqlite'}"
+    previous = os.environ.get(STORE_ENV)
+    os.environ[STORE_ENV] = url
+    yield url
+    if previous is None:
+        os.environ.pop(STORE_ENV, None)
+    else:
+        os.environ[STORE_ENV] = previous
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from headcount.config import CURATED_ENV, ROOT
+from headcount.store import STORE_ENV
 from tests.csvtools import copy_curated, observations_of, read_rows, with_cell
 
 TIMEOUT = 60
@@ -188,6 +189,7 @@ def test_broken_curated_file_shows_what_and_where_instead_of_a_chart(
     data, line = with_cell(table, 3, column, value)
     (folder / f"{table}.csv").write_bytes(data)
     monkeypatch.setenv(CURATED_ENV, str(folder))
+    monkeypatch.setenv(STORE_ENV, f"sqlite:///{tmp_path / 'fresh.sqlite'}")  # seeded from folder
     at = run_app()
     assert not at.get("plotly_chart")
     assert "did not pass validation" in at.error[0].value

@@ -10,7 +10,7 @@ import streamlit as st
 
 from headcount import share
 from headcount.dataset import Dataset
-from headcount.streamlit_cache import load_curated
+from headcount.streamlit_cache import load_latest
 from ui.text import escape
 
 VIEW = "_view_from_link"
@@ -27,7 +27,7 @@ COMPANY, COMPARE, METRICS, BASES, RANGE, INDEX = (
 
 def dataset_or_stop() -> Dataset:
     """The validated dataset, or the problem table on the page and nothing else."""
-    loaded = load_curated()
+    loaded = load_latest()
     if loaded.dataset is None:
         st.error(
             "The curated data did not pass validation, so nothing is charted. "

@@ -1,0 +1,112 @@
+"""What changes between two versions of the tables: rows added, removed and changed, by key.
+
+The same diff is what a person reviews and what the store writes, so the published revision is
+exactly the reviewed change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+
+from validation.tables import TABLES, Table
+
+Mode = Literal["replace", "upsert"]
+MODES: tuple[Mode, ...] = ("replace", "upsert")
+
+
+@dataclass(frozen=True)
+class TableDiff:
+    table: Table
+    added: pl.DataFrame  # whole new rows
+    removed: pl.DataFrame  # whole old rows
+    changed: pl.DataFrame  # new whole rows whose key existed with other values
+    changes: pl.DataFrame  # one row per changed cell: key..., column, old, new
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added.height or self.removed.height or self.changed.height)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "added": self.added.height,
+            "changed": self.changed.height,
+            "removed": self.removed.height,
+        }
+
+
+def _aligned(table: Table, frame: pl.DataFrame | None) -> pl.DataFrame:
+    columns = table.column_names
+    if frame is None:
+        return pl.DataFrame(schema={c: pl.String for c in columns})
+    return frame.select(columns)
+
+
+def diff_table(table: Table, old: pl.DataFrame | None, new: pl.DataFrame | None) -> TableDiff:
+    before, after = _aligned(table, old), _aligned(table, new)
+    after = after.cast(before.schema, strict=False) if before.height else after
+    before = before.cast(after.schema, strict=False)
+    key = list(table.key)
+    values = [c for c in table.column_names if c not in key]
+    added = after.join(before.select(key), on=key, how="anti", nulls_equal=True)
+    removed = before.join(after.select(key), on=key, how="anti", nulls_equal=True)
+    both = after.join(before, on=key, how="inner", suffix="__old", nulls_equal=True)
+    differs = pl.any_horizontal(~pl.col(c).eq_missing(pl.col(f"{c}__old")) for c in values)
+    changed_both = both.filter(differs) if values else both.clear()
+    changed = changed_both.select(table.column_names)
+    changes = pl.concat(
+        [
+            changed_both.filter(~pl.col(c).eq_missing(pl.col(f"{c}__old"))).select(
+                *key,
+                pl.lit(c).alias("column"),
+                pl.col(f"{c}__old").cast(pl.String).alias("old"),
+                pl.col(c).cast(pl.String).alias("new"),
+            )
+            for c in values
+        ]
+        or [
+            pl.DataFrame(
+                schema={
+                    **{k: before.schema[k] for k in key},
+                    "column": pl.String,
+                    "old": pl.String,
+                    "new": pl.String,
+                }
+            )
+        ],
+        how="vertical_relaxed",
+    )
+    return TableDiff(table, added, removed, changed, changes)
+
+
+def diff(old: Mapping[str, pl.DataFrame], new: Mapping[str, pl.DataFrame]) -> dict[str, TableDiff]:
+    """The change from ``old`` to ``new`` for every table either side has."""
+    return {
+        name: diff_table(table, old.get(name), new.get(name))
+        for name, table in TABLES.items()
+        if name in old or name in new
+    }
+
+
+def apply(
+    current: Mapping[str, pl.DataFrame], upload: Mapping[str, pl.DataFrame], mode: Mode
+) -> dict[str, pl.DataFrame]:
+    """The tables after an upload: each uploaded table replaces its current one, or is merged
+    into it by key (uploaded rows win). Tables not uploaded stay as they are."""
+    result = dict(current)
+    for name, rows in upload.items():
+        table = TABLES[name]
+        rows = rows.select(table.column_names)
+        if mode == "replace" or name not in current:
+            result[name] = rows
+            continue
+        kept = (
+            current[name]
+            .select(table.column_names)
+            .join(rows.select(table.key), on=list(table.key), how="anti", nulls_equal=True)
+        )
+        result[name] = pl.concat([kept, rows.cast(kept.schema, strict=False)], how="vertical")
+    return result

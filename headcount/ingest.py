@@ -1,0 +1,153 @@
+"""An upload, from files to a reviewable proposal: parse, validate against the current revision,
+merge or replace, validate the result as a whole, and diff it against what is published.
+
+The proposal remembers the revision it was based on; publishing it writes exactly its diff, or
+is refused when someone else published in between.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from headcount import diff
+from headcount.dataset import load_curated
+from headcount.store import Revision, Store, StoreError
+from validation import gate, parse, problems, rules
+from validation.parse import LINE, ParsedFile
+from validation.rules import FILE
+from validation.tables import TABLES
+
+
+def revision_label(revision: int | None, table: str) -> str:
+    return f"{table}.csv (revision {revision})"
+
+
+def tagged(tables: dict[str, pl.DataFrame], revision: int | None) -> dict[str, pl.DataFrame]:
+    """Published tables with the file and line each row has in the revision's CSV export, so
+    rules can point at published rows too."""
+    return {
+        name: frame.select(TABLES[name].column_names).with_columns(
+            pl.lit(revision_label(revision, name)).alias(FILE),
+            (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE),
+        )
+        for name, frame in tables.items()
+    }
+
+
+@dataclass
+class Proposal:
+    base: int | None
+    mode: diff.Mode
+    files: list[ParsedFile]
+    current: dict[str, pl.DataFrame]
+    proposed: dict[str, pl.DataFrame] = field(default_factory=dict)
+    problems: pl.DataFrame = field(default_factory=problems.frame)
+    changes: dict[str, diff.TableDiff] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.problems.height == 0 and bool(self.proposed)
+
+    @property
+    def readable(self) -> bool:
+        return all(parsed.readable for parsed in self.files)
+
+    @property
+    def empty(self) -> bool:
+        return all(change.empty for change in self.changes.values())
+
+
+def prepare(
+    files: Sequence[ParsedFile],
+    store: Store,
+    mode: diff.Mode = "upsert",
+    today: dt.date | None = None,
+) -> Proposal:
+    """Validate uploaded files against the latest revision and say exactly what would change."""
+    base = store.latest_id()
+    current = store.read(base)
+    proposal = Proposal(base, mode, list(files), current)
+    if not files:
+        return proposal
+    names = [parsed.table.name for parsed in files if parsed.table is not None]
+    if mode == "replace" and len(names) != len(set(names)):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        proposal.problems = problems.frame(
+            [
+                problems.Problem(
+                    parsed.name,
+                    0,
+                    "",
+                    "",
+                    f"two files for the {t} table in replace mode",
+                    "Upload one file per table to replace it, or choose 'add and update rows'.",
+                )
+                for parsed in files
+                for t in twice
+                if parsed.table is not None and parsed.table.name == t
+            ]
+        )
+        return proposal
+    verdict = gate.validate(files, context=tagged(current, base), today=today)
+    if not verdict.ok:
+        proposal.problems = verdict.problems
+        return proposal
+    uploads = {name: frame.drop(LINE, FILE) for name, frame in verdict.tables.items()}
+    proposed = diff.apply(current, uploads, mode)
+    # The whole result must hold together too: replacing sources.csv must not strand the
+    # published observations that cite a source it drops.
+    whole = tagged(proposed, base)
+    for name, frame in verdict.tables.items():
+        if mode == "replace" or name not in current:
+            whole[name] = frame.select(whole[name].columns)
+    stranded = rules.check(whole, today or dt.date.today()).filter(
+        ~pl.col("file").is_in([parsed.name for parsed in files])
+    )
+    if stranded.height:
+        proposal.problems = stranded
+        return proposal
+    proposal.proposed = proposed
+    proposal.changes = diff.diff(current, proposed)
+    return proposal
+
+
+def parse_uploads(uploads: Sequence[tuple[str, bytes]]) -> list[ParsedFile]:
+    return [parse.parse(name, data) for name, data in uploads]
+
+
+def publish(proposal: Proposal, store: Store, author: str, note: str) -> Revision:
+    """Write the reviewed change; refused (nothing written) if the store moved on."""
+    if not proposal.ok:
+        raise ValueError("an invalid proposal cannot be published")
+    return store.publish(proposal.proposed, proposal.changes, proposal.base, author, note)
+
+
+def rollback(store: Store, target: int, author: str, note: str) -> Revision:
+    """Publish a new revision whose tables equal those of revision ``target``."""
+    base = store.latest_id()
+    wanted = store.read(target)
+    changes = diff.diff(store.read(base), wanted)
+    return store.publish(wanted, changes, base, author, note)
+
+
+SEED_AUTHOR = "data/curated"
+SEED_NOTE = "The curated dataset shipped with the app"
+
+
+def seed(store: Store) -> pl.DataFrame:
+    """Make revision 1 from data/curated if the store is empty; the problems if it is invalid."""
+    if store.latest_id() is not None:
+        return problems.frame()
+    loaded = load_curated()
+    if loaded.dataset is None:
+        return loaded.problems
+    tables = {name: getattr(loaded.dataset, name) for name in TABLES}
+    # Another process may seed first: its revision 1 is the same data.
+    with contextlib.suppress(StoreError):
+        store.publish(tables, diff.diff({}, tables), None, SEED_AUTHOR, SEED_NOTE)
+    return problems.frame()

@@ -1,0 +1,282 @@
+"""Immutable revisions of the tables in SQLite (default) or PostgreSQL, through SQLAlchemy.
+
+Every contract table has a SQL table with the contract's columns plus ``_rev_from`` and
+``_rev_to``: a row is part of revisions ``_rev_from <= r < _rev_to`` (``_rev_to`` empty: still
+current). A revision writes only the rows it adds or changes and closes the rows it removes or
+changes, so storage grows with the change, not with the dataset, and nothing is ever deleted.
+
+Publishing is one transaction that first takes the store's write lock and checks that the
+revision the change was based on is still the latest; otherwise nothing is written and the
+caller learns who published what in between.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import sqlalchemy as sa
+
+from headcount.config import ROOT
+from headcount.diff import TableDiff
+from validation.tables import TABLES, Table
+
+STORE_ENV = "HEADCOUNT_STORE_URL"
+DEFAULT_PATH = ROOT / "var" / "headcount.sqlite"
+LOCK_KEY = 7_347_001  # PostgreSQL advisory lock id of the publish lock
+
+_SQL_TYPES = {"text": sa.Text, "date": sa.Date, "number": sa.Float}
+
+
+def default_url() -> str:
+    """The store URL: $HEADCOUNT_STORE_URL, else a SQLite file kept out of git in var/."""
+    return os.environ.get(STORE_ENV) or f"sqlite:///{DEFAULT_PATH}"
+
+
+class StoreError(Exception):
+    """A publish that was refused; nothing was written."""
+
+
+class Conflict(StoreError):
+    """Another revision was published after the one the change was based on."""
+
+
+class NothingToPublish(StoreError):
+    """The change is empty."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    id: int
+    parent_id: int | None
+    created_at: dt.datetime
+    author: str
+    note: str
+    counts: dict[str, int]
+    hashes: dict[str, str]
+
+
+def content_hash(table: Table, frame: pl.DataFrame) -> str:
+    """A hash of a table's rows that does not depend on row order."""
+    canonical = frame.select(table.column_names).sort(list(table.column_names), nulls_last=True)
+    return hashlib.sha256(canonical.write_csv().encode("utf-8")).hexdigest()
+
+
+def _schema(metadata: sa.MetaData) -> tuple[sa.Table, dict[str, sa.Table]]:
+    revisions = sa.Table(
+        "revisions",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("parent_id", sa.Integer, nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("author", sa.Text, nullable=False),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("counts", sa.Text, nullable=False),
+        sa.Column("hashes", sa.Text, nullable=False),
+    )
+    rows = {}
+    for table in TABLES.values():
+        columns = [sa.Column(c.name, _SQL_TYPES[c.kind]()) for c in table.columns]
+        name = f"rows_{table.name}"
+        rows[table.name] = sa.Table(
+            name,
+            metadata,
+            *columns,
+            sa.Column("_rev_from", sa.Integer, nullable=False),
+            sa.Column("_rev_to", sa.Integer, nullable=True),
+            sa.Index(f"ix_{name}_from", "_rev_from"),
+            sa.Index(f"ix_{name}_to", "_rev_to"),
+            sa.Index(f"ix_{name}_key", *table.key, "_rev_to"),
+        )
+    return revisions, rows
+
+
+class Store:
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        if self.url.startswith("sqlite:///"):
+            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = sa.create_engine(self.url, **self._engine_options())
+        if self.dialect == "sqlite":
+            self._serialise_sqlite_writes()
+        self.metadata = sa.MetaData()
+        self.revisions_table, self.rows = _schema(self.metadata)
+        self.metadata.create_all(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def _engine_options(self) -> dict[str, object]:
+        if self.url.startswith("sqlite"):
+            return {"connect_args": {"timeout": 60}}
+        return {"pool_pre_ping": True}
+
+    def _serialise_sqlite_writes(self) -> None:
+        """Make every SQLite transaction BEGIN IMMEDIATE: the write lock is taken before the
+        base revision is checked, so two publishers cannot both pass the check."""
+
+        @sa.event.listens_for(self.engine, "connect")
+        def _connect(connection, _record):  # type: ignore[no-untyped-def]
+            connection.isolation_level = None
+
+        @sa.event.listens_for(self.engine, "begin")
+        def _begin(connection):  # type: ignore[no-untyped-def]
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    # Reading -----------------------------------------------------------------------------
+
+    def latest_id(self) -> int | None:
+        with self.engine.connect() as connection:
+            return connection.execute(sa.select(sa.func.max(self.revisions_table.c.id))).scalar()
+
+    def revisions(self) -> list[Revision]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(self.revisions_table).order_by(self.revisions_table.c.id)
+            ).mappings()
+            return [_revision(row) for row in rows]
+
+    def revision(self, revision_id: int) -> Revision:
+        with self.engine.connect() as connection:
+            row = (
+                connection.execute(
+                    sa.select(self.revisions_table).where(self.revisions_table.c.id == revision_id)
+                )
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise KeyError(f"there is no revision {revision_id}")
+        return _revision(row)
+
+    def read(self, revision_id: int | None = None) -> dict[str, pl.DataFrame]:
+        """The tables as they were in a revision (default: the latest)."""
+        revision_id = revision_id or self.latest_id()
+        if revision_id is None:
+            return {}
+        self.revision(revision_id)  # a missing revision is an error, not empty tables
+        with self.engine.connect() as connection:
+            return {name: self._read_table(connection, name, revision_id) for name in TABLES}
+
+    def _read_table(self, connection: sa.Connection, name: str, revision_id: int) -> pl.DataFrame:
+        table = TABLES[name]
+        rows = self.rows[name]
+        query = sa.select(*(rows.c[c] for c in table.column_names)).where(
+            rows.c._rev_from <= revision_id,
+            sa.or_(rows.c._rev_to.is_(None), rows.c._rev_to > revision_id),
+        )
+        # SQLAlchemy's Date type hands back dates on SQLite too (stored there as ISO text).
+        schema = {
+            c.name: pl.Date if c.kind == "date" else pl.Float64 if c.kind == "number" else pl.String
+            for c in table.columns
+        }
+        return pl.DataFrame(connection.execute(query).fetchall(), schema=schema, orient="row")
+
+    # Writing -----------------------------------------------------------------------------
+
+    def publish(
+        self,
+        tables: Mapping[str, pl.DataFrame],
+        changes: Mapping[str, TableDiff],
+        base: int | None,
+        author: str,
+        note: str,
+    ) -> Revision:
+        """Write ``changes`` (the diff from revision ``base`` to ``tables``) as a new revision.
+
+        Refused, with nothing written, when another revision was published after ``base``."""
+        if all(change.empty for change in changes.values()):
+            raise NothingToPublish("Nothing changes: the upload equals the current revision.")
+        with self.engine.begin() as connection:
+            self._lock(connection)
+            head = connection.execute(sa.select(sa.func.max(self.revisions_table.c.id))).scalar()
+            if head != base:
+                raise Conflict(self._conflict_message(connection, base, head))
+            revision_id = (head or 0) + 1
+            now = dt.datetime.now(dt.UTC)
+            counts = {name: frame.height for name, frame in tables.items()}
+            hashes = {name: content_hash(TABLES[name], frame) for name, frame in tables.items()}
+            connection.execute(
+                sa.insert(self.revisions_table).values(
+                    id=revision_id,
+                    parent_id=head,
+                    created_at=now,
+                    author=author,
+                    note=note,
+                    counts=json.dumps(counts, sort_keys=True),
+                    hashes=json.dumps(hashes, sort_keys=True),
+                )
+            )
+            for name, change in changes.items():
+                self._write_change(connection, name, change, revision_id)
+        return Revision(revision_id, head, now, author, note, counts, hashes)
+
+    def _lock(self, connection: sa.Connection) -> None:
+        if self.dialect == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        # SQLite: the transaction began with BEGIN IMMEDIATE, which is the lock.
+
+    def _conflict_message(
+        self, connection: sa.Connection, base: int | None, head: int | None
+    ) -> str:
+        newer = (
+            connection.execute(
+                sa.select(self.revisions_table)
+                .where(self.revisions_table.c.id > (base or 0))
+                .order_by(self.revisions_table.c.id)
+            )
+            .mappings()
+            .all()
+        )
+        told = "; ".join(
+            f"revision {r['id']} by {r['author']} at {r['created_at']:%Y-%m-%d %H:%M} ({r['note']})"
+            for r in newer
+        )
+        return (
+            f"Refused: this change was prepared against revision {base}, but the latest is "
+            f"revision {head}. Published since: {told}. Nothing was written; review the upload "
+            "against the latest revision and publish again."
+        )
+
+    def _write_change(
+        self, connection: sa.Connection, name: str, change: TableDiff, revision_id: int
+    ) -> None:
+        rows = self.rows[name]
+        key = change.table.key
+        closing = pl.concat([change.removed.select(key), change.changed.select(key)])
+        if closing.height:
+            statement = (
+                sa.update(rows)
+                .where(
+                    *(rows.c[k] == sa.bindparam(f"k_{k}") for k in key), rows.c._rev_to.is_(None)
+                )
+                .values(_rev_to=revision_id)
+            )
+            connection.execute(
+                statement,
+                [{f"k_{k}": row[k] for k in key} for row in closing.iter_rows(named=True)],
+            )
+        opening = pl.concat([change.added, change.changed], how="vertical_relaxed")
+        if opening.height:
+            records = opening.with_columns(pl.lit(revision_id).alias("_rev_from")).to_dicts()
+            connection.execute(sa.insert(rows), records)
+
+
+def _revision(row: Mapping[str, object]) -> Revision:
+    created = row["created_at"]
+    return Revision(
+        id=int(row["id"]),  # type: ignore[arg-type]
+        parent_id=row["parent_id"],  # type: ignore[arg-type]
+        created_at=created,  # type: ignore[arg-type]
+        author=str(row["author"]),
+        note=str(row["note"]),
+        counts=json.loads(str(row["counts"])),
+        hashes=json.loads(str(row["hashes"])),
+    )
