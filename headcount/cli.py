@@ -1,23 +1,34 @@
 """`headcount` on the command line.
 
     headcount validate FILE... [--json]
+    headcount publish FILE... --note TEXT [--mode replace|upsert] [--author NAME]
+    headcount history
+    headcount diff REV [REV]
+    headcount rollback REV --note TEXT [--author NAME]
+    headcount export [--rev REV] --out DIR
 
-Exit codes: 0 valid, 1 problems found, 2 a file could not be read at all (missing, binary,
-empty, not CSV text).
+Every command but validate takes --store URL (default: $HEADCOUNT_STORE_URL, else the SQLite
+file the app uses). Exit codes: 0 done, 1 problems found or publish refused (nothing written),
+2 a file could not be read at all (missing, binary, empty, not CSV text).
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import polars as pl
 
-from headcount import dataset
+from headcount import dataset, diff, ingest
+from headcount.store import Store, StoreError
 from validation import gate, parse
 from validation.problems import PROBLEM_COLUMNS, as_records
+from validation.tables import TABLES
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 VALUE_WIDTH = 40  # values can be whole lines; everything else is shown in full
@@ -65,6 +76,114 @@ def validate(paths: Sequence[str], as_json: bool) -> int:
     return EXIT_OK if verdict.ok else EXIT_INVALID
 
 
+def _store(url: str | None) -> Store:
+    store = Store(url)
+    seeded = ingest.seed(store)
+    if seeded.height:
+        print("The store is empty and the curated data to seed it is invalid:")
+        print(format_table(seeded))
+        raise SystemExit(EXIT_INVALID)
+    return store
+
+
+def _author(name: str | None) -> str:
+    return name or os.environ.get("USER") or getpass.getuser()
+
+
+def print_changes(changes: dict[str, diff.TableDiff]) -> None:
+    for name, change in changes.items():
+        if change.empty:
+            continue
+        n = change.counts()
+        print(f"{name}: +{n['added']} added, ~{n['changed']} changed, -{n['removed']} removed")
+        key = list(change.table.key)
+        for row in change.added.select(key).iter_rows():
+            print(f"  + {' | '.join(map(str, row))}")
+        for row in change.removed.select(key).iter_rows():
+            print(f"  - {' | '.join(map(str, row))}")
+        for row in change.changes.iter_rows(named=True):
+            where = " | ".join(str(row[k]) for k in key)
+            print(f"  ~ {where}: {row['column']} {row['old']!s} -> {row['new']!s}")
+
+
+def publish(args: argparse.Namespace) -> int:
+    store = _store(args.store)
+    files = [parse.parse_path(path) for path in args.files]
+    proposal = ingest.prepare(files, store, args.mode)
+    if not proposal.ok:
+        print(format_table(proposal.problems))
+        print(f"\nRefused: {proposal.problems.height} problem(s). Nothing was written.")
+        return EXIT_INVALID if proposal.readable else EXIT_UNREADABLE
+    print_changes(proposal.changes)
+    try:
+        revision = ingest.publish(proposal, store, _author(args.author), args.note)
+    except StoreError as refused:
+        print(str(refused))
+        return EXIT_INVALID
+    print(f"Published revision {revision.id} (based on {proposal.base}).")
+    return EXIT_OK
+
+
+def history(args: argparse.Namespace) -> int:
+    store = _store(args.store)
+    print("REV  PARENT  CREATED (UTC)     AUTHOR          ROWS                        NOTE")
+    for r in store.revisions():
+        rows = " ".join(f"{k}={v}" for k, v in sorted(r.counts.items()))
+        created = f"{r.created_at:%Y-%m-%d %H:%M}"
+        print(f"{r.id:<4} {r.parent_id or '-':<7} {created:<17} {r.author:<15} {rows:<27} {r.note}")
+    return EXIT_OK
+
+
+def _known(store: Store, revision: int) -> bool:
+    try:
+        store.revision(revision)
+    except KeyError:
+        print(f"There is no revision {revision}; see `headcount history`.")
+        return False
+    return True
+
+
+def show_diff(args: argparse.Namespace) -> int:
+    store = _store(args.store)
+    newer = args.rev2 or store.latest_id()
+    if not (_known(store, args.rev) and _known(store, newer)):
+        return EXIT_INVALID
+    changes = diff.diff(store.read(args.rev), store.read(newer))
+    print(f"From revision {args.rev} to revision {newer}:")
+    if all(c.empty for c in changes.values()):
+        print("no differences")
+    print_changes(changes)
+    return EXIT_OK
+
+
+def rollback(args: argparse.Namespace) -> int:
+    store = _store(args.store)
+    if not _known(store, args.rev):
+        return EXIT_INVALID
+    try:
+        revision = ingest.rollback(store, args.rev, _author(args.author), args.note)
+    except StoreError as refused:
+        print(str(refused))
+        return EXIT_INVALID
+    print(f"Published revision {revision.id}, equal to revision {args.rev}. Nothing was deleted.")
+    return EXIT_OK
+
+
+def export(args: argparse.Namespace) -> int:
+    store = _store(args.store)
+    revision = args.rev or store.latest_id()
+    if not _known(store, revision):
+        return EXIT_INVALID
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, frame in store.read(revision).items():
+        table = TABLES[name]
+        frame.select(table.column_names).sort(list(table.key)).write_csv(out / table.filename)
+    names = ", ".join(table.filename for table in TABLES.values())
+    print(f"Exported revision {revision} to {out}/ ({names}).")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="headcount", description="Curated headcount and AI-claims data: check and manage it."
@@ -78,6 +197,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument("--json", action="store_true", help="print problems as a JSON list")
+
+    def with_store(command: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        command.add_argument("--store", metavar="URL", help="store URL (default: as the app)")
+        return command
+
+    put = with_store(commands.add_parser("publish", help="validate files and publish a revision"))
+    put.add_argument("files", nargs="+", metavar="FILE")
+    put.add_argument("--note", required=True, help="what changed and why")
+    put.add_argument(
+        "--mode",
+        choices=diff.MODES,
+        default="upsert",
+        help="replace each uploaded table, or add and update rows by key (default)",
+    )
+    put.add_argument("--author", help="who publishes (default: the login name)")
+    with_store(commands.add_parser("history", help="list the revisions"))
+    compare = with_store(commands.add_parser("diff", help="what changed between two revisions"))
+    compare.add_argument("rev", type=int, metavar="REV")
+    compare.add_argument("rev2", type=int, nargs="?", metavar="REV", help="default: the latest")
+    back = with_store(commands.add_parser("rollback", help="publish a revision equal to REV"))
+    back.add_argument("rev", type=int, metavar="REV")
+    back.add_argument("--note", required=True)
+    back.add_argument("--author")
+    out = with_store(commands.add_parser("export", help="write a revision's tables as CSV"))
+    out.add_argument("--rev", type=int, help="default: the latest")
+    out.add_argument("--out", required=True, metavar="DIR")
     return parser
 
 
@@ -85,7 +230,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "validate":
         return validate(args.files, args.json)
-    return EXIT_INVALID  # pragma: no cover - argparse refuses unknown commands
+    commands = {
+        "publish": publish,
+        "history": history,
+        "diff": show_diff,
+        "rollback": rollback,
+        "export": export,
+    }
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -28,10 +28,12 @@ def revision_label(revision: int | None, table: str) -> str:
 
 
 def tagged(tables: dict[str, pl.DataFrame], revision: int | None) -> dict[str, pl.DataFrame]:
-    """Published tables with the file and line each row has in the revision's CSV export, so
-    rules can point at published rows too."""
+    """Published tables with the file and line each row has in the revision's CSV export
+    (`headcount export` sorts by key), so rules can point at published rows too."""
     return {
-        name: frame.select(TABLES[name].column_names).with_columns(
+        name: frame.select(TABLES[name].column_names)
+        .sort(list(TABLES[name].key))
+        .with_columns(
             pl.lit(revision_label(revision, name)).alias(FILE),
             (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE),
         )

@@ -96,3 +96,79 @@ def test_no_arguments_is_a_usage_error():
     result = run("validate")
     assert result.returncode == 2
     assert "usage:" in result.stderr
+
+
+def run_store(store: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return run(*args, "--store", store)
+
+
+def test_publish_history_diff_rollback_export(tmp_path):
+    store = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    listed = run_store(store, "history")
+    assert listed.returncode == 0
+    assert "data/curated" in listed.stdout.splitlines()[1]  # revision 1 is the seed
+
+    data, _ = with_cell("observations", 4, "value", "4321")
+    upload = tmp_path / "observations.csv"
+    upload.write_bytes(data)
+    published = run_store(
+        store,
+        "publish",
+        str(upload),
+        "--note",
+        "fix one value",
+        "--author",
+        "ana",
+        "--mode",
+        "replace",
+    )
+    assert published.returncode == 0, published.stdout
+    assert "~1 changed" in published.stdout and "-> 4321.0" in published.stdout
+    assert "Published revision 2 (based on 1)." in published.stdout
+
+    history = run_store(store, "history").stdout.splitlines()
+    assert (
+        history[2].split()[:2] == ["2", "1"]
+        and "ana" in history[2]
+        and "fix one value" in history[2]
+    )
+
+    changed = run_store(store, "diff", "1", "2")
+    assert changed.returncode == 0 and "value" in changed.stdout and "4321.0" in changed.stdout
+
+    undone = run_store(store, "rollback", "1", "--note", "undo", "--author", "ana")
+    assert undone.returncode == 0 and "Published revision 3, equal to revision 1" in undone.stdout
+    assert "no differences" in run_store(store, "diff", "1", "3").stdout
+
+    out = tmp_path / "export"
+    exported = run_store(store, "export", "--rev", "2", "--out", str(out))
+    assert exported.returncode == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(t.filename for t in TABLES.values())
+    assert run("validate", *(str(p) for p in out.iterdir())).returncode == 0
+    assert "4321.0" in (out / "observations.csv").read_text()
+
+
+def test_refused_publish_exits_1_and_writes_nothing(tmp_path):
+    store = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    data, line = with_cell("observations", 0, "unit", "USD")
+    upload = tmp_path / "observations.csv"
+    upload.write_bytes(data)
+    refused = run_store(store, "publish", str(upload), "--note", "bad")
+    assert refused.returncode == 1
+    assert f" {line} " in refused.stdout and "Nothing was written" in refused.stdout
+    assert len(run_store(store, "history").stdout.splitlines()) == 2  # header + seed only
+    unchanged = run_store(store, "publish", str(CURATED / "events.csv"), "--note", "same")
+    assert unchanged.returncode == 1 and "Nothing changes" in unchanged.stdout
+
+
+def test_publishing_an_unreadable_file_exits_2(tmp_path):
+    store = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    excel = tmp_path / "observations.csv"
+    excel.write_bytes(b"PK\x03\x04" + b"\x00" * 32)
+    assert run_store(store, "publish", str(excel), "--note", "x").returncode == 2
+
+
+def test_unknown_revision_is_a_clear_error(tmp_path):
+    store = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    result = run_store(store, "diff", "7")
+    assert result.returncode == 1 and "There is no revision 7" in result.stdout

@@ -1,0 +1,156 @@
+"""The revision store, on SQLite and on PostgreSQL: revisions are immutable, a publish writes
+exactly the reviewed diff, storage grows with the change, and a stale base is refused."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+import sqlalchemy as sa
+
+from headcount import diff, ingest
+from headcount.store import Conflict, NothingToPublish, Store, content_hash
+from tests.csvtools import CURATED, read_rows, to_csv, with_cell
+from validation import parse
+from validation.tables import TABLES
+
+
+@pytest.fixture
+def store(store_url) -> Store:
+    store = Store(store_url)
+    assert ingest.seed(store).height == 0
+    yield store
+    store.engine.dispose()
+
+
+def upload(name: str, data: bytes) -> list[parse.ParsedFile]:
+    return [parse.parse(name, data)]
+
+
+def stored_rows(store: Store, name: str) -> int:
+    with store.engine.connect() as connection:
+        return connection.execute(sa.select(sa.func.count()).select_from(store.rows[name])).scalar()
+
+
+def test_new_store_is_seeded_with_the_curated_tables(store):
+    assert store.latest_id() == 1
+    revision = store.revision(1)
+    tables = store.read(1)
+    for name in TABLES:
+        assert tables[name].height == len(read_rows(name))
+        assert revision.counts[name] == len(read_rows(name))
+        assert revision.hashes[name] == content_hash(TABLES[name], tables[name])
+    curated = parse.parse_path(str(CURATED / "observations.csv")).frame
+    assert sorted(tables["observations"].get_column("value")) == sorted(curated.get_column("value"))
+
+
+def test_publish_writes_exactly_the_reviewed_diff(store):
+    data, _ = with_cell("observations", 5, "value", "4242")
+    proposal = ingest.prepare(upload("observations.csv", data), store, "replace")
+    assert proposal.ok, proposal.problems
+    change = proposal.changes["observations"]
+    assert change.counts() == {"added": 0, "changed": 1, "removed": 0}
+    assert change.changes.row(0, named=True)["new"] == "4242.0"
+    before = stored_rows(store, "observations")
+    revision = ingest.publish(proposal, store, "ana", "one value")
+    assert revision.id == 2 and revision.parent_id == 1
+    assert stored_rows(store, "observations") == before + 1  # the change, not a copy
+    after = store.read(2)["observations"]
+    assert (
+        diff.diff_table(TABLES["observations"], store.read(1)["observations"], after).counts()
+        == change.counts()
+    )
+    assert store.read(1)["observations"].height == after.height  # revision 1 is unchanged
+
+
+def test_upsert_adds_and_updates_by_key_and_keeps_the_rest(store):
+    rows = read_rows("events")
+    new = {**rows[0], "title": "A new event title"}
+    changed = {**rows[1], "detail": "Corrected detail"}
+    proposal = ingest.prepare(upload("events.csv", to_csv([new, changed])), store, "upsert")
+    assert proposal.ok, proposal.problems
+    assert proposal.changes["events"].counts() == {"added": 1, "changed": 1, "removed": 0}
+    ingest.publish(proposal, store, "ana", "events")
+    assert store.read()["events"].height == len(rows) + 1
+
+
+def test_replace_that_would_strand_published_rows_is_refused(store):
+    rows = [r for r in read_rows("sources") if r["source_id"] != "f1-paymentsdive"]
+    proposal = ingest.prepare(upload("sources.csv", to_csv(rows)), store, "replace")
+    assert not proposal.ok
+    stranded = proposal.problems.to_dicts()
+    assert stranded and all(p["value"] == "f1-paymentsdive" for p in stranded)
+    citing = {
+        f"{name}.csv (revision 1)"
+        for name in ("observations", "events", "framings")
+        for row in read_rows(name)
+        if "f1-paymentsdive" in (row.get("source_id"), row.get("evidence_id"))
+    }
+    assert {p["file"] for p in stranded} == citing
+    assert store.latest_id() == 1
+
+
+def test_invalid_upload_changes_nothing(store):
+    data, line = with_cell("observations", 2, "date", "31/12/2023")
+    proposal = ingest.prepare(upload("observations.csv", data), store, "upsert")
+    assert not proposal.ok
+    assert proposal.problems.row(0, named=True)["line"] == line
+    assert store.latest_id() == 1
+
+
+def test_a_stale_base_is_refused_naming_who_published(store):
+    first, _ = with_cell("observations", 1, "value", "1111")
+    second, _ = with_cell("observations", 1, "value", "2222")
+    mine = ingest.prepare(upload("observations.csv", first), store, "replace")
+    theirs = ingest.prepare(upload("observations.csv", second), store, "replace")
+    ingest.publish(theirs, store, "bob", "bob's fix")
+    with pytest.raises(Conflict) as refused:
+        ingest.publish(mine, store, "ana", "ana's fix")
+    assert "revision 2 by bob" in str(refused.value) and "bob's fix" in str(refused.value)
+    assert store.latest_id() == 2
+    assert 2222.0 in store.read(2)["observations"].get_column("value").to_list()
+
+
+def test_empty_change_is_refused(store):
+    proposal = ingest.prepare(
+        upload("events.csv", (CURATED / "events.csv").read_bytes()), store, "replace"
+    )
+    assert proposal.ok and proposal.empty
+    with pytest.raises(NothingToPublish):
+        ingest.publish(proposal, store, "ana", "nothing")
+
+
+def test_rollback_publishes_a_copy_of_an_old_revision(store):
+    data, _ = with_cell("observations", 0, "value", "9999")
+    ingest.publish(
+        ingest.prepare(upload("observations.csv", data), store, "replace"), store, "ana", "x"
+    )
+    revision = ingest.rollback(store, 1, "ana", "undo")
+    assert revision.id == 3
+    assert revision.hashes == store.revision(1).hashes
+    assert [r.id for r in store.revisions()] == [1, 2, 3]  # nothing deleted
+    assert 9999.0 in store.read(2)["observations"].get_column("value").to_list()
+
+
+def test_reading_a_missing_revision_is_an_error(store):
+    with pytest.raises(KeyError):
+        store.read(99)
+
+
+def test_schema_is_created_once_and_reopened(store_url):
+    first = Store(store_url)
+    ingest.seed(first)
+    first.engine.dispose()
+    again = Store(store_url)
+    assert again.latest_id() == 1
+    assert again.read()["sources"].height == len(read_rows("sources"))
+    again.engine.dispose()
+
+
+def test_dates_and_numbers_survive_the_round_trip(store):
+    tables = store.read()
+    curated = {t.name: parse.parse_path(str(CURATED / t.filename)).frame for t in TABLES.values()}
+    for name, table in TABLES.items():
+        ours = tables[name].select(table.column_names).sort(list(table.key))
+        theirs = curated[name].select(table.column_names).sort(list(table.key))
+        assert ours.equals(theirs, null_equal=True), name
+    assert tables["observations"].schema["date"] == pl.Date
