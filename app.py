@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from headcount.streamlit_cache import load_latest
-from ui import state
+from ui import access, state
 from ui.cited import IMAGE_FORMAT
 
 st.set_page_config(
@@ -20,9 +20,16 @@ PAGES = [
         "views/explorer.py", title="Explorer", icon=":material/query_stats:", url_path="explorer"
     ),
     st.Page("views/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
+    st.Page("views/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"),
+    st.Page("views/history.py", title="History", icon=":material/history:", url_path="history"),
 ]
 
 navigation = st.navigation(PAGES)
+if access.viewing_requires_sign_in() and not st.user.get("is_logged_in", False):
+    st.title("Headcount & AI claims")
+    st.info("This deployment asks viewers to sign in.")
+    st.button("Sign in", on_click=st.login, icon=":material/login:")
+    st.stop()
 loaded = load_latest()
 with st.sidebar:
     if loaded.dataset is not None:

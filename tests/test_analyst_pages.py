@@ -1,0 +1,142 @@
+"""AppTest: the Upload and History pages, each test on its own store."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from headcount import ingest
+from headcount.config import ROOT
+from headcount.store import STORE_ENV, Store
+from tests.csvtools import with_cell
+
+TIMEOUT = 60
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "test-only-cookie-secret",
+    "client_id": "dashboard",
+    "client_secret": "test-only-client-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch) -> Store:
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    monkeypatch.setenv(STORE_ENV, url)
+    store = Store(url)
+    ingest.seed(store)
+    return store
+
+
+ANALYST = {"is_logged_in": True, "email": "ana@example.org"}
+ANALYSTS = {"emails": ["ana@example.org"]}
+
+
+def open_page(page: str, user: dict | None = None, analysts: dict | None = None) -> AppTest:
+    """A page as a signed-in user (AppTest has no loopback client: its connection is a mock,
+    so the no-sign-in path is covered by the browser tests against a real server)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    if user is not None:
+        at.secrets["auth"] = AUTH
+        at.secrets["analysts"] = analysts or {}
+        at.user = user
+    at.run()
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="uploads").upload(name, data, "text/csv").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def publish_button(at: AppTest):
+    return next(b for b in at.button if b.label.startswith("Publish revision"))
+
+
+def test_valid_upload_shows_the_diff_and_publishes_exactly_it(store):
+    data, _ = with_cell("observations", 3, "value", "4999")
+    at = upload(open_page("upload", ANALYST, ANALYSTS), "observations.csv", data)
+    changed = next(m for m in at.metric if m.label == "Rows changed")
+    assert changed.value == "1"
+    assert "4999.0" in at.dataframe[0].value.to_csv()
+    assert publish_button(at).disabled  # no note yet
+    at.text_input(key="publish_note").input("one figure corrected").run()
+    publish_button(at).click().run()
+    assert "Published revision 2" in at.success[-1].value
+    assert store.latest_id() == 2
+    assert 4999.0 in store.read(2)["observations"].get_column("value").to_list()
+    assert store.revision(2).note == "one figure corrected"
+
+
+def test_invalid_upload_lists_problems_and_offers_no_publish(store):
+    data, line = with_cell("events", 2, "date", "2024-02-30")
+    at = upload(open_page("upload", ANALYST, ANALYSTS), "events.csv", data)
+    problems = at.dataframe[0].value.to_dict("records")
+    assert problems[0]["line"] == line and problems[0]["column"] == "date"
+    assert problems[0]["value"] == "2024-02-30"
+    assert not [b for b in at.button if b.label.startswith("Publish revision")]
+    assert store.latest_id() == 1
+
+
+def test_publish_refused_when_someone_published_meanwhile(store):
+    data, _ = with_cell("observations", 3, "value", "4999")
+    at = upload(open_page("upload", ANALYST, ANALYSTS), "observations.csv", data)
+    other, _ = with_cell("observations", 7, "value", "1234")
+    theirs = ingest.prepare([ingest.parse_uploads([("o.csv", other)])[0]], store, "upsert")
+    ingest.publish(theirs, store, "bob", "bob was quicker")
+    at.text_input(key="publish_note").input("mine").run()
+    publish_button(at).click().run()
+    assert "publishing this review would be refused" in at.warning[-1].value.replace("\\", "")
+    assert "Refused" in at.error[0].value and "bob" in at.error[0].value
+    assert store.latest_id() == 2
+
+
+def test_signed_in_non_analyst_cannot_publish(store):
+    data, _ = with_cell("observations", 3, "value", "4999")
+    page = open_page(
+        "upload", {"is_logged_in": True, "email": "eve@example.com"}, {"domains": ["example.org"]}
+    )
+    at = upload(page, "observations.csv", data)
+    at.text_input(key="publish_note").input("try").run()
+    assert publish_button(at).disabled
+    assert "not on the analysts list" in at.warning[0].value.replace("\\", "")
+
+
+def test_signed_in_analyst_by_domain_can_publish(store):
+    data, _ = with_cell("observations", 3, "value", "4999")
+    page = open_page(
+        "upload", {"is_logged_in": True, "email": "ana@example.org"}, {"domains": ["example.org"]}
+    )
+    at = upload(page, "observations.csv", data)
+    at.text_input(key="publish_note").input("by domain").run()
+    publish_button(at).click().run()
+    assert store.revision(2).author == "ana@example.org"
+
+
+def test_signed_out_user_is_offered_sign_in(store):
+    at = open_page("upload", {"is_logged_in": False}, {"emails": ["ana@example.org"]})
+    assert any(b.label == "Sign in" for b in at.button)
+
+
+def test_history_lists_revisions_diffs_and_rolls_back(store):
+    data, _ = with_cell("observations", 3, "value", "4999")
+    ingest.publish(
+        ingest.prepare(ingest.parse_uploads([("observations.csv", data)]), store, "upsert"),
+        store,
+        "ana",
+        "fix",
+    )
+    at = open_page("history", ANALYST, ANALYSTS)
+    table = at.dataframe[0].value
+    assert list(table["revision"]) == [2, 1]
+    assert list(table["note"]) == ["fix", store.revision(1).note]
+    assert "1 changed" in " ".join(m.value for m in at.markdown)
+    at.selectbox(key="rollback_to").select(1).run()
+    at.text_input(key="rollback_note").input("undo the fix").run()
+    next(b for b in at.button if b.label.startswith("Publish a copy")).click().run()
+    assert "Published revision 3, equal to revision 1" in at.success[0].value
+    assert store.revision(3).hashes == store.revision(1).hashes

@@ -1,0 +1,173 @@
+"""Upload: validate analysts' CSVs against the latest revision, review the change, publish it."""
+
+from __future__ import annotations
+
+import hashlib
+
+import polars as pl
+import streamlit as st
+
+from headcount import charts, citations, claims, exports, ingest
+from headcount.dataset import Dataset
+from headcount.diff import MODES
+from headcount.store import StoreError
+from headcount.streamlit_cache import store
+from ui import access, state
+from ui.text import escape, plain
+from validation.tables import TABLES
+
+MODE_LABELS = {"upsert": "Add and update rows (by key)", "replace": "Replace the uploaded tables"}
+PROPOSAL = "_proposal"
+
+data = state.dataset_or_stop()
+state.link_view(data)
+who = access.analyst()
+the_store = store()
+
+st.title("Upload and publish")
+if who.allowed:
+    st.success(escape(who.reason), icon=":material/verified_user:")
+else:
+    st.warning(escape(who.reason), icon=":material/lock:")
+    if who.sign_in:
+        st.button("Sign in", on_click=st.login, icon=":material/login:")
+
+with st.expander("Templates and format", icon=":material/description:"):
+    plain(
+        "UTF-8 CSV with a header row, ISO dates (2024-12-31), plain numbers in base units "
+        "(45.6 billion is 45600000000). The table is recognised from the header. Each template "
+        "holds the header and two rows of the current data."
+    )
+    columns = st.columns(len(TABLES))
+    for column, (name, table) in zip(columns, TABLES.items(), strict=True):
+        example = getattr(data, name).select(table.column_names).head(2)
+        column.download_button(
+            f"{name}.csv",
+            data=example.write_csv().encode("utf-8"),
+            file_name=f"{name}-template.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+mode = st.radio(
+    "What the upload does",
+    MODES,
+    format_func=MODE_LABELS.get,
+    horizontal=True,
+    help="Add and update: rows are matched by the table's key; rows not in the upload stay. "
+    "Replace: each uploaded table becomes exactly the uploaded rows.",
+)
+uploads = st.file_uploader(
+    "CSV files (observations, events, sources, framings)",
+    accept_multiple_files=True,
+    key="uploads",
+)
+
+if not uploads:
+    st.caption("Upload one or more CSV files to see what is wrong or exactly what will change.")
+    st.stop()
+
+files = [(upload.name, upload.getvalue()) for upload in uploads]
+# The proposal stays based on the revision it was checked against until the person asks for a
+# re-check: re-basing it silently would publish a diff nobody reviewed.
+digests = [(name, hashlib.sha256(content).hexdigest()) for name, content in files]
+fingerprint = hashlib.sha256(repr((mode, digests)).encode()).hexdigest()
+cached = st.session_state.get(PROPOSAL)
+if cached is None or cached[0] != fingerprint:
+    with st.status("Checking the upload…", expanded=False) as status:
+        progress = st.progress(0.0)
+        parsed = []
+        for position, (name, content) in enumerate(files, start=1):
+            status.update(label=f"Reading {name} ({len(content):,} bytes)…")
+            parsed.append(ingest.parse_uploads([(name, content)])[0])
+            progress.progress(position / (len(files) + 1))
+        status.update(label="Validating against the latest revision…")
+        proposal = ingest.prepare(parsed, the_store, mode)
+        progress.progress(1.0)
+        status.update(label="Checked.", state="complete" if proposal.ok else "error")
+    st.session_state[PROPOSAL] = (fingerprint, proposal)
+proposal = st.session_state[PROPOSAL][1]
+latest = the_store.latest_id()
+if latest != proposal.base:
+    st.warning(
+        f"Revision {latest} was published after this upload was checked against revision "
+        f"{proposal.base}; publishing this review would be refused.",
+        icon=":material/sync_problem:",
+    )
+    if st.button("Check again against the latest revision", icon=":material/refresh:"):
+        st.session_state.pop(PROPOSAL, None)
+        st.rerun()
+
+if not proposal.ok:
+    st.error(
+        f"{proposal.problems.height} problem(s) found. Nothing was changed. Each row says the "
+        "file, line (the header is line 1), column, value, what is wrong and how to fix it.",
+        icon=":material/error:",
+    )
+    st.dataframe(proposal.problems, hide_index=True, width="stretch")
+    st.download_button(
+        "Download the problems (CSV)",
+        data=exports.csv_bytes(proposal.problems),
+        file_name="upload-problems.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    st.stop()
+
+if proposal.empty:
+    st.info("The upload matches the latest revision: nothing would change.")
+    st.stop()
+
+st.subheader(f"What changes against revision {proposal.base}")
+for name, change in proposal.changes.items():
+    if change.empty:
+        continue
+    counts = change.counts()
+    with st.container(border=True):
+        st.markdown(f"**{name}.csv**")
+        added, changed, removed = st.columns(3)
+        added.metric("Rows added", counts["added"])
+        changed.metric("Rows changed", counts["changed"])
+        removed.metric("Rows removed", counts["removed"])
+        if counts["added"]:
+            st.caption("Added")
+            st.dataframe(change.added, hide_index=True, width="stretch")
+        if counts["changed"]:
+            st.caption("Changed (old and new values)")
+            st.dataframe(change.changes, hide_index=True, width="stretch")
+        if counts["removed"]:
+            st.caption("Removed")
+            st.dataframe(change.removed, hide_index=True, width="stretch")
+
+preview = Dataset(**{name: proposal.proposed[name] for name in TABLES})
+company = st.session_state.get(state.COMPANY, data.companies()[0])
+if company not in preview.companies():
+    company = preview.companies()[0]
+st.subheader(f"Preview: {company} after publishing")
+figure = charts.arc_figure(
+    claims.points(claims.claims_for(preview, company, "headcount")),
+    claims.points(claims.claims_for(preview, company, "ai_workload_fte")),
+    citations.with_citations(preview.events.filter(pl.col("company") == company), preview.sources),
+    company,
+)
+st.plotly_chart(figure, key="preview_chart", width="stretch")
+
+note = st.text_input("Note for the revision (required)", key="publish_note")
+clicked = st.button(
+    f"Publish revision {(proposal.base or 0) + 1}",
+    type="primary",
+    disabled=not (who.allowed and note.strip()),
+    icon=":material/publish:",
+)
+if not who.allowed:
+    st.caption("Publishing needs the analyst role.")
+if clicked and who.allowed and note.strip():
+    try:
+        revision = ingest.publish(proposal, the_store, who.who, note.strip())
+    except StoreError as refused:
+        st.error(escape(str(refused)), icon=":material/block:")
+    else:
+        st.session_state.pop(PROPOSAL, None)
+        st.success(f"Published revision {revision.id}. Every page now shows it.")
