@@ -58,8 +58,13 @@ def free_port() -> int:
 class AppServer:
     """`streamlit run app.py` on a free loopback port, stopped when the fixture ends."""
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
+        port: int | None = None,
+    ) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = ARTIFACTS / f"streamlit-{self.port}.log"
         ARTIFACTS.mkdir(exist_ok=True)
@@ -70,6 +75,7 @@ class AppServer:
             "--server.port", str(self.port),
             "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
+            *args,
         ]  # fmt: skip
         self.process = subprocess.Popen(
             command,

@@ -53,6 +53,7 @@ with st.expander("Templates and format", icon=":material/description:"):
 mode = st.radio(
     "What the upload does",
     MODES,
+    index=MODES.index("upsert"),  # the safe default: rows not in the upload stay
     format_func=MODE_LABELS.get,
     horizontal=True,
     help="Add and update: rows are matched by the table's key; rows not in the upload stay. "
