@@ -19,13 +19,13 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import polars as pl
 
 from headcount import dataset, diff, ingest
-from headcount.store import Store, StoreError
+from headcount.store import Revision, Store, StoreError
 from validation import gate, parse
 from validation.problems import PROBLEM_COLUMNS, as_records
 from validation.tables import TABLES
@@ -115,13 +115,20 @@ def publish(args: argparse.Namespace) -> int:
         print(f"\nRefused: {proposal.problems.height} problem(s). Nothing was written.")
         return EXIT_INVALID if proposal.readable else EXIT_UNREADABLE
     print_changes(proposal.changes)
-    try:
-        revision = ingest.publish(proposal, store, _author(args.author), args.note)
-    except StoreError as refused:
-        print(str(refused))
+    revision = _refusable(lambda: ingest.publish(proposal, store, _author(args.author), args.note))
+    if revision is None:
         return EXIT_INVALID
     print(f"Published revision {revision.id} (based on {proposal.base}).")
     return EXIT_OK
+
+
+def _refusable(write: Callable[[], Revision]) -> Revision | None:
+    """Run a publish; a refusal (nothing written) is printed and returns None."""
+    try:
+        return write()
+    except StoreError as refused:
+        print(str(refused))
+        return None
 
 
 def history(args: argparse.Namespace) -> int:
@@ -160,10 +167,8 @@ def rollback(args: argparse.Namespace) -> int:
     store = _store(args.store)
     if not _known(store, args.rev):
         return EXIT_INVALID
-    try:
-        revision = ingest.rollback(store, args.rev, _author(args.author), args.note)
-    except StoreError as refused:
-        print(str(refused))
+    revision = _refusable(lambda: ingest.rollback(store, args.rev, _author(args.author), args.note))
+    if revision is None:
         return EXIT_INVALID
     print(f"Published revision {revision.id}, equal to revision {args.rev}. Nothing was deleted.")
     return EXIT_OK

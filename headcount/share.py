@@ -71,26 +71,21 @@ def parse(
         notices.append(f"The link names the company {company!r}, which is not in the data.")
         company = None
 
-    compare = []
-    for name in params.get("compare") or ():
-        if name in companies and name not in compare:
-            compare.append(name)
-        elif name not in companies:
-            notices.append(f"Left out {name!r} from the comparison: not in the data.")
+    def known(name: str, allowed: Sequence[str], unknown: str) -> list[str]:
+        """The parameter's values the data has, once each, in link order."""
+        kept: list[str] = []
+        for value in params.get(name) or ():
+            if value not in allowed:
+                notices.append(unknown.format(value=value))
+            elif value not in kept:
+                kept.append(value)
+        return kept
 
-    metrics = []
-    for name in params.get("metric") or ():
-        if name in METRICS and name not in metrics:
-            metrics.append(name)
-        elif name not in METRICS:
-            notices.append(f"Left out the unknown metric {name!r}.")
-
-    chosen_bases = []
-    for name in params.get("basis") or ():
-        if name in bases and name not in chosen_bases:
-            chosen_bases.append(name)
-        elif name not in bases:
-            notices.append(f"Left out the basis {name!r}: not in the data.")
+    compare = known(
+        "compare", companies, "Left out {value!r} from the comparison: not in the data."
+    )
+    metrics = known("metric", METRICS, "Left out the unknown metric {value!r}.")
+    chosen_bases = known("basis", bases, "Left out the basis {value!r}: not in the data.")
 
     dates = {}
     for name in ("from", "to"):
