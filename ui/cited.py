@@ -35,6 +35,7 @@ def chart(figure: go.Figure, key: str, name: str, alt: str) -> dict:
         selection_mode="points",
         config=config,
         width="stretch",
+        alt=alt,  # read out by screen readers in place of the chart
     )
     return event or {}
 
