@@ -74,7 +74,7 @@ for column, metric, label in (
         if metric in cards:
             # One unit per axis: SEK and USD figures are never drawn on the same scale.
             unit = cards[metric].unit
-            shown = points[metric].filter(pl.col("unit") == unit)
+            shown = claims.points(claimed[metric].filter(pl.col("unit") == unit))
             figure = charts.metric_figure(shown, f"{company}: {label.lower()} ({unit})", label)
             figures.append(figure)
             name = file_stem(company, metric)
