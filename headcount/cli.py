@@ -27,6 +27,7 @@ import polars as pl
 from headcount import dataset, diff, ingest
 from headcount.store import Revision, Store, StoreError
 from validation import gate, parse
+from validation.parse import LINE
 from validation.problems import PROBLEM_COLUMNS, as_records
 from validation.tables import TABLES
 
@@ -182,8 +183,8 @@ def export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in store.read(revision).items():
-        table = TABLES[name]
-        frame.select(table.column_names).sort(list(table.key)).write_csv(out / table.filename)
+        exported = dataset.in_export_order(name, frame).drop(LINE)
+        exported.write_csv(out / TABLES[name].filename)
     names = ", ".join(table.filename for table in TABLES.values())
     print(f"Exported revision {revision} to {out}/ ({names}).")
     return EXIT_OK

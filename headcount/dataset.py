@@ -76,16 +76,28 @@ def load_curated(directory: Path | None = None, today: dt.date | None = None) ->
     return load_files(curated_paths(directory), today=today)
 
 
+def revision_label(revision: int | None, table: str) -> str:
+    """How problems name a table of a store revision."""
+    return f"{table}.csv (revision {revision})"
+
+
+def in_export_order(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """A revision's table as `headcount export` writes it (contract columns, sorted by key),
+    with each row's line in that file, so a problem's line can be found in the export."""
+    table = TABLES[name]
+    return (
+        frame.select(table.column_names)
+        .sort(list(table.key))
+        .with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE))
+    )
+
+
 def load_tables(
-    tables: dict[str, pl.DataFrame], label: str, today: dt.date | None = None
+    tables: dict[str, pl.DataFrame], revision: int, today: dt.date | None = None
 ) -> Loaded:
-    """Validate tables read from a store revision, named '<table>.csv (<label>)' in problems."""
+    """Validate tables read from a store revision."""
     files = [
-        parse.ParsedFile(
-            f"{name}.csv ({label})",
-            TABLES[name],
-            frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE)),
-        )
+        parse.ParsedFile(revision_label(revision, name), TABLES[name], in_export_order(name, frame))
         for name, frame in tables.items()
     ]
     return _loaded(gate.validate(files, today=today))

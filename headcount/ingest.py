@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from headcount import diff
-from headcount.dataset import load_curated
+from headcount.dataset import in_export_order, load_curated, revision_label
 from headcount.store import Revision, Store, StoreError
 from validation import gate, parse, problems, rules
 from validation.parse import LINE, ParsedFile
@@ -23,19 +23,12 @@ from validation.rules import FILE
 from validation.tables import TABLES
 
 
-def revision_label(revision: int | None, table: str) -> str:
-    return f"{table}.csv (revision {revision})"
-
-
 def tagged(tables: dict[str, pl.DataFrame], revision: int | None) -> dict[str, pl.DataFrame]:
-    """Published tables with the file and line each row has in the revision's CSV export
-    (`headcount export` sorts by key), so rules can point at published rows too."""
+    """Published tables with the file and line each row has in the revision's export, so
+    rules can point at published rows too."""
     return {
-        name: frame.select(TABLES[name].column_names)
-        .sort(list(TABLES[name].key))
-        .with_columns(
-            pl.lit(revision_label(revision, name)).alias(FILE),
-            (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE),
+        name: in_export_order(name, frame).with_columns(
+            pl.lit(revision_label(revision, name)).alias(FILE)
         )
         for name, frame in tables.items()
     }

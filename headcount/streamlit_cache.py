@@ -36,7 +36,7 @@ def store() -> Store:
 
 @st.cache_data(show_spinner="Loading and validating the data…", max_entries=8)
 def _load(url: str, revision: int) -> dataset.Loaded:
-    return dataset.load_tables(_store(url).read(revision), f"revision {revision}")
+    return dataset.load_tables(_store(url).read(revision), revision)
 
 
 def load_latest() -> dataset.Loaded:
