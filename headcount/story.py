@@ -7,6 +7,7 @@ bases are named side by side, never subtracted from each other.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -122,8 +123,7 @@ def _figure(points: pl.DataFrame, prefer_spine: bool) -> dict:
     observed = _observed(points)
     spine = observed.filter(pl.col("spine")) if prefer_spine else observed.clear()
     pool = spine if spine.height else observed
-    newest = pool.filter(pl.col("date") == pool.get_column("date").max())
-    return newest.sort(pl.col("source_ids").list.len(), descending=True).row(0, named=True)
+    return _best_supported(pool, pool.get_column("date").max())
 
 
 def _series(points: pl.DataFrame, figure: dict) -> pl.DataFrame:
@@ -132,8 +132,15 @@ def _series(points: pl.DataFrame, figure: dict) -> pl.DataFrame:
     )
 
 
-def headline(data: Dataset, company: str, metric: str) -> Headline | None:
-    points = claims.points(claims.claims_for(data, company, metric))
+def metric_points(
+    data: Dataset, company: str, metrics: tuple[str, ...] = HEADLINE_METRICS
+) -> dict[str, pl.DataFrame]:
+    """Each metric's plotted points for a company: what the cards, narrative and charts share."""
+    return {metric: claims.points(claims.claims_for(data, company, metric)) for metric in metrics}
+
+
+def headline(points: pl.DataFrame, metric: str) -> Headline | None:
+    """The card of one metric, from that metric's plotted points."""
     if _observed(points).is_empty():
         return None
     figure = _figure(points, prefer_spine=metric == "headcount")
@@ -171,8 +178,8 @@ def headline(data: Dataset, company: str, metric: str) -> Headline | None:
     )
 
 
-def headlines(data: Dataset, company: str) -> list[Headline]:
-    found = (headline(data, company, metric) for metric in HEADLINE_METRICS)
+def headlines(points: Mapping[str, pl.DataFrame]) -> list[Headline]:
+    found = (headline(points[metric], metric) for metric in HEADLINE_METRICS)
     return [h for h in found if h is not None]
 
 
@@ -186,10 +193,11 @@ def _best_supported(points: pl.DataFrame, day: dt.date) -> dict:
     return on_day.sort(pl.col("source_ids").list.len(), descending=True).row(0, named=True)
 
 
-def narrative(data: Dataset, company: str) -> list[str]:
-    """A few sentences about the arc, each built from figures in the data."""
+def narrative(data: Dataset, company: str, points: Mapping[str, pl.DataFrame]) -> list[str]:
+    """A few sentences about the arc, each built from figures in the data; ``points`` are the
+    company's plotted points per metric (see ``metric_points``)."""
     sentences: list[str] = []
-    headcount = claims.points(claims.claims_for(data, company, "headcount"))
+    headcount = points["headcount"]
     events = data.events.filter(pl.col("company") == company).sort("date")
     fall = change_from_peak(headcount.filter(pl.col("spine"))) if headcount.height else None
     if fall is not None:
@@ -205,7 +213,7 @@ def narrative(data: Dataset, company: str) -> list[str]:
         sentences.append(
             f"Hiring freeze: {dates} (" + "; ".join(freezes.get_column("title")) + ")."
         )
-    ai = claims.points(claims.claims_for(data, company, "ai_workload_fte"))
+    ai = points["ai_workload_fte"]
     ai = _observed(ai) if ai.height else ai
     if ai.height:
         first = _best_supported(ai, ai.get_column("date").min())

@@ -23,7 +23,7 @@ def spine_rows() -> list[dict]:
 
 
 def test_headcount_card_is_the_latest_spine_figure_and_its_fall_from_the_peak(data):
-    card = story.headline(data, "Klarna", "headcount")
+    card = story.headline(story.metric_points(data, "Klarna")["headcount"], "headcount")
     spine = spine_rows()
     peak = max(spine, key=lambda r: float(r["value"]))
     last = spine[-1]
@@ -43,13 +43,13 @@ def test_headcount_card_is_the_latest_spine_figure_and_its_fall_from_the_peak(da
 
 def test_no_card_change_ever_spans_two_bases(data):
     for company in data.companies():
-        for card in story.headlines(data, company):
+        for card in story.headlines(story.metric_points(data, company)):
             if card.change is not None:
                 assert card.change.basis == card.basis
 
 
 def test_valuation_card_does_not_subtract_a_private_round_from_a_market_value(data):
-    card = story.headline(data, "Klarna", "valuation")
+    card = story.headline(story.metric_points(data, "Klarna")["valuation"], "valuation")
     rows = [r for r in observations_of("Klarna", "valuation") if r["claim_type"] != "target"]
     latest = max(r["date"] for r in rows)
     assert card.date.isoformat() == latest
@@ -63,7 +63,7 @@ def test_narrative_states_the_spine_fall_from_the_data(data):
     spine = spine_rows()
     peak = max(spine, key=lambda r: float(r["value"]))
     last = spine[-1]
-    first_sentence = story.narrative(data, "Klarna")[0]
+    first_sentence = story.narrative(data, "Klarna", story.metric_points(data, "Klarna"))[0]
     assert f"{float(peak['value']):,.0f}" in first_sentence
     assert f"{float(last['value']):,.0f}" in first_sentence
     assert peak["basis"] in first_sentence
@@ -79,7 +79,11 @@ def test_narrative_says_whether_headcount_kept_falling_after_rehiring(data):
     before = max((r for r in heads if r["date"] < start), key=lambda r: r["date"])
     after = [float(r["value"]) for r in heads if r["date"] >= start]
     verdict = "all lower" if max(after) < float(before["value"]) else "not all lower"
-    sentence = next(s for s in story.narrative(data, "Klarna") if "rehiring" in s)
+    sentence = next(
+        s
+        for s in story.narrative(data, "Klarna", story.metric_points(data, "Klarna"))
+        if "rehiring" in s
+    )
     assert verdict in sentence
     month = dt.date.fromisoformat(start).strftime("%b %Y")
     assert month in sentence
@@ -89,7 +93,7 @@ def test_narrative_mentions_disagreement_when_the_ledger_has_some(data):
     ledger = conflicts.ledger(
         data.observations.filter(data.observations["company"] == "Klarna"), data.sources
     )
-    sentences = story.narrative(data, "Klarna")
+    sentences = story.narrative(data, "Klarna", story.metric_points(data, "Klarna"))
     assert any("disagree" in s for s in sentences) == (ledger.height > 0)
 
 

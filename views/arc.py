@@ -22,8 +22,8 @@ state.show_link_notices()
 claimed = {metric: claims.claims_for(data, company, metric) for metric in METRICS}
 points = {metric: claims.points(rows) for metric, rows in claimed.items()}
 events = citations.with_citations(data.events.filter(pl.col("company") == company), data.sources)
-headlines = story.headlines(data, company)
-sentences = story.narrative(data, company)
+headlines = story.headlines(points)
+sentences = story.narrative(data, company, points)
 title = f"{company}: headcount, AI work and what happened in between"
 
 st.title(title)
