@@ -29,6 +29,12 @@ def claims_for(dataset: Dataset, company: str, metric: str) -> pl.DataFrame:
     return citations.with_citations(rows, dataset.sources).sort("date", "basis", "source_id")
 
 
+def events_for(dataset: Dataset, company: str) -> pl.DataFrame:
+    """One company's events, with their sources and citations, in date order."""
+    rows = dataset.events.filter(pl.col("company") == company)
+    return citations.with_citations(rows, dataset.sources).sort("date")
+
+
 def spine_basis(claims: pl.DataFrame) -> str | None:
     """The series an executive should read first: most filed values, then most dates."""
     candidates = (

@@ -21,7 +21,7 @@ state.show_link_notices()
 
 claimed = {metric: claims.claims_for(data, company, metric) for metric in METRICS}
 points = {metric: claims.points(rows) for metric, rows in claimed.items()}
-events = citations.with_citations(data.events.filter(pl.col("company") == company), data.sources)
+events = claims.events_for(data, company)
 headlines = story.headlines(points)
 sentences = story.narrative(data, company, points)
 title = f"{company}: headcount, AI work and what happened in between"

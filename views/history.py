@@ -10,6 +10,7 @@ from headcount import diff, ingest
 from headcount.store import StoreError
 from headcount.streamlit_cache import store
 from ui import access, state
+from ui.review import show_changes
 from ui.text import escape
 
 data = state.dataset_or_stop()
@@ -41,21 +42,7 @@ newer = right.selectbox("To", ids, index=len(ids) - 1, key="diff_to")
 changes = diff.diff(the_store.read(older), the_store.read(newer))
 if all(change.empty for change in changes.values()):
     st.info(f"Revisions {older} and {newer} hold the same data.")
-for name, change in changes.items():
-    if change.empty:
-        continue
-    counts = change.counts()
-    with st.container(border=True):
-        st.markdown(
-            f"**{name}.csv**: {counts['added']} added, {counts['changed']} changed, "
-            f"{counts['removed']} removed"
-        )
-        if counts["added"]:
-            st.dataframe(change.added, hide_index=True, width="stretch")
-        if counts["changed"]:
-            st.dataframe(change.changes, hide_index=True, width="stretch")
-        if counts["removed"]:
-            st.dataframe(change.removed, hide_index=True, width="stretch")
+show_changes(changes)
 
 st.subheader("Roll back")
 who = access.analyst()

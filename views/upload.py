@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import hashlib
 
-import polars as pl
 import streamlit as st
 
-from headcount import charts, citations, claims, exports, ingest
+from headcount import charts, claims, exports, ingest, story
 from headcount.dataset import Dataset
 from headcount.diff import MODES
 from headcount.store import StoreError
 from headcount.streamlit_cache import store
 from ui import access, state
+from ui.review import show_changes
 from ui.text import escape, plain
 from validation.tables import TABLES
 
@@ -122,36 +122,16 @@ if proposal.empty:
     st.stop()
 
 st.subheader(f"What changes against revision {proposal.base}")
-for name, change in proposal.changes.items():
-    if change.empty:
-        continue
-    counts = change.counts()
-    with st.container(border=True):
-        st.markdown(f"**{name}.csv**")
-        added, changed, removed = st.columns(3)
-        added.metric("Rows added", counts["added"])
-        changed.metric("Rows changed", counts["changed"])
-        removed.metric("Rows removed", counts["removed"])
-        if counts["added"]:
-            st.caption("Added")
-            st.dataframe(change.added, hide_index=True, width="stretch")
-        if counts["changed"]:
-            st.caption("Changed (old and new values)")
-            st.dataframe(change.changes, hide_index=True, width="stretch")
-        if counts["removed"]:
-            st.caption("Removed")
-            st.dataframe(change.removed, hide_index=True, width="stretch")
+show_changes(proposal.changes)
 
 preview = Dataset(**{name: proposal.proposed[name] for name in TABLES})
 company = st.session_state.get(state.COMPANY, data.companies()[0])
 if company not in preview.companies():
     company = preview.companies()[0]
 st.subheader(f"Preview: {company} after publishing")
+arc = story.metric_points(preview, company, ("headcount", "ai_workload_fte"))
 figure = charts.arc_figure(
-    claims.points(claims.claims_for(preview, company, "headcount")),
-    claims.points(claims.claims_for(preview, company, "ai_workload_fte")),
-    citations.with_citations(preview.events.filter(pl.col("company") == company), preview.sources),
-    company,
+    arc["headcount"], arc["ai_workload_fte"], claims.events_for(preview, company), company
 )
 st.plotly_chart(figure, key="preview_chart", width="stretch")
 

@@ -1,0 +1,34 @@
+"""How a change between two versions of the tables is shown: the same on Upload and History."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from headcount.diff import TableDiff
+
+
+def show_changes(changes: Mapping[str, TableDiff]) -> None:
+    """Per changed table: counts, then rows added, cells changed (old and new), rows removed."""
+    for name, change in changes.items():
+        if change.empty:
+            continue
+        counts = change.counts()
+        with st.container(border=True):
+            st.markdown(
+                f"**{name}.csv**: {counts['added']} added, {counts['changed']} changed, "
+                f"{counts['removed']} removed"
+            )
+            added, changed, removed = st.columns(3)
+            added.metric("Rows added", counts["added"])
+            changed.metric("Rows changed", counts["changed"])
+            removed.metric("Rows removed", counts["removed"])
+            for count, caption, rows in (
+                (counts["added"], "Added", change.added),
+                (counts["changed"], "Changed (old and new values)", change.changes),
+                (counts["removed"], "Removed", change.removed),
+            ):
+                if count:
+                    st.caption(caption)
+                    st.dataframe(rows, hide_index=True, width="stretch")
