@@ -24,6 +24,19 @@ STATEMENT_COLOUR = "#D55E00"
 TARGET_COLOUR = "#009E73"
 EVENT_COLOUR = "#7f7f7f"
 FONT = "Source Sans Pro, Arial, sans-serif"
+# Points that are not on a line: (legend name, marker, where the value label goes).
+MARKER_STYLES: dict[str, tuple[str, dict[str, object], str]] = {
+    STATEMENT: (
+        "other statements (own basis, not joined)",
+        {"size": 10, "color": STATEMENT_COLOUR, "symbol": "diamond"},
+        "top center",
+    ),
+    TARGET: (
+        "targets (goals, not observations)",
+        {"size": 13, "color": TARGET_COLOUR, "symbol": "circle-open", "line": {"width": 2.5}},
+        "bottom center",
+    ),
+}
 EVENT_LABELS = {
     "hiring_freeze": "Hiring freeze",
     "layoff": "Layoff",
@@ -101,35 +114,19 @@ def point_traces(
                 opacity=1.0 if is_spine else 0.8,
             )
         )
-    statements = points.filter(pl.col("role") == STATEMENT)
-    if statements.height:
-        traces.append(
-            _trace(
-                statements,
-                f"{prefix}other statements (own basis, not joined)",
-                "markers+text",
-                marker={"size": 10, "color": STATEMENT_COLOUR, "symbol": "diamond"},
-                textposition="top center",
-                textfont={"size": 11, "color": STATEMENT_COLOUR},
+    for role, (name, marker, text_position) in MARKER_STYLES.items():
+        rows = points.filter(pl.col("role") == role)
+        if rows.height:
+            traces.append(
+                _trace(
+                    rows,
+                    f"{prefix}{name}",
+                    "markers+text",
+                    marker=marker,
+                    textposition=text_position,
+                    textfont={"size": 11, "color": marker["color"]},
+                )
             )
-        )
-    targets = points.filter(pl.col("role") == TARGET)
-    if targets.height:
-        traces.append(
-            _trace(
-                targets,
-                f"{prefix}targets (goals, not observations)",
-                "markers+text",
-                marker={
-                    "size": 13,
-                    "color": TARGET_COLOUR,
-                    "symbol": "circle-open",
-                    "line": {"width": 2.5},
-                },
-                textposition="bottom center",
-                textfont={"size": 11, "color": TARGET_COLOUR},
-            )
-        )
     return traces
 
 
