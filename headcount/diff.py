@@ -54,8 +54,9 @@ def diff_table(table: Table, old: pl.DataFrame | None, new: pl.DataFrame | None)
     added = after.join(before.select(key), on=key, how="anti", nulls_equal=True)
     removed = before.join(after.select(key), on=key, how="anti", nulls_equal=True)
     both = after.join(before, on=key, how="inner", suffix="__old", nulls_equal=True)
+    # Every contract table has columns outside its key, so `values` is never empty.
     differs = pl.any_horizontal(~pl.col(c).eq_missing(pl.col(f"{c}__old")) for c in values)
-    changed_both = both.filter(differs) if values else both.clear()
+    changed_both = both.filter(differs)
     changed = changed_both.select(table.column_names)
     changes = pl.concat(
         [
@@ -66,16 +67,6 @@ def diff_table(table: Table, old: pl.DataFrame | None, new: pl.DataFrame | None)
                 pl.col(c).cast(pl.String).alias("new"),
             )
             for c in values
-        ]
-        or [
-            pl.DataFrame(
-                schema={
-                    **{k: before.schema[k] for k in key},
-                    "column": pl.String,
-                    "old": pl.String,
-                    "new": pl.String,
-                }
-            )
         ],
         how="vertical_relaxed",
     )
