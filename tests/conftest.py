@@ -4,31 +4,24 @@ browser or database is a failure, not a skip."""
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from headcount.config import ROOT
+from harness import (
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    PG_ADMIN,
+    AppServer,
+    chromium_path,
+    create_database,
+    drop_database,
+    free_port,
+)
 from headcount.store import STORE_ENV
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = ROOT / "test-artifacts"
+__all__ = ["ARTIFACTS", "AppServer", "free_port"]
 
 
 def missing(tool: str, why: str) -> None:
@@ -36,75 +29,6 @@ def missing(tool: str, why: str) -> None:
     if os.environ.get(f"HEADCOUNT_REQUIRE_{tool.upper()}") == "1":
         pytest.fail(f"{tool} is required here (HEADCOUNT_REQUIRE_{tool.upper()}=1): {why}")
     pytest.skip(f"{tool} not available: {why}")
-
-
-def chromium_path() -> str | None:
-    for candidate in (
-        os.environ.get("CHROMIUM_PATH"),
-        "/usr/bin/chromium",
-        shutil.which("chromium"),
-    ):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class AppServer:
-    """`streamlit run app.py` on a free loopback port, stopped when the fixture ends."""
-
-    def __init__(
-        self,
-        env: dict[str, str] | None = None,
-        args: tuple[str, ...] = (),
-        port: int | None = None,
-    ) -> None:
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = ARTIFACTS / f"streamlit-{self.port}.log"
-        ARTIFACTS.mkdir(exist_ok=True)
-        command = [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-            "--server.headless", "true",
-            "--server.address", "127.0.0.1",
-            "--server.port", str(self.port),
-            "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
-            *args,
-        ]  # fmt: skip
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, **(env or {})},
-            stdout=self.log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        self._wait()
-
-    def _wait(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited early; see {self.log}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"streamlit did not become healthy in {timeout}s; see {self.log}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -150,30 +74,15 @@ def page(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-PG_ADMIN = os.environ.get(
-    "HEADCOUNT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for one test, dropped afterwards."""
-    import uuid
-
-    import sqlalchemy as sa
-
-    name = f"headcount_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = create_database("headcount_test")
     except sa.exc.OperationalError as error:
-        admin.dispose()
         missing("postgres", f"cannot reach {PG_ADMIN}: {error.orig}")
-    yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    yield url
+    drop_database(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

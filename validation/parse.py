@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -58,20 +59,11 @@ def parse(name: str, data: bytes) -> ParsedFile:
     if unreadable is not None:
         return ParsedFile(name, problems=problems.frame([unreadable]), readable=False)
     data = data.removeprefix(BOM)
+    end = data.find(b"\n")
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        bad = data[error.start : error.start + 4].hex(" ")
-        return _failed(
-            name,
-            line,
-            "",
-            f"bytes {bad}",
-            "the file is not UTF-8 text",
-            "Save it as UTF-8 (in Excel: 'CSV UTF-8'); this looks like another encoding.",
-        )
-    header_line = text.split("\n", 1)[0].rstrip("\r")
+        header_line = data[: end if end >= 0 else len(data)].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError as error:  # the header is the start of data: same offsets
+        return _not_utf8(name, data, error)
     if not header_line.strip():
         return _failed(name, 1, "", "", "the first line is empty", _header_hint())
     separator = _foreign_separator(header_line)
@@ -88,10 +80,24 @@ def parse(name: str, data: bytes) -> ParsedFile:
     table, header_problems = _recognise(name, header)
     if table is None or header_problems:
         return ParsedFile(name, table, problems=problems.frame(header_problems))
-    rows, ragged = _read_rows(name, data, text, table)
+    rows, refused = _read_rows(name, data, table)
     if rows is None:
-        return ParsedFile(name, table, problems=ragged)
+        return ParsedFile(name, table, problems=refused)
     return _typed(name, table, rows)
+
+
+def _not_utf8(name: str, data: bytes, error: UnicodeDecodeError) -> ParsedFile:
+    """Report the first byte sequence that is not UTF-8, on its line."""
+    line = data[: error.start].count(b"\n") + 1
+    bad = data[error.start : error.start + 4].hex(" ")
+    return _failed(
+        name,
+        line,
+        "",
+        f"bytes {bad}",
+        "the file is not UTF-8 text",
+        "Save it as UTF-8 (in Excel: 'CSV UTF-8'); this looks like another encoding.",
+    )
 
 
 def parse_path(path: str) -> ParsedFile:
@@ -200,9 +206,7 @@ def _recognise(name: str, header: list[str]) -> tuple[Table | None, list[problem
     return table, found
 
 
-def _read_rows(
-    name: str, data: bytes, text: str, table: Table
-) -> tuple[pl.DataFrame | None, pl.DataFrame]:
+def _read_rows(name: str, data: bytes, table: Table) -> tuple[pl.DataFrame | None, pl.DataFrame]:
     """All cells as stripped text (empty means null) and the line each row starts on.
 
     When the reader refuses the file (a row with too many cells), the rows are None and the
@@ -216,26 +220,46 @@ def _read_rows(
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError:
+        # The reader refuses bytes that are not UTF-8 and rows with too many cells; only now
+        # is the whole file decoded, to say which.
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return None, _not_utf8(name, data, error).problems
         return None, _ragged_lines(name, text)
     raw = raw.rename({column: column.strip() for column in raw.columns})
     for column in table.column_names:
         if column not in raw.columns:
             raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(column))
     raw = raw.select(table.column_names)
+    rows = pl.int_range(pl.len(), dtype=pl.Int64) + 2
     # A quoted cell may hold line breaks; later rows start that many lines further down.
-    breaks = pl.sum_horizontal(
-        pl.col(column).str.count_matches("\n").fill_null(0) for column in table.column_names
-    )
-    raw = raw.with_columns(
-        (
-            pl.int_range(pl.len(), dtype=pl.Int64) + 2 + breaks.cum_sum().shift(1, fill_value=0)
-        ).alias(LINE)
-    )
-    cleaned = raw.with_columns(
-        pl.col(column).str.strip_chars().replace("", None) for column in table.column_names
-    )
+    # Only a quoted cell can hold one, and every row but the last ends in a line break, so
+    # without quotes or without spare breaks there are none; checking bytes is cheap, counting
+    # per cell is not.
+    if b'"' in data and data.count(b"\n") > raw.height + 1:
+        breaks = pl.sum_horizontal(
+            pl.col(column).str.count_matches("\n").fill_null(0) for column in table.column_names
+        )
+        rows = rows + breaks.cum_sum().shift(1, fill_value=0)
+    cleaned = _stripped(raw.with_columns(rows.alias(LINE)), table.column_names)
     blank = pl.all_horizontal(pl.col(column).is_null() for column in table.column_names)
     return cleaned.filter(~blank), problems.frame()
+
+
+def _stripped(frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
+    """Cells without surrounding whitespace; a cell of only whitespace is empty (null).
+
+    The reader already gives null for empty cells, so the replacement of "" is paid only in
+    columns where some cell was whitespace alone.
+    """
+    frame = frame.with_columns(pl.col(column).str.strip_chars() for column in columns)
+    emptied = frame.select((pl.col(column) == "").any() for column in columns).row(0)
+    return frame.with_columns(
+        pl.col(column).replace("", None)
+        for column, has_empty in zip(columns, emptied, strict=True)
+        if has_empty
+    )
 
 
 def _ragged_lines(name: str, text: str) -> pl.DataFrame:
