@@ -12,7 +12,6 @@ import html
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 from headcount.claims import LINE, STATEMENT, TARGET
 from headcount.formatting import short
@@ -24,6 +23,7 @@ STATEMENT_COLOUR = "#D55E00"
 TARGET_COLOUR = "#009E73"
 EVENT_COLOUR = "#7f7f7f"
 FONT = "Source Sans Pro, Arial, sans-serif"
+MAX_POINTS_PER_TRACE = 5_000  # what any trace sends to the browser at most (see downsample)
 # Points that are not on a line: (legend name, marker, where the value label goes).
 MARKER_STYLES: dict[str, tuple[str, dict[str, object], str]] = {
     STATEMENT: (
@@ -74,8 +74,35 @@ def event_hover(event: dict[str, object]) -> str:
     return "<br>".join(lines)
 
 
+def downsample(
+    rows: pl.DataFrame, limit: int = MAX_POINTS_PER_TRACE, column: str = "value"
+) -> pl.DataFrame:
+    """At most ``limit`` of a date-sorted series' points, keeping its shape: the first and the
+    last point, and the lowest and highest point of each of ``(limit - 2) // 2`` equal runs.
+
+    A browser draws a few thousand points per line without effort; a 10-year daily series sent
+    whole would make every page with it slow, and plain thinning would drop peaks and troughs.
+    """
+    if rows.height <= limit:
+        return rows
+    runs = (limit - 2) // 2
+    indexed = rows.with_row_index("_i")
+    extremes = indexed.group_by((pl.col("_i") * runs // rows.height).alias("_run")).agg(
+        pl.col("_i").get(pl.col(column).arg_min()).alias("low"),
+        pl.col("_i").get(pl.col(column).arg_max()).alias("high"),
+    )
+    keep = pl.concat(
+        [
+            extremes.get_column("low"),
+            extremes.get_column("high"),
+            pl.Series([0, rows.height - 1], dtype=extremes.get_column("low").dtype),
+        ]
+    ).unique()
+    return indexed.filter(pl.col("_i").is_in(keep.implode())).drop("_i")
+
+
 def _trace(rows: pl.DataFrame, name: str, mode: str, **style: object) -> go.Scatter:
-    records = rows.to_dicts()
+    records = downsample(rows).to_dicts()
     return go.Scatter(
         x=[r["date"] for r in records],
         y=[r["value"] for r in records],
@@ -171,43 +198,51 @@ def arc_figure(
     headcount: pl.DataFrame, ai_work: pl.DataFrame, events: pl.DataFrame, company: str
 ) -> go.Figure:
     """The arc: headcount (top panel) and AI workload in FTE (bottom panel) on one time axis,
-    with the company's events as dotted vertical lines labelled along the top."""
+    with the company's events as dotted vertical lines labelled along the top.
+
+    The figure is built in one go (traces, axes and event lines together): plotly re-validates
+    every shape on each add_shape and make_subplots builds a grid it does not need, which made
+    this the slowest step of a company switch."""
     has_ai = ai_work.height > 0
-    figure = make_subplots(
-        rows=2 if has_ai else 1,
-        cols=1,
-        shared_xaxes=True,
-        row_heights=[0.72, 0.28] if has_ai else [1.0],
-        vertical_spacing=0.07,
-    )
-    for trace in point_traces(headcount, label="Headcount"):
-        figure.add_trace(trace, row=1, col=1)
-    if has_ai:
-        for trace in point_traces(ai_work, spine_colour=AI, label="AI workload"):
-            figure.add_trace(trace, row=2, col=1)
-        figure.update_yaxes(title_text="AI work (FTE)", rangemode="tozero", row=2, col=1)
+    traces = point_traces(headcount, label="Headcount")
+    for trace in point_traces(ai_work, spine_colour=AI, label="AI workload"):
+        trace.update(yaxis="y2")
+        traces.append(trace)
     shown = events.filter(pl.col("kind").is_in(list(EVENT_LABELS))).sort("date")
     top = float(headcount.get_column("value").max() or 1.0) if headcount.height else 1.0
-    for day in shown.get_column("date").unique():
-        # One line through both panels (add_vline would draw one per panel).
-        figure.add_shape(
-            type="line",
-            x0=day,
-            x1=day,
-            xref="x",
-            yref="paper",
-            y0=0,
-            y1=1,
-            line={"color": EVENT_COLOUR, "width": 1, "dash": "dot"},
-            opacity=0.6,
-        )
     if shown.height:
-        figure.add_trace(_event_trace(shown, top), row=1, col=1)
+        traces.append(_event_trace(shown, top))
+    # One line through both panels per event day.
+    lines = [
+        {
+            "type": "line",
+            "x0": day,
+            "x1": day,
+            "xref": "x",
+            "yref": "paper",
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": EVENT_COLOUR, "width": 1, "dash": "dot"},
+            "opacity": 0.6,
+        }
+        for day in shown.get_column("date").unique(maintain_order=True)
+    ]
+    employees = {"title": {"text": "Employees"}, "rangemode": "tozero", "separatethousands": True}
+    layout: dict[str, object] = {"shapes": lines, "height": 620 if has_ai else 480}
+    if has_ai:
+        # Two panels on one x axis: headcount on top, AI work below, 7% apart.
+        layout["xaxis"] = {"anchor": "y2"}
+        layout["yaxis"] = {**employees, "domain": [0.3358, 1.0]}
+        layout["yaxis2"] = {
+            "title": {"text": "AI work (FTE)"},
+            "rangemode": "tozero",
+            "domain": [0.0, 0.2658],
+        }
+    else:
+        layout["yaxis"] = employees
+    figure = go.Figure(traces, layout)
     _layout(figure, f"{company}: headcount, AI workload and events")
-    figure.update_yaxes(
-        title_text="Employees", rangemode="tozero", separatethousands=True, row=1, col=1
-    )
-    figure.update_layout(height=620 if has_ai else 480, margin={"t": 70, "r": 90})
+    figure.update_layout(margin={"t": 70, "r": 90})
     return figure
 
 
@@ -225,7 +260,7 @@ def comparison_figure(series: pl.DataFrame, index: bool, title: str) -> go.Figur
             & (pl.col("unit") == key["unit"])
             & (pl.col("basis") == key["basis"])
         ).sort("date")
-        records = rows.to_dicts()
+        records = downsample(rows, column="plot_value").to_dicts()
         colour = palette[position % len(palette)]
         figure.add_trace(
             go.Scatter(
