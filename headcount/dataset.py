@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -25,15 +26,21 @@ class Dataset:
     events: pl.DataFrame
     sources: pl.DataFrame
     framings: pl.DataFrame
+    revision: int | None = None  # the store revision it was read from; None: from files
 
     def companies(self) -> list[str]:
         """Companies with at least one observation, the best documented first."""
+        return list(self._company_order)
+
+    @cached_property
+    def _company_order(self) -> tuple[str, ...]:
+        # Every rerun's sidebar asks; counting millions of rows once per dataset is enough.
         counts = (
             self.observations.group_by("company")
             .len()
             .sort(["len", "company"], descending=[True, False])
         )
-        return counts.get_column("company").to_list()
+        return tuple(counts.get_column("company").to_list())
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,7 @@ def load_files(paths: list[Path], today: dt.date | None = None) -> Loaded:
     return _loaded(gate.validate(files, today=today))
 
 
-def _loaded(verdict: gate.Verdict) -> Loaded:
+def _loaded(verdict: gate.Verdict, revision: int | None = None) -> Loaded:
     missing = [name for name in TABLES if name not in verdict.tables]
     if not verdict.ok or missing:
         return Loaded(None, verdict.problems)
@@ -69,7 +76,7 @@ def _loaded(verdict: gate.Verdict) -> Loaded:
         )
         for name, frame in verdict.tables.items()
     }
-    return Loaded(Dataset(**frames), verdict.problems)
+    return Loaded(Dataset(**frames, revision=revision), verdict.problems)
 
 
 def load_curated(directory: Path | None = None, today: dt.date | None = None) -> Loaded:
@@ -100,4 +107,4 @@ def load_tables(
         parse.ParsedFile(revision_label(revision, name), TABLES[name], in_export_order(name, frame))
         for name, frame in tables.items()
     ]
-    return _loaded(gate.validate(files, today=today))
+    return _loaded(gate.validate(files, today=today), revision)

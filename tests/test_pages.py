@@ -7,6 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from headcount import story
 from headcount.config import CURATED_ENV, ROOT
 from headcount.store import STORE_ENV
 from tests.csvtools import copy_curated, observations_of, read_rows, with_cell
@@ -201,3 +202,14 @@ def test_broken_curated_file_shows_what_and_where_instead_of_a_chart(
         "value": value,
         "problem": problem,
     }.items() <= shown[0].items()
+
+
+def test_arc_table_alternative_lists_every_plotted_figure_on_request():
+    at = run_app()
+    assert not at.dataframe  # nothing sent until asked for
+    at.toggle(key="table").set_value(True).run()
+    table = at.dataframe[0].value
+    klarna = [r for r in read_rows("observations") if r["company"] == "Klarna"]
+    headline = [r for r in klarna if r["metric"] in story.HEADLINE_METRICS]
+    assert len(table) == len(headline)
+    assert set(table["url"]) <= {r["url"] for r in read_rows("sources")}

@@ -5,13 +5,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from headcount import charts, citations, claims, exports, story
+from headcount import arcview, citations, exports
 from headcount.formatting import quantity
+from headcount.streamlit_cache import per_revision
 from ui import state
 from ui.cited import chart, citation_panel, file_stem
 from ui.text import escape, plain
-
-METRICS = story.HEADLINE_METRICS
 
 data = state.dataset_or_stop()
 view = state.current_view(data)
@@ -19,12 +18,8 @@ company = view.company
 link = state.publish(view, data)
 state.show_link_notices()
 
-claimed = {metric: claims.claims_for(data, company, metric) for metric in METRICS}
-points = {metric: claims.points(rows) for metric, rows in claimed.items()}
-events = claims.events_for(data, company)
-headlines = story.headlines(points)
-sentences = story.narrative(data, company, points)
-title = f"{company}: headcount, AI work and what happened in between"
+shown = per_revision(data, "arc", company, lambda: arcview.build(data, company))
+headlines, sentences, events, title = shown.headlines, shown.sentences, shown.events, shown.title
 
 st.title(title)
 share_column, brief_column, _ = st.columns([1, 1, 5])
@@ -59,37 +54,30 @@ if sentences:
         plain(sentence)
 
 figures = []
-if points["headcount"].height or points["ai_workload_fte"].height:
-    arc = charts.arc_figure(points["headcount"], points["ai_workload_fte"], events, company)
-    figures.append(arc)
-    citation_panel(chart(arc, "arc_chart", file_stem(company, "headcount-arc"), title), data)
+if shown.arc is not None:
+    figures.append(shown.arc)
+    arc_event = chart(shown.arc, "arc_chart", file_stem(company, "headcount-arc"), title)
+    citation_panel(arc_event, data)
 
-cards = {headline.metric: headline for headline in headlines}
-left, right = st.columns(2)
-for column, metric, label in (
-    (left, "revenue_per_employee", "Revenue per employee"),
-    (right, "valuation", "Valuation"),
-):
+for column, side in zip(st.columns(len(shown.side)), shown.side, strict=True):
     with column:
-        if metric in cards:
-            # One unit per axis: SEK and USD figures are never drawn on the same scale.
-            unit = cards[metric].unit
-            shown = claims.points(claimed[metric].filter(pl.col("unit") == unit))
-            figure = charts.metric_figure(shown, f"{company}: {label.lower()} ({unit})", label)
-            figures.append(figure)
-            name = file_stem(company, metric)
-            citation_panel(chart(figure, f"{metric}_chart", name, label), data)
-            hidden = sorted(set(points[metric].get_column("unit")) - {unit})
-            if hidden:
-                plain(
-                    f"Figures in {', '.join(hidden)} are on the Explorer page and in the table.",
-                    caption=True,
-                )
-        else:
-            st.caption(f"No {label.lower()} figures for {company}.")
+        if side.figure is None:
+            st.caption(f"No {side.label.lower()} figures for {company}.")
+            continue
+        figures.append(side.figure)
+        name = file_stem(company, side.metric)
+        citation_panel(chart(side.figure, f"{side.metric}_chart", name, side.label), data)
+        if side.hidden_units:
+            plain(
+                f"Figures in {', '.join(side.hidden_units)} are on the Explorer page and in "
+                "the table.",
+                caption=True,
+            )
 
-every_row = pl.concat(list(claimed.values()), how="vertical")
-with st.expander("The figures behind these charts, as a table (text alternative)"):
+every_row = shown.every_row
+# A toggle, not an expander: a collapsed expander still sends its tables, and the table
+# component's code then competes with the chart's for the browser on every first load.
+if st.toggle("Show the figures behind these charts as a table (text alternative)", key="table"):
     st.dataframe(
         every_row.select(
             "metric",

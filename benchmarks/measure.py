@@ -1,0 +1,78 @@
+"""How figures are taken: medians of alternated runs, peak memory in a child process, and the
+record each benchmark returns (a figure beside its peer or floor, the ratio and the target)."""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+
+
+@dataclass
+class Figure:
+    """One measured figure, always beside the peer or floor it is judged against."""
+
+    name: str
+    value: float
+    unit: str
+    peer: str = ""
+    peer_value: float | None = None
+    target: str = ""
+    met: bool | None = None
+    detail: str = ""
+    runs: int = 1
+
+    @property
+    def ratio(self) -> float | None:
+        if self.peer_value in (None, 0):
+            return None
+        return self.value / self.peer_value  # type: ignore[operator]
+
+    def as_dict(self) -> dict[str, object]:
+        return {**asdict(self), "ratio": self.ratio}
+
+
+def alternate(candidates: dict[str, Callable[[], object]], runs: int) -> dict[str, list[float]]:
+    """Run each candidate ``runs`` times, interleaved (a, b, a, b ...) so that drift in the
+    machine's speed falls on all of them alike; seconds per run."""
+    times: dict[str, list[float]] = {name: [] for name in candidates}
+    for _ in range(runs):
+        for name, run in candidates.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def peak_rss_growth(module: str, *args: str) -> int:
+    """Bytes by which a child's peak memory grew while it ran ``module``'s measured step.
+
+    The child reports its own peak before and after the step (ru_maxrss), so imports and
+    interpreter start-up are not counted, only what the step itself needed at its peak."""
+    output = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return int(json.loads(output.strip().splitlines()[-1])["peak_growth_bytes"])
+
+
+def report_peak(step: Callable[[], object]) -> None:
+    """Run ``step`` and print its peak memory growth as JSON (the child side of the above)."""
+    before = _peak_bytes()
+    step()
+    print(json.dumps({"peak_growth_bytes": _peak_bytes() - before}))
+
+
+def _peak_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux

@@ -1,0 +1,204 @@
+"""Page load and interaction in headless Chromium, each beside a bare Streamlit page that shows
+one Plotly chart of the same size (benchmarks/apps/bare.py), runs alternated.
+
+- cold load: a new browser context (empty cache) opens the page; time until the first chart's
+  traces are drawn;
+- company switch: with warm caches, time from choosing another company in the sidebar to the
+  chart's traces being redrawn;
+- server rerun: the arc page's rerun after a company switch, timed through AppTest.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from benchmarks.measure import Figure, alternate, median
+from harness import CHROMIUM_ARGS, AppServer, chromium_path
+from headcount.config import ROOT
+from headcount.store import STORE_ENV
+
+CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+DRAWN = f"{CHART} .scatterlayer .trace"
+TIMEOUT = 120_000
+BARE = str(Path(__file__).parent / "apps" / "bare.py")
+# Sum of the points and number of traces of the first chart on the page.
+CHART_SIZE_JS = f"""() => {{
+  const data = document.querySelector('{CHART}').data;
+  return [data.length, data.reduce((n, t) => n + (t.x ? t.x.length : 0), 0)];
+}}"""
+TRACES_JS = f"() => document.querySelector('{CHART} .scatterlayer').innerHTML"
+
+
+@contextmanager
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    if path is None:
+        raise SystemExit("Chromium is needed: apt-get install chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@contextmanager
+def servers(store_url: str) -> Iterator[tuple[AppServer, AppServer]]:
+    """The app on the given store, and the bare page sized like the app's arc chart."""
+    app = AppServer(env={STORE_ENV: store_url})
+    bare: AppServer | None = None
+    try:
+        with browser() as chromium:
+            context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            page.goto(app.url, timeout=TIMEOUT)
+            page.wait_for_selector(DRAWN, timeout=TIMEOUT)
+            traces, points = page.evaluate(CHART_SIZE_JS)
+            context.close()
+        env = {"BENCH_TRACES": str(traces), "BENCH_POINTS": str(points)}
+        bare = AppServer(env=env, script=BARE)
+        yield app, bare
+    finally:
+        app.stop()
+        if bare is not None:
+            bare.stop()
+
+
+def cold_load(chromium: object, url: str) -> float:
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(url, timeout=TIMEOUT)
+        page.wait_for_selector(DRAWN, timeout=TIMEOUT)
+        return time.perf_counter() - start
+    finally:
+        context.close()
+
+
+class Switcher:
+    """A page kept open; each call picks the next company and waits for the chart's redraw."""
+
+    def __init__(self, chromium: object, url: str, companies: list[str]) -> None:
+        self.context = chromium.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+        self.page = self.context.new_page()
+        self.page.goto(url, timeout=TIMEOUT)
+        self.page.wait_for_selector(DRAWN, timeout=TIMEOUT)
+        self.companies = companies
+        self.turn = 0
+
+    def __call__(self) -> float:
+        self.turn += 1
+        company = self.companies[self.turn % len(self.companies)]
+        before = self.page.evaluate(TRACES_JS)
+        start = time.perf_counter()
+        self.page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        self.page.get_by_role("option", name=company, exact=True).click()
+        self.page.wait_for_function(
+            f"(before) => {{ const el = document.querySelector('{CHART} .scatterlayer');"
+            " return el && el.innerHTML !== before; }",
+            arg=before,
+            timeout=TIMEOUT,
+        )
+        return time.perf_counter() - start
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def cold_loads(chromium: object, app: AppServer, bare: AppServer, runs: int) -> dict:
+    """Cold loads of the app and the bare page, alternated, after one warm-up load each
+    (the server's first run imports and fills caches; that is start-up, not page load)."""
+    cold_load(chromium, app.url)
+    cold_load(chromium, bare.url)
+    return alternate(
+        {
+            "app": lambda: cold_load(chromium, app.url),
+            "bare": lambda: cold_load(chromium, bare.url),
+        },
+        runs,
+    )
+
+
+def rerun_times(store_url: str, companies: list[str], runs: int) -> list[float]:
+    """Server-side: the whole script rerun after a company switch, through AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    previous = os.environ.get(STORE_ENV)
+    os.environ[STORE_ENV] = store_url
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.run()
+        times = []
+        for turn in range(runs + 2):
+            company = companies[turn % len(companies)]
+            start = time.perf_counter()
+            at.sidebar.selectbox[0].set_value(company).run()
+            times.append(time.perf_counter() - start)
+            assert not at.exception, at.exception
+        return times[2:]  # the first switches fill the caches
+    finally:
+        if previous is None:
+            os.environ.pop(STORE_ENV, None)
+        else:
+            os.environ[STORE_ENV] = previous
+
+
+def run(quick: bool) -> list[Figure]:
+    runs = 2 if quick else 7
+    with tempfile.TemporaryDirectory() as folder:
+        store_url = f"sqlite:///{folder}/bench.sqlite"
+        companies = ["Klarna", "Salesforce"]
+        with servers(store_url) as (app, bare), browser() as chromium:
+            loads = cold_loads(chromium, app, bare, runs)
+            app_switch = Switcher(chromium, app.url, companies)
+            bare_switch = Switcher(chromium, bare.url, ["Company A", "Company B"])
+            app_switch()
+            bare_switch()
+            switches = alternate({"app": app_switch, "bare": bare_switch}, runs * 2)
+            app_switch.close()
+            bare_switch.close()
+        reruns = rerun_times(store_url, companies, runs * 2)
+    load, load_floor = median(loads["app"]), median(loads["bare"])
+    switch, switch_floor = median(switches["app"]), median(switches["bare"])
+    rerun = median(reruns)
+    return [
+        Figure(
+            "page load: arc chart drawn (cold)",
+            load,
+            "s",
+            "bare Streamlit page, one chart of the same size",
+            load_floor,
+            "<= 1.2x the floor",
+            load <= 1.2 * load_floor,
+            "new browser context per run; curated data",
+            runs,
+        ),
+        Figure(
+            "company switch in the browser",
+            switch,
+            "s",
+            "the same switch on the bare page",
+            switch_floor,
+            "<= 1.5x the bare page",
+            switch <= 1.5 * switch_floor,
+            "from the click on the option to the chart redrawn; warm caches",
+            runs * 2,
+        ),
+        Figure(
+            "company switch: server rerun",
+            rerun * 1000,
+            "ms",
+            target="median <= 100 ms",
+            met=rerun <= 0.1,
+            detail="whole app script rerun through AppTest (includes AppTest's own overhead)",
+            runs=len(reruns),
+        ),
+    ]
