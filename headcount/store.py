@@ -248,25 +248,68 @@ class Store:
     def _write_change(
         self, connection: sa.Connection, name: str, change: TableDiff, revision_id: int
     ) -> None:
-        rows = self.rows[name]
-        key = change.table.key
+        key = list(change.table.key)
         closing = pl.concat([change.removed.select(key), change.changed.select(key)])
         if closing.height:
-            statement = (
-                sa.update(rows)
-                .where(
-                    *(rows.c[k] == sa.bindparam(f"k_{k}") for k in key), rows.c._rev_to.is_(None)
-                )
-                .values(_rev_to=revision_id)
-            )
-            connection.execute(
-                statement,
-                [{f"k_{k}": row[k] for k in key} for row in closing.iter_rows(named=True)],
-            )
+            self._close(connection, name, closing, revision_id)
         opening = pl.concat([change.added, change.changed], how="vertical_relaxed")
         if opening.height:
-            records = opening.with_columns(pl.lit(revision_id).alias("_rev_from")).to_dicts()
-            connection.execute(sa.insert(rows), records)
+            columns = [*change.table.column_names, "_rev_from"]
+            rows = opening.select(change.table.column_names).with_columns(
+                pl.lit(revision_id, dtype=pl.Int64).alias("_rev_from")
+            )
+            self._bulk_insert(connection, self.rows[name].name, columns, rows)
+
+    def _close(
+        self, connection: sa.Connection, name: str, keys: pl.DataFrame, revision_id: int
+    ) -> None:
+        """End the current version of each keyed row: the keys go into a temporary table in
+        bulk, then one UPDATE joins on them (one statement per key was minutes at 1M rows)."""
+        rows = self.rows[name].name
+        key = list(keys.columns)
+        columns = ", ".join(_quoted(k) for k in key)
+        connection.exec_driver_sql("DROP TABLE IF EXISTS _closing")
+        connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE _closing AS SELECT {columns} FROM {rows} WHERE 1 = 0"
+        )
+        self._bulk_insert(connection, "_closing", key, keys)
+        match = " AND ".join(f"{rows}.{_quoted(k)} = _closing.{_quoted(k)}" for k in key)
+        connection.exec_driver_sql(
+            f"UPDATE {rows} SET _rev_to = {int(revision_id)} FROM _closing "
+            f"WHERE {rows}._rev_to IS NULL AND {match}"
+        )
+        connection.exec_driver_sql("DROP TABLE _closing")
+
+    def _bulk_insert(
+        self, connection: sa.Connection, table: str, columns: list[str], rows: pl.DataFrame
+    ) -> None:
+        """Rows into a table the fastest way each database offers: COPY on PostgreSQL, one
+        prepared statement over plain tuples on SQLite. Identifiers come from the contract
+        (never from data); values travel as data, never inside SQL text."""
+        names = ", ".join(_quoted(c) for c in columns)
+        raw = connection.connection.driver_connection
+        if self.dialect == "postgresql":
+            text = rows.select(columns).write_csv(include_header=False, null_value="")
+            statement = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)"
+            with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+                copy.write(text)
+            return
+        # SQLite keeps dates as ISO text (as SQLAlchemy's Date type writes them).
+        plain = rows.select(columns).with_columns(
+            pl.col(c).dt.to_string("%Y-%m-%d") for c in columns if rows.schema[c] == pl.Date
+        )
+        marks = ", ".join("?" for _ in columns)
+        cursor = raw.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})", plain.iter_rows()
+            )
+        finally:
+            cursor.close()
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _revision(row: Mapping[str, object]) -> Revision:

@@ -154,3 +154,30 @@ def test_dates_and_numbers_survive_the_round_trip(store):
         theirs = curated[name].select(table.column_names).sort(list(table.key))
         assert ours.equals(theirs, null_equal=True), name
     assert tables["observations"].schema["date"] == pl.Date
+
+
+def test_text_with_quotes_commas_line_breaks_and_unicode_survives_bulk_writes(store):
+    # Bulk writes (COPY on PostgreSQL, tuples on SQLite) must not mangle awkward text.
+    awkward = 'He said "5,527", then\nleft; ünïcödé — 中文 \\N NULL'
+    tables = store.read()
+    first = tables["observations"].row(0, named=True)
+    edited = tables["observations"].with_columns(
+        pl.when(
+            (pl.col("company") == first["company"])
+            & (pl.col("metric") == first["metric"])
+            & (pl.col("date") == first["date"])
+            & (pl.col("basis") == first["basis"])
+            & (pl.col("source_id") == first["source_id"])
+        )
+        .then(pl.lit(awkward))
+        .otherwise(pl.col("note"))
+        .alias("note")
+    )
+    proposed = {**tables, "observations": edited}
+    revision = store.publish(proposed, diff.diff(tables, proposed), 1, "ana", "awkward text")
+    back = store.read(revision.id)["observations"]
+    assert awkward in back.get_column("note").to_list()
+    assert back.sort(list(TABLES["observations"].key)).equals(
+        edited.sort(list(TABLES["observations"].key))
+    )
+    assert revision.hashes["observations"] == content_hash(TABLES["observations"], back)
