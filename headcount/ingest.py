@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -111,8 +112,39 @@ def prepare(
     return proposal
 
 
+# The largest upload accepted, in MB; the same number as server.maxUploadSize in
+# .streamlit/config.toml, which already stops larger files in the browser.
+MAX_MB_ENV = "HEADCOUNT_MAX_UPLOAD_MB"
+DEFAULT_MAX_MB = 200.0
+
+
+def max_upload_mb() -> float:
+    try:
+        return float(os.environ.get(MAX_MB_ENV) or DEFAULT_MAX_MB)
+    except ValueError:
+        return DEFAULT_MAX_MB
+
+
 def parse_uploads(uploads: Sequence[tuple[str, bytes]]) -> list[ParsedFile]:
-    return [parse.parse(name, data) for name, data in uploads]
+    """Parse uploaded files; one over the size limit is refused before it is read."""
+    limit = max_upload_mb()
+    return [
+        parse.parse(name, data) if len(data) <= limit * 2**20 else _too_large(name, data, limit)
+        for name, data in uploads
+    ]
+
+
+def _too_large(name: str, data: bytes, limit: float) -> ParsedFile:
+    problem = problems.Problem(
+        name,
+        0,
+        "",
+        f"{len(data) / 2**20:,.3g} MB",
+        f"the file is larger than the upload limit of {limit:g} MB",
+        "Split the rows over several files and upload them one after another with "
+        "'Add and update rows'.",
+    )
+    return ParsedFile(name, problems=problems.frame([problem]), readable=False)
 
 
 def publish(proposal: Proposal, store: Store, author: str, note: str) -> Revision:

@@ -258,7 +258,7 @@ class Store:
             rows = opening.select(change.table.column_names).with_columns(
                 pl.lit(revision_id, dtype=pl.Int64).alias("_rev_from")
             )
-            self._bulk_insert(connection, self.rows[name].name, columns, rows)
+            self.bulk_insert(connection, self.rows[name].name, columns, rows)
 
     def _close(
         self, connection: sa.Connection, name: str, keys: pl.DataFrame, revision_id: int
@@ -272,7 +272,7 @@ class Store:
         connection.exec_driver_sql(
             f"CREATE TEMPORARY TABLE _closing AS SELECT {columns} FROM {rows} WHERE 1 = 0"
         )
-        self._bulk_insert(connection, "_closing", key, keys)
+        self.bulk_insert(connection, "_closing", key, keys)
         match = " AND ".join(f"{rows}.{_quoted(k)} = _closing.{_quoted(k)}" for k in key)
         connection.exec_driver_sql(
             f"UPDATE {rows} SET _rev_to = {int(revision_id)} FROM _closing "
@@ -280,7 +280,7 @@ class Store:
         )
         connection.exec_driver_sql("DROP TABLE _closing")
 
-    def _bulk_insert(
+    def bulk_insert(
         self, connection: sa.Connection, table: str, columns: list[str], rows: pl.DataFrame
     ) -> None:
         """Rows into a table the fastest way each database offers: COPY on PostgreSQL, one
@@ -301,9 +301,7 @@ class Store:
         marks = ", ".join("?" for _ in columns)
         cursor = raw.cursor()  # type: ignore[union-attr]
         try:
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({marks})", plain.iter_rows()
-            )
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", plain.iter_rows())
         finally:
             cursor.close()
 

@@ -20,6 +20,7 @@ MAX_VALUE = 1e15  # no claimed value comes near this; more means a typo or the w
 MARKUP = r"(?i)<[a-z/!?]|javascript:|!\[[^\]]*\]\(|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 HTTP_URL = r"(?i)^https?://[a-z0-9\[][^\s<>\"]*$"
 LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$"
+MAX_TEXT = 5_000  # characters in one cell: a long quote fits, a pasted page or a binary does not
 
 ALLOWED: dict[str, tuple[str, ...]] = {
     "metric": vocabulary.METRICS,
@@ -33,6 +34,11 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 
 def _plain(column: pl.Expr) -> pl.Expr:
     return column.is_null() | ~column.str.contains(MARKUP)
+
+
+def _short(data: pa.PolarsData) -> pl.LazyFrame:
+    column = pl.col(data.key)
+    return data.lazyframe.select(column.is_null() | (column.str.len_chars() <= MAX_TEXT))
 
 
 class Observations(pa.DataFrameModel):
@@ -55,6 +61,20 @@ class Observations(pa.DataFrameModel):
     def plain_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(_plain(pl.col(data.key)))
 
+    @pa.check(
+        "company",
+        "metric",
+        "period",
+        "unit",
+        "basis",
+        "claim_type",
+        "source_id",
+        "note",
+        name="short_text",
+    )
+    def short_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _short(data)
+
 
 class Events(pa.DataFrameModel):
     company: str = pa.Field()
@@ -67,6 +87,10 @@ class Events(pa.DataFrameModel):
     @pa.check("company", "title", "source_id", "detail", name="plain_text")
     def plain_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(_plain(pl.col(data.key)))
+
+    @pa.check("company", "kind", "title", "source_id", "detail", name="short_text")
+    def short_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _short(data)
 
 
 class Sources(pa.DataFrameModel):
@@ -94,6 +118,20 @@ class Sources(pa.DataFrameModel):
     def plain_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(_plain(pl.col(data.key)))
 
+    @pa.check(
+        "source_id",
+        "publisher",
+        "title",
+        "url",
+        "via",
+        "reliability",
+        "quote",
+        "language",
+        name="short_text",
+    )
+    def short_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _short(data)
+
 
 class Framings(pa.DataFrameModel):
     company: str = pa.Field()
@@ -105,6 +143,10 @@ class Framings(pa.DataFrameModel):
     @pa.check("company", "claim", "source_id", "shows", "evidence_id", name="plain_text")
     def plain_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(_plain(pl.col(data.key)))
+
+    @pa.check("company", "claim", "source_id", "shows", "evidence_id", name="short_text")
+    def short_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _short(data)
 
 
 MODELS: dict[str, type[pa.DataFrameModel]] = {
@@ -135,6 +177,11 @@ def describe(column: str, check: str) -> tuple[str, str]:
         return (
             "contains markup or control characters",
             "Write plain text: no HTML tags, script links, markdown images or control characters.",
+        )
+    if check == "short_text":
+        return (
+            f"text longer than {MAX_TEXT:,} characters",
+            "Shorten it to the sentence that matters; link to the full text through the source.",
         )
     if check == "http_url":
         return (

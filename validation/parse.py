@@ -27,7 +27,6 @@ BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 SAVE_AS_CSV = "Open it in your spreadsheet and use File > Save As > 'CSV UTF-8 (comma delimited)'."
 MAX_RAGGED_REPORTED = 100
-
 PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 NOT_FINITE = r"(?i)^[+-]?(nan|inf|infinity|n/a)$"
 THOUSANDS_COMMA = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
@@ -83,6 +82,17 @@ def parse(name: str, data: bytes) -> ParsedFile:
     rows, refused = _read_rows(name, data, table)
     if rows is None:
         return ParsedFile(name, table, problems=refused)
+    if rows.height == 0:
+        # Replacing a table with an empty file would empty it: never by accident.
+        return _failed(
+            name,
+            2,
+            "",
+            "",
+            "the file has a header but no rows",
+            "Add the rows under the header; to remove rows, upload the rows that should stay "
+            "and choose 'Replace'.",
+        )
     return _typed(name, table, rows)
 
 
@@ -129,6 +139,15 @@ def _unreadable(name: str, data: bytes) -> problems.Problem | None:
             return problems.Problem(
                 name, 0, "", "", f"this is {what}, not a CSV text file", SAVE_AS_CSV
             )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return problems.Problem(
+            name,
+            0,
+            "",
+            "",
+            "this is UTF-16 text, not UTF-8",
+            "Save it as UTF-8: in Excel use 'CSV UTF-8 (comma delimited)'.",
+        )
     if b"\x00" in data[:8192]:
         return problems.Problem(
             name, 0, "", "", "this is a binary file, not a CSV text file", SAVE_AS_CSV
@@ -263,26 +282,41 @@ def _stripped(frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
 
 
 def _ragged_lines(name: str, text: str) -> pl.DataFrame:
-    """Find the rows with more cells than the header (the reader refuses the whole file)."""
-    reader = csv.reader(io.StringIO(text))
+    """Find why the reader refused the file: rows with more cells than the header, or a
+    double quote that opens a cell and is never closed."""
+    reader = csv.reader(io.StringIO(text), strict=True)
     header = next(reader)
     found: list[problems.Problem] = []
     start = reader.line_num + 1
-    for row in reader:
-        if len(row) > len(header):
-            found.append(
-                problems.Problem(
-                    name,
-                    start,
-                    "",
-                    _shorten(",".join(row)),
-                    f"the row has {len(row)} cells but the header has {len(header)}",
-                    "Remove the extra commas, or put text that contains commas in double quotes.",
+    try:
+        for row in reader:
+            if len(row) > len(header):
+                found.append(
+                    problems.Problem(
+                        name,
+                        start,
+                        "",
+                        _shorten(",".join(row)),
+                        f"the row has {len(row)} cells but the header has {len(header)}",
+                        "Remove the extra commas, or put text that contains commas in double "
+                        "quotes.",
+                    )
                 )
+                if len(found) >= MAX_RAGGED_REPORTED:
+                    break
+            start = reader.line_num + 1
+    except csv.Error:
+        line = text.splitlines()[start - 1] if start - 1 < len(text.splitlines()) else ""
+        found.append(
+            problems.Problem(
+                name,
+                start,
+                "",
+                _shorten(line),
+                "a double quote opens a cell here and is never closed",
+                'Close the quoted cell with a double quote; write a quote inside a cell as "".',
             )
-            if len(found) >= MAX_RAGGED_REPORTED:
-                break
-        start = reader.line_num + 1
+        )
     if not found:
         found.append(
             problems.Problem(

@@ -1,0 +1,241 @@
+"""Scale: a generated store of 10,000 companies x 10 years monthly x 5 metrics (6,000,000
+observation rows) in SQLite and in PostgreSQL.
+
+Measured per database: app start to the arc chart drawn (beside the same with the curated
+data only), a company switch, the largest trace the browser receives, the rows a 10-row
+revision writes, and publishing a 1,000,000-row upsert beside a plain bulk insert of the same
+rows into the same database (COPY on PostgreSQL, executemany on SQLite).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import polars as pl
+import sqlalchemy as sa
+
+from benchmarks import generate
+from benchmarks.measure import Figure, median
+from benchmarks.pages import CHART, DRAWN, TIMEOUT, Switcher, browser
+from harness import AppServer, create_database, drop_database
+from headcount import diff, ingest
+from headcount.store import STORE_ENV, Store
+from validation import parse
+from validation.tables import OBSERVATIONS
+
+LARGEST_TRACE_JS = f"""() => Math.max(...[...document.querySelectorAll('{CHART}')]
+  .flatMap(chart => chart.data.map(trace => (trace.x || []).length)))"""
+
+
+@contextmanager
+def empty_store(dialect: str) -> Iterator[Store]:
+    if dialect == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            store = Store(f"sqlite:///{folder}/scale.sqlite")
+            try:
+                yield store
+            finally:
+                store.engine.dispose()
+        return
+    url = create_database("headcount_bench")
+    store = Store(url)
+    try:
+        yield store
+    finally:
+        store.engine.dispose()
+        drop_database(url)
+
+
+def typed(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """Generated text rows typed the way the store holds them (through the real parser)."""
+    parsed = parse.parse(f"{name}.csv", generate.csv_bytes(frame))
+    assert parsed.ok and parsed.frame is not None, parsed.problems.head()
+    return parsed.frame.drop(parse.LINE)
+
+
+def grow(store: Store, companies: int, months: int) -> float:
+    """Publish the generated companies on top of the curated seed; seconds it took."""
+    ingest.seed(store)
+    current = store.read()
+    generated = {
+        "observations": typed(generate.observations(companies, months), "observations"),
+        "sources": typed(generate.sources(), "sources"),
+    }
+    proposed = {
+        **current,
+        **{
+            name: pl.concat([current[name], frame], how="vertical_relaxed")
+            for name, frame in generated.items()
+        },
+    }
+    start = time.perf_counter()
+    store.publish(proposed, diff.diff(current, proposed), store.latest_id(), "bench", "scale")
+    return time.perf_counter() - start
+
+
+def start_to_chart(store_url: str) -> float:
+    """From launching `streamlit run` to the arc chart drawn in a fresh browser."""
+    start = time.perf_counter()
+    server = AppServer(env={STORE_ENV: store_url})
+    try:
+        with browser() as chromium:
+            context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            page.goto(server.url, timeout=TIMEOUT * 5)
+            page.wait_for_selector(DRAWN, timeout=TIMEOUT * 5)
+            return time.perf_counter() - start
+    finally:
+        server.stop()
+
+
+def switch_and_largest_trace(
+    store_url: str, companies: list[str], runs: int
+) -> tuple[list[float], int]:
+    server = AppServer(env={STORE_ENV: store_url})
+    try:
+        with browser() as chromium:
+            switcher = Switcher(chromium, server.url, companies)
+            times = [switcher() for _ in range(runs)]
+            largest = int(switcher.page.evaluate(LARGEST_TRACE_JS))
+            switcher.close()
+            return times, largest
+    finally:
+        server.stop()
+
+
+def stored_rows(store: Store) -> int:
+    with store.engine.connect() as connection:
+        rows = store.rows["observations"]
+        return int(connection.execute(sa.select(sa.func.count()).select_from(rows)).scalar() or 0)
+
+
+def ten_row_revision(store: Store) -> tuple[int, float]:
+    """Rows written by a revision changing 10 values, and the seconds the publish took."""
+    current = store.read()
+    observations = current["observations"]
+    chosen = observations.head(10).select(OBSERVATIONS.key)
+    edited = (
+        observations.join(
+            chosen.with_columns(pl.lit(True).alias("_chosen")),
+            on=list(OBSERVATIONS.key),
+            how="left",
+        )
+        .with_columns(
+            pl.when(pl.col("_chosen"))
+            .then(pl.col("value") + 1)
+            .otherwise(pl.col("value"))
+            .alias("value")
+        )
+        .drop("_chosen")
+    )
+    proposed = {**current, "observations": edited}
+    before = stored_rows(store)
+    start = time.perf_counter()
+    store.publish(proposed, diff.diff(current, proposed), store.latest_id(), "bench", "10 rows")
+    took = time.perf_counter() - start
+    return stored_rows(store) - before, took
+
+
+def upsert_vs_bulk(store: Store, rows: int) -> tuple[float, float, float]:
+    """Seconds to publish an upload of ``rows`` new observation rows through the upload's
+    merge, diff and publish; to publish alone; and to bulk-insert the same rows into a plain
+    table of the same database."""
+    current = store.read()
+    upload = typed(generate.observations(-(-rows // 600), 120).head(rows), "observations")
+    upload = upload.with_columns(pl.lit("upserted series").alias("basis"))
+    start = time.perf_counter()
+    proposed = diff.apply(current, {"observations": upload}, "upsert")
+    changes = diff.diff(current, proposed)
+    prepared = time.perf_counter()
+    store.publish(proposed, changes, store.latest_id(), "bench", "1M upsert")
+    published = time.perf_counter()
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS bench_plain")
+        connection.exec_driver_sql(
+            "CREATE TABLE bench_plain AS SELECT * FROM rows_observations WHERE 1 = 0"
+        )
+    bulk_start = time.perf_counter()
+    with store.engine.begin() as connection:
+        columns = [*OBSERVATIONS.column_names, "_rev_from"]
+        rows_frame = upload.with_columns(pl.lit(99, dtype=pl.Int64).alias("_rev_from"))
+        store.bulk_insert(connection, "bench_plain", columns, rows_frame)
+    bulk = time.perf_counter() - bulk_start
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE bench_plain")
+    return published - start, published - prepared, bulk
+
+
+def run(quick: bool) -> list[Figure]:
+    companies, months = (200, 12) if quick else (10_000, 120)
+    upsert_rows = 20_000 if quick else 1_000_000
+    runs = 1 if quick else 3
+    figures: list[Figure] = []
+    for dialect in ("sqlite", "postgresql"):
+        with empty_store(dialect) as curated_only:
+            ingest.seed(curated_only)
+            curated_start = median([start_to_chart(curated_only.url) for _ in range(runs)])
+        with empty_store(dialect) as store:
+            built = grow(store, companies, months)
+            total = store.read()["observations"].height
+            size = f"{total:,} observation rows; building the store took {built:.0f} s"
+            big_start = median([start_to_chart(store.url) for _ in range(runs)])
+            switches, largest = switch_and_largest_trace(
+                store.url, ["Klarna", "Company 000001", "Company 000002"], runs * 3
+            )
+            written, ten_took = ten_row_revision(store)
+            whole, publish, bulk = upsert_vs_bulk(store, upsert_rows)
+        figures += [
+            Figure(
+                f"{dialect}: app start to arc chart",
+                big_start,
+                "s",
+                "the same with the curated data only",
+                curated_start,
+                "<= 2x the curated-only time",
+                big_start <= 2 * curated_start,
+                size,
+                runs,
+            ),
+            Figure(
+                f"{dialect}: company switch, large store",
+                median(switches),
+                "s",
+                target="< 1 s",
+                met=median(switches) < 1.0,
+                detail="browser, from the click to the chart redrawn",
+                runs=len(switches),
+            ),
+            Figure(
+                f"{dialect}: largest trace sent",
+                largest,
+                "points",
+                target="<= 5,000 per trace",
+                met=largest <= 5_000,
+                detail="over every chart of the arc page after the switches",
+            ),
+            Figure(
+                f"{dialect}: rows written by a 10-row revision",
+                written,
+                "rows",
+                "rows changed",
+                10,
+                "in proportion to the change",
+                written == 10,
+                f"publish took {ten_took:.2f} s (hashing the whole revision included)",
+            ),
+            Figure(
+                f"{dialect}: publish {upsert_rows:,}-row upsert",
+                publish,
+                "s",
+                "plain bulk insert of the same rows"
+                + (" (COPY)" if dialect == "postgresql" else ""),
+                bulk,
+                "<= 1.5x the bulk insert",
+                publish <= 1.5 * bulk,
+                f"merge + diff + publish: {whole:.1f} s",
+            ),
+        ]
+    return figures

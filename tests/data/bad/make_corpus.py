@@ -1,0 +1,198 @@
+"""Writes the bad-input corpus next to this file and expected.txt (CSV), the problem each file must
+produce (file, line, column, words of the problem).
+
+Each file is a small valid upload (rows of the curated data) with one thing wrong, the way
+analysts' files go wrong. Run `uv run python tests/data/bad/make_corpus.py` after changing a
+case; the files are committed so a reviewer can open each one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).parent
+CURATED = HERE.parent.parent.parent / "data" / "curated"
+
+
+def rows(table: str, count: int = 3) -> tuple[list[str], list[list[str]]]:
+    with (CURATED / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+        reader = list(csv.reader(handle))
+    return reader[0], [row[:] for row in reader[1 : 1 + count]]
+
+
+def text(header: list[str], body: list[list[str]], delimiter: str = ",") -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows([header, *body])
+    return out.getvalue()
+
+
+def with_cell(table: str, row: int, column: str, value: str) -> str:
+    header, body = rows(table)
+    body[row][header.index(column)] = value
+    return text(header, body)
+
+
+def xlsx_bytes() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook/>')
+    return out.getvalue()
+
+
+def zip_bytes() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("observations.csv", text(*rows("observations")))
+    return out.getvalue()
+
+
+def cases() -> list[tuple[str, bytes | str, int, str, str]]:
+    """(file name, content, line, column, words the problem must contain)."""
+    header, body = rows("observations")
+    valid = text(header, body)
+    obs = "observations"
+    c: list[tuple[str, bytes | str, int, str, str]] = []
+
+    def cell(name: str, column: str, value: str, problem: str, row: int = 0) -> None:
+        c.append((name, with_cell(obs, row, column, value), row + 2, column, problem))
+
+    # The file as a whole
+    c.append(("empty.csv", b"", 0, "", "the file is empty (0 bytes)"))
+    c.append(("blank_first_line.csv", "\n" + valid, 1, "", "the first line is empty"))
+    c.append(("whitespace_only.csv", "   \n  \n", 1, "", "the first line is empty"))
+    c.append(("header_only.csv", ",".join(header) + "\n", 2, "", "a header but no rows"))
+    c.append(("excel_renamed.csv", xlsx_bytes(), 0, "", "an Excel workbook"))
+    c.append(("zip_archive.csv", zip_bytes(), 0, "", "zip archive"))
+    c.append(("old_excel.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, 0, "", ".xls"))
+    c.append(("pdf_renamed.csv", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", 0, "", "a PDF"))
+    c.append(("png_renamed.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 0, "", "binary file"))
+    c.append(("utf16.csv", valid.encode("utf-16"), 0, "", "UTF-16"))
+    latin1 = with_cell(obs, 1, "note", "Malmö office").encode("latin-1")
+    c.append(("latin1.csv", latin1, 3, "", "not UTF-8"))
+    # The header
+    c.append(("wrong_header.csv", "foo,bar,baz\n1,2,3\n", 1, "", "does not match any"))
+    without_unit = [h for h in header if h != "unit"]
+    c.append(
+        (
+            "missing_column.csv",
+            text(
+                without_unit,
+                [[v for h, v in zip(header, r, strict=True) if h != "unit"] for r in body],
+            ),
+            1,
+            "unit",
+            "required column 'unit' is missing",
+        )
+    )
+    c.append(
+        (
+            "extra_column.csv",
+            text([*header, "comment"], [[*r, "x"] for r in body]),
+            1,
+            "comment",
+            "unknown column",
+        )
+    )
+    c.append(
+        (
+            "duplicate_column.csv",
+            text([*header, "value"], [[*r, r[header.index("value")]] for r in body]),
+            1,
+            "value",
+            "appears twice",
+        )
+    )
+    misspelled = ["valeu" if h == "value" else h for h in header]
+    c.append(("misspelled_column.csv", text(misspelled, body), 1, "valeu", "unknown column"))
+    c.append(
+        ("bom_semicolons.csv", b"\xef\xbb\xbf" + text(header, body, ";").encode(), 1, "", "';'")
+    )
+    c.append(("semicolons.csv", text(header, body, ";"), 1, "", "separated by ';'"))
+    c.append(("tabs.csv", text(header, body, "\t"), 1, "", "separated by '\\t'"))
+    c.append(("pipes.csv", text(header, body, "|"), 1, "", "separated by '|'"))
+    # Rows that do not fit
+    ragged = valid.splitlines()
+    ragged[2] = ragged[2] + ",extra,cells"
+    c.append(("ragged_row.csv", "\n".join(ragged) + "\n", 3, "", "cells but the header has"))
+    unclosed = valid.splitlines()
+    unclosed[2] = '"' + unclosed[2]
+    c.append(("unclosed_quote.csv", "\n".join(unclosed) + "\n", 3, "", "never closed"))
+    short = valid.splitlines()
+    short[1] = ",".join(short[1].split(",")[:4])
+    c.append(("short_row.csv", "\n".join(short) + "\n", 2, "unit", "unit is empty"))
+    c.append(
+        ("very_long_line.csv", with_cell(obs, 0, "note", "x" * 200_000), 2, "note", "longer than")
+    )
+    # Numbers
+    cell("thousands_separator.csv", "value", "5,527", "not a plain number")
+    cell("decimal_comma.csv", "value", "45,6", "not a plain number")
+    cell("thousands_dots.csv", "value", "5.527.000", "not a plain number")
+    cell("spaced_thousands.csv", "value", "5 527", "not a plain number")
+    cell("currency_symbol.csv", "value", "$1.1M", "not a plain number")
+    cell("number_in_words.csv", "value", "45.6 billion", "not a plain number")
+    cell("number_range.csv", "value", "2900-3000", "not a plain number")
+    cell("approximate_number.csv", "value", "~2900", "not a plain number")
+    cell("negative_value.csv", "value", "-12", "negative value")
+    cell("nan_value.csv", "value", "NaN", "not a finite number")
+    cell("infinite_value.csv", "value", "inf", "not a finite number")
+    cell("huge_value.csv", "value", "1e300", "implausibly large")
+    cell("empty_value.csv", "value", "", "value is empty")
+    # Dates
+    cell("day_first_date.csv", "date", "31/12/2024", "not a valid date")
+    cell("us_date.csv", "date", "12/31/2024", "not a valid date")
+    cell("impossible_date.csv", "date", "2024-02-30", "not a valid date")
+    cell("month_13.csv", "date", "2024-13-01", "not a valid date")
+    cell("month_name_date.csv", "date", "Dec 2024", "not a valid date")
+    cell("excel_serial_date.csv", "date", "45657", "not a valid date")
+    cell("future_date.csv", "date", "2099-12-31", "after today")
+    # Vocabulary and required cells
+    cell("unknown_metric.csv", "metric", "head count", "not an allowed metric")
+    cell("unknown_unit.csv", "unit", "people", "not an allowed unit")
+    cell("unit_for_other_metric.csv", "unit", "USD", "not allowed for the metric headcount")
+    cell("unknown_period.csv", "period", "annual", "not an allowed period")
+    cell("unknown_claim_type.csv", "claim_type", "rumour", "not an allowed claim_type")
+    cell("empty_company.csv", "company", "", "company is empty")
+    cell("whitespace_basis.csv", "basis", "   ", "basis is empty")
+    # Keys and references
+    dup = valid.splitlines()
+    c.append(("duplicate_key.csv", "\n".join([*dup, dup[1]]) + "\n", 5, "source_id", "duplicate"))
+    cell("dangling_source.csv", "source_id", "no-such-source", "does not match any row")
+    # Text a renderer could act on
+    cell("script_in_company.csv", "company", "<script>alert(1)</script>", "markup")
+    cell("image_in_note.csv", "note", "![x](https://evil.example/x.png)", "markup")
+    cell("control_character.csv", "note", "bell\x07here", "control characters")
+    # The other tables
+    for name, table, column, value, problem in (
+        ("javascript_url.csv", "sources", "url", "javascript:alert(1)", "http(s)"),
+        ("ftp_url.csv", "sources", "url", "ftp://example.org/file", "http(s)"),
+        ("relative_url.csv", "sources", "url", "/news/klarna", "http(s)"),
+        ("future_accessed.csv", "sources", "accessed", "2099-01-01", "after today"),
+        ("bad_language.csv", "sources", "language", "English", "language code"),
+        ("unknown_reliability.csv", "sources", "reliability", "solid", "not an allowed"),
+        ("unknown_event_kind.csv", "events", "kind", "party", "not an allowed kind"),
+        ("markup_event_title.csv", "events", "title", '<img src=x onerror="alert(1)">', "markup"),
+        ("dangling_evidence.csv", "framings", "evidence_id", "nowhere", "does not match"),
+    ):
+        c.append((name, with_cell(table, 0, column, value), 2, column, problem))
+    return c
+
+
+def main() -> None:
+    for old in HERE.glob("*.csv"):
+        old.unlink()
+    manifest = io.StringIO()
+    writer = csv.writer(manifest, lineterminator="\n")
+    writer.writerow(["file", "line", "column", "problem"])
+    for name, content, line, column, problem in cases():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        (HERE / name).write_bytes(data)
+        writer.writerow([name, line, column, problem])
+    (HERE / "expected.txt").write_text(manifest.getvalue(), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""The benchmark suite's quick mode runs end to end and reports every figure beside its peer.
+
+No timing is asserted here (machines are noisy); the figures live in benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import sqlalchemy as sa
+
+from harness import PG_ADMIN, chromium_path
+from headcount.config import ROOT
+from tests.conftest import missing
+
+
+def test_quick_benchmarks_run_and_report_each_figure_with_its_peer(tmp_path):
+    if chromium_path() is None:
+        missing("browser", "the page benchmarks need Chromium")
+    try:
+        sa.create_engine(PG_ADMIN).connect().close()
+    except sa.exc.OperationalError as error:
+        missing("postgres", f"the scale benchmark needs PostgreSQL: {error.orig}")
+    output = tmp_path / "quick.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(output.read_text())
+    assert report["quick"] is True and report["machine"]["cpus"]
+    figures = {figure["name"]: figure for figure in report["figures"]}
+    for name in (
+        "upload validation vs read_csv",
+        "upload validation vs pandas + Pandera",
+        "upload validation peak memory",
+        "problem report, 1% bad rows",
+        "page load: arc chart drawn (cold)",
+        "company switch in the browser",
+        "company switch: server rerun",
+        "sqlite: rows written by a 10-row revision",
+        "postgresql: rows written by a 10-row revision",
+    ):
+        assert name in figures, sorted(figures)
+    for figure in figures.values():
+        assert figure["value"] >= 0 and figure["target"]
+        if figure["peer"]:
+            assert figure["peer_value"] > 0 and figure["ratio"] is not None
+    # Correctness the benchmarks rely on, not speed: every bad row reported, storage grows
+    # with the change, and no trace is sent whole past the limit.
+    reported, expected = figures["problem report, 1% bad rows"]["detail"].split(
+        " problems reported (expected "
+    )
+    assert reported == expected.rstrip(")")
+    for dialect in ("sqlite", "postgresql"):
+        assert figures[f"{dialect}: rows written by a 10-row revision"]["value"] == 10
+        assert figures[f"{dialect}: largest trace sent"]["value"] <= 5_000
+    table = done.stdout
+    assert "upload validation vs read_csv" in table and "ratio" in table
+
