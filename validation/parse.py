@@ -75,7 +75,18 @@ def parse(name: str, data: bytes) -> ParsedFile:
             f"columns are separated by {separator!r}, not by commas",
             "Save the file as comma-separated CSV (in Excel: 'CSV UTF-8 (comma delimited)').",
         )
-    header = [cell.strip() for cell in next(csv.reader([header_line]))]
+    try:
+        header = [cell.strip() for cell in next(csv.reader([header_line]))]
+    except csv.Error:  # e.g. a carriage return alone, as old Mac files end their lines
+        return _failed(
+            name,
+            1,
+            "",
+            _shorten(header_line),
+            "the header line cannot be read as CSV",
+            "Save the file as 'CSV UTF-8': each line must end with a line break and the "
+            "header must be the column names separated by commas.",
+        )
     table, header_problems = _recognise(name, header)
     if table is None or header_problems:
         return ParsedFile(name, table, problems=problems.frame(header_problems))
