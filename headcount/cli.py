@@ -190,6 +190,17 @@ def export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def check_store(args: argparse.Namespace) -> int:
+    store = Store(args.store)
+    found = store.check()
+    for problem in found:
+        print(f"INCONSISTENT: {problem}")
+    if found:
+        return EXIT_INVALID
+    print(f"Consistent: {len(store.revisions())} revision(s), each complete and as published.")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="headcount", description="Curated headcount and AI-claims data: check and manage it."
@@ -226,6 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("rev", type=int, metavar="REV")
     back.add_argument("--note", required=True)
     back.add_argument("--author")
+    with_store(
+        commands.add_parser(
+            "check-store",
+            help="check that every revision is complete and matches its recorded hashes",
+        )
+    )
     out = with_store(commands.add_parser("export", help="write a revision's tables as CSV"))
     out.add_argument("--rev", type=int, help="default: the latest")
     out.add_argument("--out", required=True, metavar="DIR")
@@ -242,6 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "diff": show_diff,
         "rollback": rollback,
         "export": export,
+        "check-store": check_store,
     }
     return commands[args.command](args)
 

@@ -179,6 +179,63 @@ class Store:
         }
         return pl.DataFrame(connection.execute(query).fetchall(), schema=schema, orient="row")
 
+    def check(self) -> list[str]:
+        """Inconsistencies, in words (none: the store is consistent).
+
+        Every revision must be complete: numbered 1..N, each the child of the one before, its
+        rows equal in number and content hash to what was recorded when it was published; no
+        row may belong to a revision that does not exist; every key has at most one current
+        row. A publish interrupted at any moment must leave all of this true."""
+        found: list[str] = []
+        revisions = self.revisions()
+        ids = [revision.id for revision in revisions]
+        if ids != list(range(1, len(ids) + 1)):
+            found.append(f"revision numbers are not 1..{len(ids)}: {ids}")
+        for revision in revisions:
+            expected_parent = revision.id - 1 if revision.id > 1 else None
+            if revision.parent_id != expected_parent:
+                found.append(f"revision {revision.id} has parent {revision.parent_id}")
+            tables = self.read(revision.id)
+            for name, frame in tables.items():
+                count = revision.counts.get(name, 0)
+                if frame.height != count:
+                    found.append(
+                        f"revision {revision.id}: {name} has {frame.height} rows, "
+                        f"{count} were published"
+                    )
+                recorded = revision.hashes.get(name)
+                if recorded is not None and content_hash(TABLES[name], frame) != recorded:
+                    found.append(f"revision {revision.id}: {name} rows differ from their hash")
+        latest = max(ids, default=0)
+        with self.engine.connect() as connection:
+            for name, rows in self.rows.items():
+                stray = connection.execute(
+                    sa.select(sa.func.count())
+                    .select_from(rows)
+                    .where(
+                        sa.or_(
+                            rows.c._rev_from > latest,
+                            rows.c._rev_to > latest,
+                            rows.c._rev_to <= rows.c._rev_from,
+                        )
+                    )
+                ).scalar()
+                if stray:
+                    found.append(f"{name}: {stray} rows point at revisions that do not exist")
+                key = [rows.c[k] for k in TABLES[name].key]
+                doubled = connection.execute(
+                    sa.select(sa.func.count()).select_from(
+                        sa.select(*key)
+                        .where(rows.c._rev_to.is_(None))
+                        .group_by(*key)
+                        .having(sa.func.count() > 1)
+                        .subquery()
+                    )
+                ).scalar()
+                if doubled:
+                    found.append(f"{name}: {doubled} keys have more than one current row")
+        return found
+
     # Writing -----------------------------------------------------------------------------
 
     def publish(
