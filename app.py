@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from headcount.streamlit_cache import load_latest
@@ -10,7 +12,8 @@ from ui.cited import IMAGE_FORMAT
 
 st.set_page_config(
     page_title="Headcount & AI claims",
-    page_icon=":material/groups:",
+    # A file of ours: with a :material/ icon the browser fetches the favicon from Google.
+    page_icon=str(Path(__file__).parent / "ui" / "icon.png"),
     layout="wide",
 )
 

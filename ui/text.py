@@ -9,10 +9,15 @@ import streamlit as st
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all
 # also defuses Streamlit's own syntax (:color[...], :material/icon:, $math$).
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# GitHub-flavoured markdown turns bare addresses (https://..., www.x.y, a@b.c) into links in
+# the text it has already unescaped; an invisible word joiner inside each stops that.
+_JOINER = "\u2060"
+_AUTOLINKS = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?=@)")
 
 
 def escape(text: object) -> str:
-    return _PUNCTUATION.sub(r"\\\1", str(text)).replace("\n", " ")
+    unlinked = _AUTOLINKS.sub(_JOINER, str(text))
+    return _PUNCTUATION.sub(r"\\\1", unlinked).replace("\n", " ")
 
 
 def plain(text: object, caption: bool = False) -> None:

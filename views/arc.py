@@ -21,7 +21,7 @@ state.show_link_notices()
 shown = per_revision(data, "arc", company, lambda: arcview.build(data, company))
 headlines, sentences, events, title = shown.headlines, shown.sentences, shown.events, shown.title
 
-st.title(title)
+st.title(escape(title))
 share_column, brief_column, _ = st.columns([1, 1, 5])
 
 card_texts: list[tuple[str, str, str]] = []
@@ -46,7 +46,7 @@ if headlines:
         )
         card_texts.append((headline.label, f"{headline.value}  {headline.delta or ''}", detail))
 else:
-    st.info(f"No figures for {company} in the data yet.")
+    st.info(f"No figures for {escape(company)} in the data yet.")
 
 if sentences:
     st.subheader("What the data shows")
@@ -62,7 +62,7 @@ if shown.arc is not None:
 for column, side in zip(st.columns(len(shown.side)), shown.side, strict=True):
     with column:
         if side.figure is None:
-            st.caption(f"No {side.label.lower()} figures for {company}.")
+            st.caption(f"No {side.label.lower()} figures for {escape(company)}.")
             continue
         figures.append(side.figure)
         name = file_stem(company, side.metric)

@@ -128,7 +128,7 @@ preview = Dataset(**{name: proposal.proposed[name] for name in TABLES})
 company = st.session_state.get(state.COMPANY, data.companies()[0])
 if company not in preview.companies():
     company = preview.companies()[0]
-st.subheader(f"Preview: {company} after publishing")
+st.subheader(f"Preview: {escape(company)} after publishing")
 arc = story.metric_points(preview, company, ("headcount", "ai_workload_fte"))
 figure = charts.arc_figure(
     arc["headcount"], arc["ai_workload_fte"], claims.events_for(preview, company), company

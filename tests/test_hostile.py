@@ -1,0 +1,237 @@
+"""Hostile text in every text column and in query parameters is shown as text on every page:
+no dialog opens, no injected element appears, no request leaves for another host.
+
+Two stores: one where payloads that validation lets through (markdown, LaTeX, Streamlit colour
+directives, Plotly hover templates, spreadsheet formulas, entities) were published the normal
+way, and one where script and HTML payloads were written straight into the database, past
+validation, as an attacker with database access or an older, laxer version could have done.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from urllib.parse import quote, urlparse
+
+import polars as pl
+import pytest
+
+from harness import AppServer
+from headcount import diff, ingest
+from headcount.store import STORE_ENV, Store
+from tests.csvtools import read_rows
+
+pytestmark = pytest.mark.browser
+MARK = "pwned"
+# Let through by validation: they are only dangerous if something renders them.
+PASSING = [
+    f"[{MARK} link](https://evil.example/{MARK})",
+    f"**{MARK}** :red[{MARK}] $\\{MARK}$ 1 < 2 > 0",
+    f"%{{customdata[1]}} %{{x}} {MARK}",
+    f'=HYPERLINK("https://evil.example/{MARK}") &lt;script&gt;{MARK}',
+]
+# Stopped by validation; written past it to prove the pages escape on their own.
+SCRIPTS = [
+    f'<script>window.{MARK}=1;alert("{MARK}")</script>',
+    f'<img src="https://evil.example/{MARK}.png" onerror="alert(\'{MARK}\')">',
+    f'<a href="javascript:alert(1)" id="{MARK}">{MARK}</a>',
+    f"![{MARK}](https://evil.example/{MARK}.png)",
+]
+SELECTORS = ", ".join(
+    [
+        f"#{MARK}",
+        'img[src*="evil.example"]',
+        "iframe",
+        "object",
+        "embed",
+        'a[href^="javascript:"]',
+        'a[href*="evil.example"]',
+    ]
+)
+INJECTED = (
+    f"() => [...document.querySelectorAll({SELECTORS!r})].map(e => 'in ' + "
+    "e.closest('[data-testid]')?.getAttribute('data-testid') + ': ' + "
+    "e.parentElement.outerHTML.slice(0, 300))"
+    f'.concat(window.{MARK} ? ["window.{MARK} was set"] : [])'
+)
+
+
+def hostile_tables(store: Store, payloads: list[str]) -> dict[str, pl.DataFrame]:
+    """The latest revision plus a company whose every text cell carries a payload."""
+    current = store.read()
+    company = f"Evil Co {payloads[0]}"
+    source = (
+        current["sources"]
+        .head(1)
+        .with_columns(
+            pl.lit("evil-source").alias("source_id"),
+            pl.lit(payloads[1 % len(payloads)]).alias("publisher"),
+            pl.lit(payloads[2 % len(payloads)]).alias("title"),
+            pl.lit(payloads[3 % len(payloads)]).alias("quote"),
+            pl.lit(payloads[0]).alias("via"),
+        )
+    )
+    observations = (
+        current["observations"]
+        .filter(pl.col("company") == "Klarna")
+        .filter(pl.col("metric").is_in(["headcount", "ai_workload_fte"]))
+        .with_columns(
+            pl.lit(company).alias("company"),
+            pl.lit(payloads[1 % len(payloads)]).alias("note"),
+            pl.concat_str(pl.col("basis"), pl.lit(" " + payloads[2 % len(payloads)])).alias(
+                "basis"
+            ),
+        )
+    )
+    events = (
+        current["events"]
+        .filter(pl.col("company") == "Klarna")
+        .with_columns(
+            pl.lit(company).alias("company"),
+            pl.format("{} #{}", pl.lit(payloads[3 % len(payloads)]), pl.int_range(pl.len())).alias(
+                "title"
+            ),
+            pl.lit(payloads[0]).alias("detail"),
+        )
+    )
+    framing = (
+        current["framings"]
+        .head(1)
+        .with_columns(
+            pl.lit(company).alias("company"),
+            pl.lit(payloads[1 % len(payloads)]).alias("claim"),
+            pl.lit(payloads[2 % len(payloads)]).alias("shows"),
+        )
+    )
+    return {
+        "observations": pl.concat([current["observations"], observations]),
+        "events": pl.concat([current["events"], events]),
+        "sources": pl.concat([current["sources"], source]),
+        "framings": pl.concat([current["framings"], framing]),
+    }
+
+
+def csv_of(frame: pl.DataFrame) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(frame.columns)
+    writer.writerows(["" if v is None else str(v) for v in row] for row in frame.iter_rows())
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def passing_server(tmp_path_factory) -> Iterator[tuple[AppServer, str]]:
+    """Payloads published through the upload path, as an analyst would."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'passing.sqlite'}"
+    store = Store(url)
+    ingest.seed(store)
+    tables = hostile_tables(store, PASSING)
+    uploads = [(f"{name}.csv", csv_of(frame)) for name, frame in tables.items()]
+    proposal = ingest.prepare(ingest.parse_uploads(uploads), store, "upsert")
+    assert proposal.ok, proposal.problems.to_dicts()
+    ingest.publish(proposal, store, "ana", "hostile but valid text")
+    store.engine.dispose()
+    server = AppServer(env={STORE_ENV: url})
+    yield server, f"Evil Co {PASSING[0]}"
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def script_server(tmp_path_factory) -> Iterator[AppServer]:
+    """Script payloads written into the store without validation."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'scripts.sqlite'}"
+    store = Store(url)
+    ingest.seed(store)
+    current = store.read()
+    tables = hostile_tables(store, SCRIPTS)
+    store.publish(tables, diff.diff(current, tables), 1, SCRIPTS[0], SCRIPTS[1])
+    store.engine.dispose()
+    server = AppServer(env={STORE_ENV: url})
+    yield server
+    server.stop()
+
+
+class Watch:
+    """Everything a page does that hostile text could cause."""
+
+    def __init__(self, page, server: AppServer) -> None:
+        self.dialogs: list[str] = []
+        self.foreign: list[str] = []
+        local = urlparse(server.url).netloc
+        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        page.on(
+            "request",
+            lambda request: (
+                None
+                if urlparse(request.url).netloc == local
+                or request.url.startswith(("data:", "blob:"))
+                else self.foreign.append(request.url)
+            ),
+        )
+        self.page = page
+
+    def visit(self, url: str, ready: str) -> None:
+        self.page.goto(url)
+        self.page.wait_for_selector(ready, timeout=60_000)
+        self.page.wait_for_timeout(1500)  # let every element of the rerun arrive
+
+    def assert_clean(self, where: str) -> None:
+        assert self.dialogs == [], (where, self.dialogs)
+        assert self.foreign == [], (where, self.foreign)
+        assert self.page.evaluate(INJECTED) == [], where
+
+
+def test_valid_but_hostile_text_is_shown_as_text_on_every_page(page, passing_server):
+    server, company = passing_server
+    watch = Watch(page, server)
+    chart = '[data-testid="stPlotlyChart"] .js-plotly-plot .scatterlayer .trace'
+    table = '[data-testid="stDataFrame"]'
+    where = quote(company)
+    watch.visit(f"{server.url}/?company={where}", chart)
+    watch.assert_clean("arc")
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "Evil Co [pwned link](https://evil.example/pwned)" in body  # literal, not a link
+    # Hover every point of the arc: hover labels carry titles, notes and sources.
+    for point in page.locator(f"{chart} .point").all()[:12]:
+        point.hover(force=True)
+        page.wait_for_timeout(100)
+        hover = page.locator(".hoverlayer").first.text_content() or ""
+        assert "%{customdata" not in hover or MARK in hover
+    watch.assert_clean("arc hover")
+    for path, ready in (
+        (f"explorer?company={where}", chart),
+        ("sources", table),
+        ("history", table),
+        ("upload", "[data-testid='stFileUploader']"),
+    ):
+        watch.visit(f"{server.url}/{path}", ready)
+        watch.assert_clean(path)
+
+
+def test_script_payloads_written_past_validation_never_run(page, script_server):
+    watch = Watch(page, script_server)
+    # The revision does not validate, so every page shows the problem table instead.
+    watch.visit(script_server.url, '[data-testid="stDataFrame"]')
+    assert "did not pass validation" in page.locator("[data-testid='stMain']").inner_text()
+    watch.assert_clean("arc")
+    for path in ("explorer", "sources", "history"):
+        watch.visit(f"{script_server.url}/{path}", '[data-testid="stDataFrame"]')
+        watch.assert_clean(path)
+
+
+def test_hostile_query_parameters_fall_back_with_a_text_notice(page, app_server):
+    watch = Watch(page, app_server)
+    payload = quote(SCRIPTS[0])
+    image = quote(SCRIPTS[1])
+    chart = '[data-testid="stPlotlyChart"] .js-plotly-plot .scatterlayer .trace'
+    url = f"{app_server.url}/?company={payload}&metric={image}&from={payload}&index={image}"
+    watch.visit(url, chart)
+    notices = page.locator("[data-testid='stMain']").inner_text()
+    assert "<script>" in notices  # shown, as text
+    watch.assert_clean("query parameters")
+    watch.visit(
+        f"{app_server.url}/explorer?company={payload}&compare={image}&basis={payload}", chart
+    )
+    watch.assert_clean("explorer query parameters")
+    assert read_rows("observations")  # the curated data still loads beside hostile links
