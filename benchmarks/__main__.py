@@ -14,7 +14,7 @@ from pathlib import Path
 
 from benchmarks.measure import Figure
 
-SUITES = ("upload", "pages", "scale")
+SUITES = ("upload", "pages", "scale", "load")
 RESULTS = Path(__file__).parent / "results"
 
 

@@ -157,7 +157,7 @@ def rerun_times(store_url: str, companies: list[str], runs: int) -> list[float]:
 
 
 def run(quick: bool) -> list[Figure]:
-    runs = 2 if quick else 7
+    runs = 1 if quick else 7
     with tempfile.TemporaryDirectory() as folder:
         store_url = f"sqlite:///{folder}/bench.sqlite"
         companies = ["Klarna", "Salesforce"]

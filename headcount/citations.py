@@ -21,8 +21,9 @@ def _text(row: Mapping[str, object], key: str) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def cite(source: Mapping[str, object]) -> str:
-    """A one-line citation of a sources.csv row."""
+def cite(source: Mapping[str, object], url: bool = True) -> str:
+    """A one-line citation of a sources.csv row (without its address if ``url`` is False,
+    for places that show the address as a link of its own)."""
     parts = [f"{_text(source, 'publisher')}: '{_text(source, 'title')}'"]
     if _text(source, "published"):
         parts[0] += f" ({_text(source, 'published')})"
@@ -31,7 +32,8 @@ def cite(source: Mapping[str, object]) -> str:
     accessed = f"accessed {_text(source, 'accessed')}"
     if _text(source, "reliability"):
         accessed += f"; {_text(source, 'reliability')}"
-    return ", ".join(parts) + f". {_text(source, 'url')} ({accessed})"
+    address = f"{_text(source, 'url')} " if url else ""
+    return ", ".join(parts) + f". {address}({accessed})"
 
 
 def short(source: Mapping[str, object]) -> str:

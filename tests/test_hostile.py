@@ -174,7 +174,7 @@ class Watch:
     def visit(self, url: str, ready: str) -> None:
         self.page.goto(url)
         self.page.wait_for_selector(ready, timeout=60_000)
-        self.page.wait_for_timeout(1500)  # let every element of the rerun arrive
+        self.page.wait_for_timeout(800)  # let every element of the rerun arrive
 
     def assert_clean(self, where: str) -> None:
         assert self.dialogs == [], (where, self.dialogs)
@@ -193,7 +193,7 @@ def test_valid_but_hostile_text_is_shown_as_text_on_every_page(page, passing_ser
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "Evil Co [pwned link](https://evil.example/pwned)" in body  # literal, not a link
     # Hover every point of the arc: hover labels carry titles, notes and sources.
-    for point in page.locator(f"{chart} .point").all()[:12]:
+    for point in page.locator(f"{chart} .point").all()[:6]:
         point.hover(force=True)
         page.wait_for_timeout(100)
         hover = page.locator(".hoverlayer").first.text_content() or ""

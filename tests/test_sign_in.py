@@ -106,3 +106,23 @@ def test_signed_in_analyst_publishes_under_their_name(browser, signed_server, tm
     # The grid draws on a canvas; its accessible cells are attached but not "visible".
     page.locator("td", has_text=ANALYST).first.wait_for(state="attached", timeout=60_000)
     context.close()
+
+
+SECRETS = ("test-only-cookie-secret-0123456789", "test-only-client-secret")
+
+
+def test_no_secret_or_token_reaches_a_page_or_the_log(browser, signed_server):
+    context, page = sign_in(browser, signed_server, ANALYST)
+    cookies = [c["value"] for c in context.cookies() if len(c["value"]) > 20]
+    seen = []
+    for path in ("", "explorer", "sources", "upload", "history"):
+        page.goto(f"{signed_server.url}/{path}")
+        page.locator("[data-testid='stMain']").wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        seen.append(page.content())
+    context.close()
+    log = signed_server.log.read_text(errors="replace")
+    for text in (*seen, log):
+        for secret in (*SECRETS, *cookies):
+            assert secret not in text
+        assert "eyJ" not in text  # no JSON web token (id or access token) in clear

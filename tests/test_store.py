@@ -158,7 +158,7 @@ def test_dates_and_numbers_survive_the_round_trip(store):
 
 def test_text_with_quotes_commas_line_breaks_and_unicode_survives_bulk_writes(store):
     # Bulk writes (COPY on PostgreSQL, tuples on SQLite) must not mangle awkward text.
-    awkward = 'He said "5,527", then\nleft; ünïcödé — 中文 \\N NULL'
+    awkward = 'He said "5,527", then\nleft; ünïcödé — 中文 \\N NULL \'); DROP TABLE revisions; --'
     tables = store.read()
     first = tables["observations"].row(0, named=True)
     edited = tables["observations"].with_columns(

@@ -56,11 +56,12 @@ def citation_panel(event: dict, data: Dataset) -> None:
     if not ids:
         st.caption("Click a point for its full citation.")
         return
-    rows = citations.with_citations(pl.DataFrame({"source_id": ids}), data.sources).filter(
-        pl.col("citation").is_not_null()
-    )
+    rows = data.sources.filter(pl.col("source_id").is_in(ids))
     with st.container(border=True):
         st.markdown("**Sources of the selected point**")
         for row in rows.iter_rows(named=True):
-            plain(row["citation"])
+            plain(citations.cite(row, url=False))
+            # The address as a real link (validated http(s), no spaces or angle brackets), so
+            # it reads and copies exactly; data text elsewhere never becomes a link.
+            st.markdown(f"<{row['url']}>")
             st.link_button("Open the source", row["url"], icon=":material/open_in_new:")
