@@ -47,8 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, one run: a smoke test")
     parser.add_argument("--only", nargs="+", choices=SUITES, default=list(SUITES))
-    parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
+    parser.add_argument(
+        "--output", type=Path, help="default: results/latest.json (results/quick.json with --quick)"
+    )
     args = parser.parse_args(argv)
+    args.output = args.output or RESULTS / ("quick.json" if args.quick else "latest.json")
     figures: list[Figure] = []
     for suite in args.only:
         print(f"running {suite} ...", file=sys.stderr, flush=True)

@@ -29,3 +29,13 @@ def test_requirements_txt_is_the_exported_lock():
         "requirements.txt is stale: run "
         "uv export --no-dev --no-emit-project --no-hashes -o requirements.txt"
     )
+
+
+def test_security_page_names_only_tests_and_files_that_exist():
+    import re
+
+    text = (ROOT / "docs" / "SECURITY.md").read_text(encoding="utf-8")
+    for path, test in re.findall(r"`((?:tests|headcount|ui|\.ci)/[\w./]+)(?:::(\w+))?`", text):
+        assert (ROOT / path).exists(), path
+        if test:
+            assert f"def {test}(" in (ROOT / path).read_text(encoding="utf-8"), test
