@@ -4,13 +4,13 @@ record each benchmark returns (a figure beside its peer or floor, the ratio and 
 from __future__ import annotations
 
 import json
-import resource
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 
 @dataclass
@@ -68,11 +68,18 @@ def peak_rss_growth(module: str, *args: str) -> int:
 
 
 def report_peak(step: Callable[[], object]) -> None:
-    """Run ``step`` and print its peak memory growth as JSON (the child side of the above)."""
-    before = _peak_bytes()
+    """Run ``step`` and print its peak memory growth as JSON (the child side of the above).
+
+    Linux keeps a process's peak resident size (VmHWM); writing 5 to clear_refs resets it to
+    the current size, so the peak read afterwards belongs to the step alone."""
+    Path("/proc/self/clear_refs").write_text("5")
+    before = _status("VmRSS")
     step()
-    print(json.dumps({"peak_growth_bytes": _peak_bytes() - before}))
+    print(json.dumps({"peak_growth_bytes": max(_status("VmHWM"), before) - before}))
 
 
-def _peak_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+def _status(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024  # reported in kB
+    raise KeyError(field)
