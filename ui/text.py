@@ -9,10 +9,11 @@ import streamlit as st
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all
 # also defuses Streamlit's own syntax (:color[...], :material/icon:, $math$).
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-# GitHub-flavoured markdown turns bare addresses (https://..., www.x.y, a@b.c) into links in
-# the text it has already unescaped; an invisible word joiner inside each stops that.
+# GitHub-flavoured markdown turns bare web addresses (https://..., www.x.y) into links in the
+# text it has already unescaped; an invisible word joiner inside each stops that. E-mail
+# addresses are left alone: a mailto link is harmless, and people copy their address exactly.
 _JOINER = "\u2060"
-_AUTOLINKS = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?=@)")
+_AUTOLINKS = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)")
 
 
 def escape(text: object) -> str:
