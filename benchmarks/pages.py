@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.measure import Figure, alternate, median
-from harness import CHROMIUM_ARGS, AppServer, chromium_path
+from harness import AppServer, chromium_path, launched_chromium
 from headcount.config import ROOT
 from headcount.store import STORE_ENV
 
@@ -36,17 +36,11 @@ TRACES_JS = f"() => document.querySelector('{CHART} .scatterlayer').innerHTML"
 
 @contextmanager
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
     path = chromium_path()
     if path is None:
         raise SystemExit("Chromium is needed: apt-get install chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium(path) as chromium:
+        yield chromium
 
 
 @contextmanager

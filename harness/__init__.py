@@ -11,6 +11,8 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -104,24 +106,37 @@ class AppServer:
             self.process.kill()
 
 
+@contextmanager
+def launched_chromium(path: str) -> Iterator[object]:
+    """The system Chromium under Playwright, with the flags this closed network needs."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _admin(statement: str) -> None:
+    """Run one statement on the PostgreSQL server's admin database (outside a transaction,
+    as CREATE and DROP DATABASE require)."""
+    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(statement))
+    finally:
+        admin.dispose()
+
+
 def create_database(prefix: str) -> str:
     """A new, empty PostgreSQL database; its URL. Raises sa.exc.OperationalError if the
     server cannot be reached."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
+    _admin(f'CREATE DATABASE "{name}"')
     return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
 
 
 def drop_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    _admin(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')

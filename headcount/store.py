@@ -321,7 +321,7 @@ class Store:
         self, connection: sa.Connection, name: str, keys: pl.DataFrame, revision_id: int
     ) -> None:
         """End the current version of each keyed row: the keys go into a temporary table in
-        bulk, then one UPDATE joins on them (one statement per key was minutes at 1M rows)."""
+        bulk, then one UPDATE joins on them, instead of one UPDATE statement per key."""
         rows = self.rows[name].name
         key = list(keys.columns)
         columns = ", ".join(_quoted(k) for k in key)

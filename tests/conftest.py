@@ -11,13 +11,13 @@ import sqlalchemy as sa
 
 from harness import (
     ARTIFACTS,
-    CHROMIUM_ARGS,
     PG_ADMIN,
     AppServer,
     chromium_path,
     create_database,
     drop_database,
     free_port,
+    launched_chromium,
 )
 from headcount.store import STORE_ENV
 
@@ -57,13 +57,11 @@ def browser():  # type: ignore[no-untyped-def]
     if path is None:
         missing("browser", "no Chromium at /usr/bin/chromium (apt-get install chromium)")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:  # pragma: no cover - playwright is a dev dependency
         missing("browser", "playwright is not installed")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+    with launched_chromium(path) as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -317,7 +317,8 @@ def _ragged_lines(name: str, text: str) -> pl.DataFrame:
                     break
             start = reader.line_num + 1
     except csv.Error:
-        line = text.splitlines()[start - 1] if start - 1 < len(text.splitlines()) else ""
+        lines = text.splitlines()
+        line = lines[start - 1] if start - 1 < len(lines) else ""
         found.append(
             problems.Problem(
                 name,
