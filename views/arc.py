@@ -93,6 +93,7 @@ if st.toggle("Show the figures behind these charts as a table (text alternative)
         hide_index=True,
         width="stretch",
         column_config={
+            "date": st.column_config.DateColumn("date"),
             "url": st.column_config.LinkColumn("Link"),
             "cited_as": st.column_config.TextColumn("Source"),
         },
@@ -102,7 +103,10 @@ if st.toggle("Show the figures behind these charts as a table (text alternative)
             events.select("date", "kind", "title", "detail", "cited_as", "url"),
             hide_index=True,
             width="stretch",
-            column_config={"url": st.column_config.LinkColumn("Link")},
+            column_config={
+                "date": st.column_config.DateColumn("date"),
+                "url": st.column_config.LinkColumn("Link"),
+            },
         )
 
 
