@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from headcount.streamlit_cache import load_latest
+from headcount.streamlit_cache import latest_catalog
 from ui import access, state
 from ui.cited import IMAGE_FORMAT
 
@@ -33,11 +33,11 @@ if access.viewing_requires_sign_in() and not st.user.get("is_logged_in", False):
     st.info("This deployment asks viewers to sign in.")
     st.button("Sign in", on_click=st.login, icon=":material/login:")
     st.stop()
-loaded = load_latest()
+catalog, _ = latest_catalog()  # no catalog: the page shows why
 with st.sidebar:
-    if loaded.dataset is not None:
-        state.link_view(loaded.dataset)
-        st.selectbox("Company", loaded.dataset.companies(), key=state.COMPANY)
+    if catalog is not None:
+        state.link_view(catalog)
+        st.selectbox("Company", catalog.companies, key=state.COMPANY)
         state.seed(IMAGE_FORMAT, "png")
         st.segmented_control(
             "Chart toolbar saves images as",

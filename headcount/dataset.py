@@ -21,6 +21,35 @@ from validation.tables import TABLES
 
 
 @dataclass(frozen=True)
+class Catalog:
+    """What every page must know about a whole revision without holding its rows: the
+    companies (the best documented first), the bases, and the span of dates."""
+
+    revision: int | None
+    companies: tuple[str, ...]
+    bases: tuple[str, ...]
+    first: dt.date | None
+    last: dt.date | None
+
+    @classmethod
+    def from_counts(cls, counts: pl.DataFrame, revision: int | None) -> Catalog:
+        """From observation rows per (company, basis) with their first and last dates, as
+        `Store.catalog` returns them or `Dataset.catalog` counts them."""
+        per_company = (
+            counts.group_by("company")
+            .agg(pl.col("rows").sum())
+            .sort(["rows", "company"], descending=[True, False])
+        )
+        return cls(
+            revision=revision,
+            companies=tuple(per_company.get_column("company").to_list()),
+            bases=tuple(sorted(set(counts.get_column("basis").to_list()))),
+            first=counts.get_column("first").min(),  # type: ignore[arg-type]
+            last=counts.get_column("last").max(),  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True)
 class Dataset:
     observations: pl.DataFrame
     events: pl.DataFrame
@@ -30,17 +59,17 @@ class Dataset:
 
     def companies(self) -> list[str]:
         """Companies with at least one observation, the best documented first."""
-        return list(self._company_order)
+        return list(self.catalog.companies)
 
     @cached_property
-    def _company_order(self) -> tuple[str, ...]:
+    def catalog(self) -> Catalog:
         # Every rerun's sidebar asks; counting millions of rows once per dataset is enough.
-        counts = (
-            self.observations.group_by("company")
-            .len()
-            .sort(["len", "company"], descending=[True, False])
+        counts = self.observations.group_by("company", "basis").agg(
+            pl.len().alias("rows"),
+            pl.col("date").min().alias("first"),
+            pl.col("date").max().alias("last"),
         )
-        return tuple(counts.get_column("company").to_list())
+        return Catalog.from_counts(counts, self.revision)
 
 
 @dataclass(frozen=True)

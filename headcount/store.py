@@ -30,6 +30,8 @@ from validation.tables import TABLES, Table
 STORE_ENV = "HEADCOUNT_STORE_URL"
 DEFAULT_PATH = ROOT / "var" / "headcount.sqlite"
 LOCK_KEY = 7_347_001  # PostgreSQL advisory lock id of the publish lock
+# Tables whose rows belong to one company and grow with the data; the others are small.
+PER_COMPANY = ("observations", "events")
 
 _SQL_TYPES = {"text": sa.Text, "date": sa.Date, "number": sa.Float}
 
@@ -92,7 +94,8 @@ def _schema(metadata: sa.MetaData) -> tuple[sa.Table, dict[str, sa.Table]]:
             sa.Column("_rev_to", sa.Integer, nullable=True),
             sa.Index(f"ix_{name}_from", "_rev_from"),
             sa.Index(f"ix_{name}_to", "_rev_to"),
-            sa.Index(f"ix_{name}_key", *table.key, "_rev_to"),
+            # Both bounds last: "rows of a revision" by key is answered from the index alone.
+            sa.Index(f"ix_{name}_revision_key", *table.key, "_rev_to", "_rev_from"),
         )
     return revisions, rows
 
@@ -108,6 +111,16 @@ class Store:
         self.metadata = sa.MetaData()
         self.revisions_table, self.rows = _schema(self.metadata)
         self.metadata.create_all(self.engine)
+        self._upgrade_indexes()
+
+    def _upgrade_indexes(self) -> None:
+        """Stores made by earlier versions: add the indexes they lack (create_all only adds
+        missing tables) and drop the key index the revision-key index replaced."""
+        with self.engine.begin() as connection:
+            for rows in self.rows.values():
+                for index in rows.indexes:
+                    index.create(connection, checkfirst=True)
+                connection.exec_driver_sql(f"DROP INDEX IF EXISTS ix_{rows.name}_key")
 
     @property
     def dialect(self) -> str:
@@ -165,13 +178,72 @@ class Store:
         with self.engine.connect() as connection:
             return {name: self._read_table(connection, name, revision_id) for name in TABLES}
 
-    def _read_table(self, connection: sa.Connection, name: str, revision_id: int) -> pl.DataFrame:
-        table = TABLES[name]
-        rows = self.rows[name]
-        query = sa.select(*(rows.c[c] for c in table.column_names)).where(
+    def read_company(self, company: str, revision_id: int) -> dict[str, pl.DataFrame]:
+        """One company's observations and events in a revision, with all its sources and
+        framings (small tables): what a page about one company needs, read through the key
+        index instead of the whole revision."""
+        self.revision(revision_id)
+        with self.engine.connect() as connection:
+            return {
+                name: self._read_table(
+                    connection,
+                    name,
+                    revision_id,
+                    self.rows[name].c.company == company if name in PER_COMPANY else None,
+                )
+                for name in TABLES
+            }
+
+    def catalog(self, revision_id: int) -> pl.DataFrame:
+        """Observation rows per company and basis in a revision, with their first and last
+        dates: what every page must know about the whole revision (the company list, the
+        bases, the date span), computed by the database without reading the rows out."""
+        rows = self.rows["observations"]
+        query = (
+            sa.select(
+                rows.c.company,
+                rows.c.basis,
+                sa.func.count().label("rows"),
+                sa.func.min(rows.c.date).label("first"),
+                sa.func.max(rows.c.date).label("last"),
+            )
+            .where(self._in_revision(rows, revision_id))
+            .group_by(rows.c.company, rows.c.basis)
+        )
+        with self.engine.connect() as connection:
+            found = connection.execute(query).fetchall()
+        schema = {
+            "company": pl.String,
+            "basis": pl.String,
+            "rows": pl.Int64,
+            "first": pl.Date,
+            "last": pl.Date,
+        }
+        return pl.DataFrame(found, schema=schema, orient="row")
+
+    @staticmethod
+    def _in_revision(rows: sa.Table, revision_id: int) -> sa.ColumnElement:
+        """Rows that are part of a revision (the key index ends in both bounds, so a query on
+        key columns is answered from the index alone)."""
+        return sa.and_(
             rows.c._rev_from <= revision_id,
             sa.or_(rows.c._rev_to.is_(None), rows.c._rev_to > revision_id),
         )
+
+    def _read_table(
+        self,
+        connection: sa.Connection,
+        name: str,
+        revision_id: int,
+        where: sa.ColumnElement | None = None,
+    ) -> pl.DataFrame:
+        table = TABLES[name]
+        rows = self.rows[name]
+        query = sa.select(*(rows.c[c] for c in table.column_names)).where(
+            self._in_revision(rows, revision_id)
+        )
+        if where is not None:
+            query = query.where(where)
         # SQLAlchemy's Date type hands back dates on SQLite too (stored there as ISO text).
         schema = {
             c.name: pl.Date if c.kind == "date" else pl.Float64 if c.kind == "number" else pl.String

@@ -11,10 +11,12 @@ import os
 from collections.abc import Callable
 from typing import TypeVar
 
+import polars as pl
 import streamlit as st
 
 from headcount import dataset, ingest
 from headcount.store import STORE_ENV, Store, default_url
+from validation import problems
 
 T = TypeVar("T")
 
@@ -60,15 +62,55 @@ def per_revision(data: dataset.Dataset, view: str, key: str, compute: Callable[[
     return _memo(store_url(), data.revision, view, key, compute)
 
 
-def load_latest() -> dataset.Loaded:
-    """The latest revision, validated; a new store is first seeded from data/curated (not
-    cached, so a corrected curated folder is picked up on the next run)."""
-    url = store_url()
+def _latest(url: str) -> tuple[int | None, pl.DataFrame]:
+    """The latest revision's id; a new store is first seeded from data/curated (not cached,
+    so a corrected curated folder is picked up on the next run). No id: the seed's problems."""
     the_store = _store(url)
     revision = the_store.latest_id()
     if revision is None:
-        problems = ingest.seed(the_store)
-        if problems.height:
-            return dataset.Loaded(None, problems)
+        found = ingest.seed(the_store)
+        if found.height:
+            return None, found
         revision = the_store.latest_id()
+    return revision, problems.frame()
+
+
+def load_latest() -> dataset.Loaded:
+    """The whole latest revision, validated (the pages that work across companies)."""
+    url = store_url()
+    revision, problems = _latest(url)
+    if revision is None:
+        return dataset.Loaded(None, problems)
     return _load(url, revision)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _catalog(url: str, revision: int) -> dataset.Catalog:
+    return dataset.Catalog.from_counts(_store(url).catalog(revision), revision)
+
+
+def latest_catalog() -> tuple[dataset.Catalog | None, pl.DataFrame]:
+    """The companies, bases and dates of the latest revision, counted by the database; or,
+    when a new store could not be seeded, the seed's problems."""
+    url = store_url()
+    revision, problems = _latest(url)
+    if revision is None:
+        return None, problems
+    return _catalog(url, revision), problems
+
+
+# Published revisions passed the validation gate as a whole; one company's rows are checked
+# again as they are read (they may have been written past the gate). Only if they fail is the
+# whole revision validated, so the report names lines of `headcount export`'s files.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _company(url: str, revision: int, company: str) -> dataset.Loaded:
+    part = dataset.load_tables(_store(url).read_company(company, revision), revision)
+    if part.ok:
+        return part
+    whole = _load(url, revision)
+    return whole if not whole.ok else part
+
+
+def load_company(revision: int, company: str) -> dataset.Loaded:
+    """One company's rows of a revision (with every source and framing), validated."""
+    return _company(store_url(), revision, company)

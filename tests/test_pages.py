@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from headcount import story
+from headcount import dataset, ingest, story
 from headcount.config import CURATED_ENV, ROOT
-from headcount.store import STORE_ENV
+from headcount.store import STORE_ENV, Store
 from tests.csvtools import copy_curated, observations_of, read_rows, with_cell
 
 TIMEOUT = 60
@@ -213,3 +214,36 @@ def test_arc_table_alternative_lists_every_plotted_figure_on_request():
     headline = [r for r in klarna if r["metric"] in story.HEADLINE_METRICS]
     assert len(table) == len(headline)
     assert set(table["url"]) <= {r["url"] for r in read_rows("sources")}
+
+
+def test_rows_written_past_validation_stop_their_company_and_name_the_export_line(
+    tmp_path, monkeypatch
+):
+    # The arc page reads one company's rows and checks them as it reads them; a bad row
+    # stops that company's page with the line it has in `headcount export`'s file.
+    url = f"sqlite:///{tmp_path / 'tampered.sqlite'}"
+    store = Store(url)
+    ingest.seed(store)
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE rows_observations SET unit = 'parsecs' WHERE rowid = "
+            "(SELECT min(rowid) FROM rows_observations WHERE company = 'Klarna')"
+        )
+    export = dataset.in_export_order("observations", store.read()["observations"])
+    line = export.filter(pl.col("unit") == "parsecs").get_column("_line").item()
+    store.engine.dispose()
+    monkeypatch.setenv(STORE_ENV, url)
+
+    at = run_app(company="Klarna")
+    assert not at.get("plotly_chart")
+    assert "did not pass validation" in at.error[0].value
+    shown = at.dataframe[0].value.to_dict("records")
+    assert {
+        "file": "observations.csv (revision 1)",
+        "line": line,
+        "column": "unit",
+        "value": "parsecs",
+    }.items() <= shown[0].items()
+
+    other = run_app(company="IBM")  # its own rows are valid: its arc is drawn
+    assert other.get("plotly_chart")

@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
-from headcount import diff, ingest
+from headcount import dataset, diff, ingest
 from headcount.store import Conflict, NothingToPublish, Store, content_hash
 from tests.csvtools import CURATED, read_rows, to_csv, with_cell
 from validation import parse
@@ -181,3 +181,47 @@ def test_text_with_quotes_commas_line_breaks_and_unicode_survives_bulk_writes(st
         edited.sort(list(TABLES["observations"].key))
     )
     assert revision.hashes["observations"] == content_hash(TABLES["observations"], back)
+
+
+def test_catalog_counted_by_the_database_equals_the_one_counted_from_the_rows(store):
+    data, _ = with_cell("observations", 0, "value", "9999")
+    ingest.publish(
+        ingest.prepare(upload("observations.csv", data), store, "replace"), store, "ana", "x"
+    )
+    for revision in (1, 2):
+        rows = store.read(revision)
+        whole = dataset.Dataset(**rows, revision=revision)
+        counted = dataset.Catalog.from_counts(store.catalog(revision), revision)
+        assert counted == whole.catalog
+        assert counted.companies[0] == "Klarna"  # the best documented company comes first
+        dates = rows["observations"].get_column("date")
+        assert (counted.first, counted.last) == (dates.min(), dates.max())
+
+
+def test_one_company_is_read_alone_with_every_source_and_framing(store):
+    data, _ = with_cell("observations", 0, "value", "9999")
+    ingest.publish(
+        ingest.prepare(upload("observations.csv", data), store, "replace"), store, "ana", "x"
+    )
+    for revision in (1, 2):
+        whole = store.read(revision)
+        for company in ("Klarna", "IBM", "No Such Company"):
+            part = store.read_company(company, revision)
+            for name in ("observations", "events"):
+                expected = whole[name].filter(pl.col("company") == company)
+                key = list(TABLES[name].key)
+                assert part[name].sort(key).equals(expected.sort(key), null_equal=True)
+            for name in ("sources", "framings"):
+                assert part[name].height == whole[name].height
+
+
+def test_a_store_made_before_the_revision_key_index_gets_it(store_url):
+    first = Store(store_url)
+    ingest.seed(first)
+    with first.engine.begin() as connection:
+        connection.exec_driver_sql("DROP INDEX ix_rows_observations_revision_key")
+    first.engine.dispose()
+    again = Store(store_url)
+    names = {i["name"] for i in sa.inspect(again.engine).get_indexes("rows_observations")}
+    assert "ix_rows_observations_revision_key" in names
+    again.engine.dispose()

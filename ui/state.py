@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 import streamlit as st
 
 from headcount import share
-from headcount.dataset import Dataset
-from headcount.streamlit_cache import load_latest
+from headcount.dataset import Catalog, Dataset
+from headcount.streamlit_cache import latest_catalog, load_company, load_latest
 from ui.text import escape
 
 VIEW = "_view_from_link"
@@ -25,29 +26,48 @@ COMPANY, COMPARE, METRICS, BASES, RANGE, INDEX = (
 )
 
 
+def _stop_with(problems: pl.DataFrame) -> None:
+    st.error(
+        "The curated data did not pass validation, so nothing is charted. "
+        "Each row below says which file, line and column to fix, and how.",
+        icon=":material/error:",
+    )
+    st.dataframe(problems, hide_index=True, width="stretch")
+    st.stop()
+
+
 def dataset_or_stop() -> Dataset:
-    """The validated dataset, or the problem table on the page and nothing else."""
+    """The whole validated dataset, or the problem table on the page and nothing else."""
     loaded = load_latest()
     if loaded.dataset is None:
-        st.error(
-            "The curated data did not pass validation, so nothing is charted. "
-            "Each row below says which file, line and column to fix, and how.",
-            icon=":material/error:",
-        )
-        st.dataframe(loaded.problems, hide_index=True, width="stretch")
-        st.stop()
-    return loaded.dataset
+        _stop_with(loaded.problems)
+    return loaded.dataset  # type: ignore[return-value]
+
+
+def catalog_or_stop() -> Catalog:
+    """The latest revision's companies, bases and dates, or the problem table and nothing else."""
+    catalog, problems = latest_catalog()
+    if catalog is None:
+        _stop_with(problems)
+    return catalog  # type: ignore[return-value]
+
+
+def company_or_stop(catalog: Catalog, company: str) -> Dataset:
+    """One company's validated rows of the catalog's revision, or the problem table."""
+    loaded = load_company(catalog.revision, company)  # type: ignore[arg-type]
+    if loaded.dataset is None:
+        _stop_with(loaded.problems)
+    return loaded.dataset  # type: ignore[return-value]
 
 
 def _query() -> dict[str, list[str]]:
     return {name: st.query_params.get_all(name) for name in st.query_params}
 
 
-def link_view(data: Dataset) -> share.View:
+def link_view(catalog: Catalog) -> share.View:
     """The view the link asked for, parsed once per session; its notices are shown once."""
     if VIEW not in st.session_state:
-        bases = sorted(set(data.observations.get_column("basis")))
-        parsed = share.parse(_query(), data.companies(), bases)
+        parsed = share.parse(_query(), list(catalog.companies), list(catalog.bases))
         st.session_state[VIEW] = parsed.view
         st.session_state["_link_notices"] = parsed.notices
         view = parsed.view
@@ -77,18 +97,17 @@ def seed(key: str, value: object) -> None:
         st.session_state[key] = value
 
 
-def date_span(data: Dataset) -> tuple[dt.date, dt.date]:
-    dates = data.observations.get_column("date")
-    return dates.min(), dates.max()  # type: ignore[return-value]
+def date_span(catalog: Catalog) -> tuple[dt.date, dt.date]:
+    return catalog.first, catalog.last  # type: ignore[return-value]
 
 
-def current_view(data: Dataset) -> share.View:
+def current_view(catalog: Catalog) -> share.View:
     """The view as the widgets hold it now; a range covering all the data is no range."""
-    link = link_view(data)
+    link = link_view(catalog)
     state = st.session_state
     chosen = state.get(RANGE) or (link.start, link.end)
     start, end = (*chosen, None, None)[:2]  # a half-picked range has one date
-    lowest, highest = date_span(data)
+    lowest, highest = date_span(catalog)
     start = None if start == lowest else start
     end = None if end == highest else end
     return share.View(
@@ -102,9 +121,9 @@ def current_view(data: Dataset) -> share.View:
     )
 
 
-def publish(view: share.View, data: Dataset) -> str:
+def publish(view: share.View, catalog: Catalog) -> str:
     """Write the view into the address bar and return the link that reopens it."""
-    default = data.companies()[0]
+    default = catalog.companies[0]
     st.query_params.from_dict(share.encode(view, default))
     return share.link(st.context.url or "", view, default)
 

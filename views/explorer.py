@@ -11,7 +11,7 @@ from ui.cited import chart, citation_panel, file_stem
 from validation.vocabulary import METRIC_LABELS
 
 data = state.dataset_or_stop()
-state.link_view(data)
+state.link_view(data.catalog)
 companies = data.companies()
 observations = data.observations
 
@@ -34,7 +34,7 @@ with first:
         format_func=METRIC_LABELS.get,
         key=state.METRICS,
     )
-view = state.current_view(data)
+view = state.current_view(data.catalog)
 chosen = observations.filter(
     pl.col("company").is_in(list(view.companies)) & pl.col("metric").is_in(list(view.metrics))
 )
@@ -48,7 +48,7 @@ with second:
         key=state.BASES,
         help="What exactly is counted. A line only ever joins figures of one basis.",
     )
-    lowest, highest = state.date_span(data)
+    lowest, highest = state.date_span(data.catalog)
     state.seed(state.RANGE, (view.start or lowest, view.end or highest))
     st.date_input(
         "Date range",
@@ -62,8 +62,8 @@ with second:
         help="Compare shapes rather than sizes; each series is indexed to its own first value.",
     )
 
-view = state.current_view(data)
-link = state.publish(view, data)
+view = state.current_view(data.catalog)
+link = state.publish(view, data.catalog)
 state.share_control(link)
 
 shown = chosen

@@ -14,7 +14,7 @@ from ui.review import show_changes
 from ui.text import escape
 
 data = state.dataset_or_stop()
-state.link_view(data)
+state.link_view(data.catalog)
 the_store = store()
 revisions = the_store.revisions()
 

@@ -12,8 +12,8 @@ from ui import state
 from ui.text import escape, plain
 
 data = state.dataset_or_stop()
-state.link_view(data)
-link = state.publish(state.current_view(data), data)
+state.link_view(data.catalog)
+link = state.publish(state.current_view(data.catalog), data.catalog)
 state.show_link_notices()
 
 st.title("Sources")

@@ -20,7 +20,7 @@ MODE_LABELS = {"upsert": "Add and update rows (by key)", "replace": "Replace the
 PROPOSAL = "_proposal"
 
 data = state.dataset_or_stop()
-state.link_view(data)
+state.link_view(data.catalog)
 who = access.analyst()
 the_store = store()
 
