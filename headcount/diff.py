@@ -25,6 +25,7 @@ class TableDiff:
     removed: pl.DataFrame  # whole old rows
     changed: pl.DataFrame  # new whole rows whose key existed with other values
     changes: pl.DataFrame  # one row per changed cell: key..., column, old, new
+    replaced: pl.DataFrame  # the old whole rows that ``changed`` replaces
 
     @property
     def empty(self) -> bool:
@@ -70,7 +71,10 @@ def diff_table(table: Table, old: pl.DataFrame | None, new: pl.DataFrame | None)
         ],
         how="vertical_relaxed",
     )
-    return TableDiff(table, added, removed, changed, changes)
+    replaced = changed_both.select(*key, *(pl.col(f"{c}__old").alias(c) for c in values)).select(
+        table.column_names
+    )
+    return TableDiff(table, added, removed, changed, changes, replaced)
 
 
 def diff(old: Mapping[str, pl.DataFrame], new: Mapping[str, pl.DataFrame]) -> dict[str, TableDiff]:

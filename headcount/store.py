@@ -13,7 +13,6 @@ caller learns who published what in between.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -23,6 +22,7 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
+from headcount import fingerprint
 from headcount.config import ROOT
 from headcount.diff import TableDiff
 from validation.tables import TABLES, Table
@@ -30,6 +30,7 @@ from validation.tables import TABLES, Table
 STORE_ENV = "HEADCOUNT_STORE_URL"
 DEFAULT_PATH = ROOT / "var" / "headcount.sqlite"
 LOCK_KEY = 7_347_001  # PostgreSQL advisory lock id of the publish lock
+SQLITE_CACHE_KIB = 262_144  # per connection, at most
 # Tables whose rows belong to one company and grow with the data; the others are small.
 PER_COMPANY = ("observations", "events")
 
@@ -64,12 +65,6 @@ class Revision:
     hashes: dict[str, str]
 
 
-def content_hash(table: Table, frame: pl.DataFrame) -> str:
-    """A hash of a table's rows that does not depend on row order."""
-    canonical = frame.select(table.column_names).sort(list(table.column_names), nulls_last=True)
-    return hashlib.sha256(canonical.write_csv().encode("utf-8")).hexdigest()
-
-
 def _schema(metadata: sa.MetaData) -> tuple[sa.Table, dict[str, sa.Table]]:
     revisions = sa.Table(
         "revisions",
@@ -92,8 +87,6 @@ def _schema(metadata: sa.MetaData) -> tuple[sa.Table, dict[str, sa.Table]]:
             *columns,
             sa.Column("_rev_from", sa.Integer, nullable=False),
             sa.Column("_rev_to", sa.Integer, nullable=True),
-            sa.Index(f"ix_{name}_from", "_rev_from"),
-            sa.Index(f"ix_{name}_to", "_rev_to"),
             # Both bounds last: "rows of a revision" by key is answered from the index alone.
             sa.Index(f"ix_{name}_revision_key", *table.key, "_rev_to", "_rev_from"),
         )
@@ -114,13 +107,14 @@ class Store:
         self._upgrade_indexes()
 
     def _upgrade_indexes(self) -> None:
-        """Stores made by earlier versions: add the indexes they lack (create_all only adds
-        missing tables) and drop the key index the revision-key index replaced."""
+        """Stores made by earlier versions: add the index they lack (create_all only adds
+        missing tables) and drop the ones it replaced, which every write had to maintain."""
         with self.engine.begin() as connection:
             for rows in self.rows.values():
                 for index in rows.indexes:
                     index.create(connection, checkfirst=True)
-                connection.exec_driver_sql(f"DROP INDEX IF EXISTS ix_{rows.name}_key")
+                for old in ("key", "from", "to"):
+                    connection.exec_driver_sql(f"DROP INDEX IF EXISTS ix_{rows.name}_{old}")
 
     @property
     def dialect(self) -> str:
@@ -138,6 +132,13 @@ class Store:
         @sa.event.listens_for(self.engine, "connect")
         def _connect(connection, _record):  # type: ignore[no-untyped-def]
             connection.isolation_level = None
+            # Write-ahead log: readers keep reading the last revision while a publish writes
+            # (with the default journal a large publish locks them out until it commits).
+            # A bigger page cache keeps index pages of millions of rows in memory while a
+            # publish inserts; it is allocated only as pages are read.
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = FULL")
+            connection.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
 
         @sa.event.listens_for(self.engine, "begin")
         def _begin(connection):  # type: ignore[no-untyped-def]
@@ -244,12 +245,32 @@ class Store:
         )
         if where is not None:
             query = query.where(where)
-        # SQLAlchemy's Date type hands back dates on SQLite too (stored there as ISO text).
-        schema = {
-            c.name: pl.Date if c.kind == "date" else pl.Float64 if c.kind == "number" else pl.String
-            for c in table.columns
+        return self._frame(connection, query, _polars_schema(table))
+
+    def _frame(
+        self, connection: sa.Connection, query: sa.Select, schema: dict[str, pl.DataType]
+    ) -> pl.DataFrame:
+        """Rows of a query straight from the driver's cursor into Polars: SQLAlchemy's
+        per-row result processing cost as much as the fetch itself. SQLite keeps dates as
+        ISO text (as SQLAlchemy's Date type writes them); Polars parses them in bulk."""
+        compiled = query.compile(dialect=self.engine.dialect)
+        params: object = compiled.params
+        if compiled.positiontup is not None:
+            params = tuple(compiled.params[name] for name in compiled.positiontup)
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(str(compiled), params)
+            found = cursor.fetchall()
+        finally:
+            cursor.close()
+        if self.dialect != "sqlite":
+            return pl.DataFrame(found, schema=schema, orient="row")
+        as_text = {
+            name: pl.String() if kind == pl.Date() else kind for name, kind in schema.items()
         }
-        return pl.DataFrame(connection.execute(query).fetchall(), schema=schema, orient="row")
+        frame = pl.DataFrame(found, schema=as_text, orient="row")
+        dates = [name for name, kind in schema.items() if kind == pl.Date()]
+        return frame.with_columns(pl.col(dates).str.to_date("%Y-%m-%d"))
 
     def check(self) -> list[str]:
         """Inconsistencies, in words (none: the store is consistent).
@@ -267,17 +288,9 @@ class Store:
             expected_parent = revision.id - 1 if revision.id > 1 else None
             if revision.parent_id != expected_parent:
                 found.append(f"revision {revision.id} has parent {revision.parent_id}")
-            tables = self.read(revision.id)
-            for name, frame in tables.items():
-                count = revision.counts.get(name, 0)
-                if frame.height != count:
-                    found.append(
-                        f"revision {revision.id}: {name} has {frame.height} rows, "
-                        f"{count} were published"
-                    )
-                recorded = revision.hashes.get(name)
-                if recorded is not None and content_hash(TABLES[name], frame) != recorded:
-                    found.append(f"revision {revision.id}: {name} rows differ from their hash")
+        with self.engine.connect() as connection:
+            for name in TABLES:
+                found += self._check_table(connection, name, revisions)
         latest = max(ids, default=0)
         with self.engine.connect() as connection:
             for name, rows in self.rows.items():
@@ -308,6 +321,42 @@ class Store:
                     found.append(f"{name}: {doubled} keys have more than one current row")
         return found
 
+    def _check_table(
+        self, connection: sa.Connection, name: str, revisions: list[Revision]
+    ) -> list[str]:
+        """Each revision's rows of one table against its recorded count and fingerprint.
+        Every stored row is read and hashed once; a revision's fingerprint is the sum over
+        the rows alive in it."""
+        table, rows = TABLES[name], self.rows[name]
+        columns = [rows.c[c] for c in table.column_names]
+        stored = self._frame(
+            connection,
+            sa.select(*columns, rows.c._rev_from, rows.c._rev_to),
+            {**_polars_schema(table), "_rev_from": pl.Int64(), "_rev_to": pl.Int64()},
+        )
+        spans = stored.select("_rev_from", "_rev_to").hstack(fingerprint.row_limbs(table, stored))
+        found = []
+        for revision in revisions:
+            alive = (pl.col("_rev_from") <= revision.id) & (
+                pl.col("_rev_to").is_null() | (pl.col("_rev_to") > revision.id)
+            )
+            mine = spans.filter(alive)
+            count = revision.counts.get(name, 0)
+            if mine.height != count:
+                found.append(
+                    f"revision {revision.id}: {name} has {mine.height} rows, {count} were published"
+                )
+            recorded = revision.hashes.get(name)
+            if recorded is None:
+                continue
+            if fingerprint.is_current(recorded):
+                same = fingerprint.summed(mine.select(fingerprint.LIMBS)) == recorded
+            else:
+                same = fingerprint.legacy(table, stored.filter(alive)) == recorded
+            if not same:
+                found.append(f"revision {revision.id}: {name} rows differ from their hash")
+        return found
+
     # Writing -----------------------------------------------------------------------------
 
     def publish(
@@ -331,7 +380,10 @@ class Store:
             revision_id = (head or 0) + 1
             now = dt.datetime.now(dt.UTC)
             counts = {name: frame.height for name, frame in tables.items()}
-            hashes = {name: content_hash(TABLES[name], frame) for name, frame in tables.items()}
+            parent = self._recorded_hashes(connection, head)
+            hashes = _fingerprints(parent, tables, changes)
+            for name, change in changes.items():
+                self._write_change(connection, name, change, revision_id)
             connection.execute(
                 sa.insert(self.revisions_table).values(
                     id=revision_id,
@@ -343,9 +395,15 @@ class Store:
                     hashes=json.dumps(hashes, sort_keys=True),
                 )
             )
-            for name, change in changes.items():
-                self._write_change(connection, name, change, revision_id)
         return Revision(revision_id, head, now, author, note, counts, hashes)
+
+    def _recorded_hashes(self, connection: sa.Connection, head: int | None) -> dict[str, str]:
+        if head is None:
+            return {}
+        recorded = connection.execute(
+            sa.select(self.revisions_table.c.hashes).where(self.revisions_table.c.id == head)
+        ).scalar()
+        return json.loads(str(recorded))
 
     def _lock(self, connection: sa.Connection) -> None:
         if self.dialect == "postgresql":
@@ -384,8 +442,11 @@ class Store:
         opening = pl.concat([change.added, change.changed], how="vertical_relaxed")
         if opening.height:
             columns = [*change.table.column_names, "_rev_from"]
-            rows = opening.select(change.table.column_names).with_columns(
-                pl.lit(revision_id, dtype=pl.Int64).alias("_rev_from")
+            # In index order, each index page is visited once instead of once per row.
+            rows = (
+                opening.select(change.table.column_names)
+                .sort(list(change.table.key))
+                .with_columns(pl.lit(revision_id, dtype=pl.Int64).alias("_rev_from"))
             )
             self.bulk_insert(connection, self.rows[name].name, columns, rows)
 
@@ -433,6 +494,34 @@ class Store:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", plain.iter_rows())
         finally:
             cursor.close()
+
+
+def _fingerprints(
+    parent: Mapping[str, str],
+    tables: Mapping[str, pl.DataFrame],
+    changes: Mapping[str, TableDiff],
+) -> dict[str, str]:
+    """Each table's fingerprint: the parent's updated by the change (the cost of the change,
+    not of the revision), or computed from the rows where the parent has none of the current
+    kind."""
+    found = {}
+    for name, frame in tables.items():
+        table, change, previous = TABLES[name], changes.get(name), parent.get(name, "")
+        if not fingerprint.is_current(previous):
+            found[name] = fingerprint.of(table, frame)
+        elif change is None:
+            found[name] = previous
+        else:
+            opened = pl.concat([change.added, change.changed], how="vertical_relaxed")
+            closed = pl.concat([change.removed, change.replaced], how="vertical_relaxed")
+            found[name] = fingerprint.updated(previous, table, opened, closed)
+    return found
+
+
+def _polars_schema(table: Table) -> dict[str, pl.DataType]:
+    # SQLAlchemy's Date type hands back dates on SQLite too (stored there as ISO text).
+    kinds = {"date": pl.Date(), "number": pl.Float64(), "text": pl.String()}
+    return {c.name: kinds[c.kind] for c in table.columns}
 
 
 def _quoted(identifier: str) -> str:

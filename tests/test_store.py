@@ -7,8 +7,8 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
-from headcount import dataset, diff, ingest
-from headcount.store import Conflict, NothingToPublish, Store, content_hash
+from headcount import dataset, diff, fingerprint, ingest
+from headcount.store import Conflict, NothingToPublish, Store
 from tests.csvtools import CURATED, read_rows, to_csv, with_cell
 from validation import parse
 from validation.tables import TABLES
@@ -38,7 +38,7 @@ def test_new_store_is_seeded_with_the_curated_tables(store):
     for name in TABLES:
         assert tables[name].height == len(read_rows(name))
         assert revision.counts[name] == len(read_rows(name))
-        assert revision.hashes[name] == content_hash(TABLES[name], tables[name])
+        assert revision.hashes[name] == fingerprint.of(TABLES[name], tables[name])
     curated = parse.parse_path(str(CURATED / "observations.csv")).frame
     assert sorted(tables["observations"].get_column("value")) == sorted(curated.get_column("value"))
 
@@ -180,7 +180,7 @@ def test_text_with_quotes_commas_line_breaks_and_unicode_survives_bulk_writes(st
     assert back.sort(list(TABLES["observations"].key)).equals(
         edited.sort(list(TABLES["observations"].key))
     )
-    assert revision.hashes["observations"] == content_hash(TABLES["observations"], back)
+    assert revision.hashes["observations"] == fingerprint.of(TABLES["observations"], back)
 
 
 def test_catalog_counted_by_the_database_equals_the_one_counted_from_the_rows(store):

@@ -1,0 +1,108 @@
+"""A fingerprint of a table's rows that ignores their order and can be updated by a change.
+
+Each row is encoded in a fixed way that no library version decides (dates as ISO text,
+numbers by their IEEE-754 bits, text as is, cells apart by control characters), hashed with
+BLAKE2b to 256 bits, and the row hashes are added modulo 2**256. So the fingerprint of a
+revision is its parent's plus the rows it opens minus the rows it closes: a publish hashes its
+change, not the whole revision, and `headcount check-store` can still recompute it from the
+rows it finds.
+
+It detects damage and drift (a lost, doubled or altered row); it is not a signature against
+someone who can write to the database and wants to forge a match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import polars as pl
+
+from validation.tables import Column, Table
+
+SCHEME = "rows-v1:"
+_MODULUS = 1 << 256
+_APART, _NULL = "\x1f", "\x1e"
+
+
+def _as_text(column: Column, frame: pl.DataFrame) -> pl.Expr:
+    if column.kind == "number":
+        # Polars' float formatting may change between versions; the bits will not.
+        values = frame.get_column(column.name).cast(pl.Float64)
+        bits = pl.Series(values.fill_null(0.0).to_numpy().view(np.uint64))
+        return pl.when(values.is_null()).then(None).otherwise(pl.lit(bits).cast(pl.String))
+    if column.kind == "date":
+        return pl.col(column.name).dt.to_string("%Y-%m-%d")
+    return pl.col(column.name).cast(pl.String)
+
+
+def _encoded(table: Table, frame: pl.DataFrame) -> list[str]:
+    """Each row as one line of text: cells apart by the ASCII unit separator (validation
+    refuses control characters in cells), a null as the record separator."""
+    if frame.height == 0:
+        return []
+    cells = [_as_text(column, frame).fill_null(pl.lit(_NULL)) for column in table.columns]
+    return frame.select(pl.concat_str(cells, separator=_APART)).to_series().to_list()
+
+
+LIMBS = tuple(f"_limb{i}" for i in range(8))  # a row hash in 32-bit pieces, high first
+
+
+def row_limbs(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """Each row's hash as eight 32-bit pieces in 64-bit columns, so millions of row hashes can
+    be summed per revision by Polars without overflowing (up to 2**32 rows)."""
+    rows = _encoded(table, frame)
+    blake2b = hashlib.blake2b
+    digests = b"".join(blake2b(row.encode(), digest_size=32).digest() for row in rows)
+    pieces = np.frombuffer(digests, dtype=">u4").reshape(-1, len(LIMBS)).astype(np.uint64)
+    return pl.DataFrame({name: pieces[:, i] for i, name in enumerate(LIMBS)})
+
+
+def _total(limbs: pl.DataFrame) -> int:
+    sums = limbs.select(pl.col(LIMBS).sum()).row(0) if limbs.height else (0,) * len(LIMBS)
+    total = 0
+    for piece in sums:
+        total = (total << 32) + int(piece)
+    return total % _MODULUS
+
+
+def _text(total: int) -> str:
+    return f"{SCHEME}{total:064x}"
+
+
+def summed(limbs: pl.DataFrame) -> str:
+    """The fingerprint of the rows whose `row_limbs` these are."""
+    return _text(_total(limbs))
+
+
+def of(table: Table, frame: pl.DataFrame) -> str:
+    """The fingerprint of these rows."""
+    return summed(row_limbs(table, frame))
+
+
+def updated(previous: str, table: Table, opened: pl.DataFrame, closed: pl.DataFrame) -> str:
+    """The fingerprint of rows whose fingerprint was ``previous`` after ``opened`` rows were
+    added and ``closed`` rows taken away."""
+    if not is_current(previous):
+        raise ValueError(f"not a {SCHEME} fingerprint: {previous[:20]}")
+    total = int(previous.removeprefix(SCHEME), 16)
+    change = _total(row_limbs(table, opened)) - _total(row_limbs(table, closed))
+    return _text((total + change) % _MODULUS)
+
+
+def is_current(recorded: str) -> bool:
+    return recorded.startswith(SCHEME)
+
+
+def legacy(table: Table, frame: pl.DataFrame) -> str:
+    """How revisions published before fingerprints were recorded: SHA-256 of the rows sorted
+    and written as CSV. Kept only so `check-store` can verify those revisions."""
+    canonical = frame.select(table.column_names).sort(list(table.column_names), nulls_last=True)
+    return hashlib.sha256(canonical.write_csv().encode("utf-8")).hexdigest()
+
+
+def matches(recorded: str, table: Table, frame: pl.DataFrame) -> bool:
+    """Whether ``frame`` holds the rows a recorded fingerprint (of either kind) was made of."""
+    if is_current(recorded):
+        return of(table, frame) == recorded
+    return legacy(table, frame) == recorded

@@ -1,0 +1,132 @@
+"""Revision fingerprints: independent of row order, updated by a change to exactly what
+hashing the whole result gives, stable across library versions, and the older kind of
+revision hash is still verified."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import struct
+
+import polars as pl
+import pytest
+
+from headcount import diff, fingerprint, ingest
+from headcount.store import Store
+from tests.csvtools import CURATED
+from validation import parse
+from validation.tables import OBSERVATIONS, TABLES
+
+ROWS = pl.DataFrame(
+    {
+        "company": ["A", "A", "B"],
+        "metric": ["headcount", "headcount", "valuation"],
+        "date": [dt.date(2022, 12, 31), dt.date(2024, 12, 31), dt.date(2024, 1, 1)],
+        "period": ["instant"] * 3,
+        "value": [5527.0, 3422.0, None],
+        "unit": ["employees", "employees", "USD"],
+        "basis": ["b", "b", "c"],
+        "claim_type": ["reported"] * 3,
+        "source_id": ["s1", "s2", "s3"],
+        "note": [None, "", "x"],
+    }
+)
+
+
+def curated(name: str) -> pl.DataFrame:
+    frame = parse.parse_path(str(CURATED / TABLES[name].filename)).frame
+    return frame.drop(parse.LINE)
+
+
+def test_row_order_does_not_matter_and_every_cell_does():
+    assert fingerprint.of(OBSERVATIONS, ROWS) == fingerprint.of(OBSERVATIONS, ROWS.reverse())
+    variants = [
+        ROWS.with_columns(pl.col("note").fill_null("")),  # null is not empty text
+        ROWS.with_columns(pl.col("value") + 0.001),
+        ROWS.with_columns(pl.col("date").dt.offset_by("1d")),
+        ROWS.head(2),
+        pl.concat([ROWS, ROWS.head(1)]),  # a doubled row is seen
+        ROWS.with_columns(company=pl.col("basis"), basis=pl.col("company")),  # cells swapped
+    ]
+    seen = {fingerprint.of(OBSERVATIONS, frame) for frame in [ROWS, *variants]}
+    assert len(seen) == len(variants) + 1
+
+
+def by_the_definition(rows: list[dict]) -> str:
+    """The documented encoding in plain Python (struct, hashlib): no Polars, no NumPy."""
+    total = 0
+    for row in rows:
+        cells = []
+        for column in OBSERVATIONS.columns:
+            value = row[column.name]
+            if value is None:
+                cells.append("\x1e")
+            elif column.kind == "number":
+                cells.append(str(struct.unpack(">Q", struct.pack(">d", value))[0]))
+            elif column.kind == "date":
+                cells.append(value.isoformat())
+            else:
+                cells.append(value)
+        line = "\x1f".join(cells).encode("utf-8")
+        total += int.from_bytes(hashlib.blake2b(line, digest_size=32).digest(), "big")
+    return f"rows-v1:{total % 2**256:064x}"
+
+
+def test_a_fingerprint_is_what_its_definition_says_whatever_the_library_versions():
+    # Recorded fingerprints are checked again years later (`check-store`): if an upgrade of
+    # Polars or NumPy changed how cells are turned into text, every revision would fail.
+    assert fingerprint.of(OBSERVATIONS, ROWS) == by_the_definition(ROWS.to_dicts())
+
+
+@pytest.mark.parametrize("mode", ["upsert", "replace"])
+def test_updating_by_a_change_equals_hashing_the_result(mode):
+    before = curated("observations")
+    edited = before.slice(5, 20).with_columns(pl.col("value") * 2)
+    added = before.slice(0, 3).with_columns(pl.lit("Newco").alias("company"))
+    upload = pl.concat([edited, added])
+    after = diff.apply({"observations": before}, {"observations": upload}, mode)["observations"]
+    change = diff.diff_table(OBSERVATIONS, before, after)
+    assert change.changed.height == 20 and change.added.height == 3
+    opened = pl.concat([change.added, change.changed])
+    closed = pl.concat([change.removed, change.replaced])
+    previous = fingerprint.of(OBSERVATIONS, before)
+    assert fingerprint.updated(previous, OBSERVATIONS, opened, closed) == fingerprint.of(
+        OBSERVATIONS, after
+    )
+
+
+def test_publishing_records_the_fingerprint_of_what_the_revision_holds(store_url):
+    store = Store(store_url)
+    ingest.seed(store)
+    current = store.read()
+    upload = current["observations"].head(4).with_columns(pl.col("value") + 1)
+    proposed = diff.apply(current, {"observations": upload}, "upsert")
+    revision = store.publish(proposed, diff.diff(current, proposed), 1, "ana", "four values")
+    for name, frame in store.read(revision.id).items():
+        assert revision.hashes[name] == fingerprint.of(TABLES[name], frame)
+    assert store.check() == []
+    store.engine.dispose()
+
+
+def test_revisions_hashed_the_older_way_are_still_verified(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    ingest.seed(store)
+    old = {name: fingerprint.legacy(TABLES[name], frame) for name, frame in store.read().items()}
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE revisions SET hashes = ? WHERE id = 1", (json.dumps(old, sort_keys=True),)
+        )
+    assert store.check() == []
+    # A publish on top of an old revision records fingerprints of the current kind.
+    current = store.read()
+    proposed = {**current, "observations": current["observations"].head(3)}
+    revision = store.publish(proposed, diff.diff(current, proposed), 1, "ana", "three rows")
+    assert all(fingerprint.is_current(h) for h in revision.hashes.values())
+    assert store.check() == []
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE rows_sources SET title = 'altered' WHERE rowid = 1")
+    found = store.check()
+    assert "revision 1: sources rows differ from their hash" in found
+    assert "revision 2: sources rows differ from their hash" in found
+    store.engine.dispose()
