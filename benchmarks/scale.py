@@ -9,6 +9,7 @@ rows into the same database (COPY on PostgreSQL, executemany on SQLite).
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from collections.abc import Iterator
@@ -175,7 +176,9 @@ def run(quick: bool) -> list[Figure]:
     figures: list[Figure] = []
     # The quick smoke run covers the code on SQLite; PostgreSQL's bulk paths have their own
     # tests (test_store, test_crashes) and the full run measures both.
-    for dialect in ("sqlite",) if quick else ("sqlite", "postgresql"):
+    # BENCH_DIALECTS=sqlite narrows a full run to one database (each takes long).
+    full = tuple(os.environ.get("BENCH_DIALECTS", "sqlite,postgresql").split(","))
+    for dialect in ("sqlite",) if quick else full:
         with empty_store(dialect) as curated_only:
             ingest.seed(curated_only)
             curated_start, _, _ = start_to_chart(curated_only.url, runs)
