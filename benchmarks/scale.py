@@ -227,7 +227,7 @@ def run(quick: bool) -> list[Figure]:
                 10,
                 "in proportion to the change",
                 written == 10,
-                f"publish took {ten_took:.2f} s (hashing the whole revision included)",
+                f"publish took {ten_took:.2f} s",
             ),
             Figure(
                 f"{dialect}: publish {upsert_rows:,}-row upsert",
