@@ -132,12 +132,10 @@ class Store:
         @sa.event.listens_for(self.engine, "connect")
         def _connect(connection, _record):  # type: ignore[no-untyped-def]
             connection.isolation_level = None
-            # Write-ahead log: readers keep reading the last revision while a publish writes
-            # (with the default journal a large publish locks them out until it commits).
             # A bigger page cache keeps index pages of millions of rows in memory while a
-            # publish inserts; it is allocated only as pages are read.
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = FULL")
+            # publish inserts, and spares readers the lock a spilling writer takes early; it
+            # is allocated only as pages are read. (Write-ahead logging was tried: the next
+            # write paid for checkpointing the last big publish, a 10-row publish took 10 s.)
             connection.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
 
         @sa.event.listens_for(self.engine, "begin")
