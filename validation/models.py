@@ -11,6 +11,7 @@ import pandera.polars as pa
 import polars as pl
 
 from validation import vocabulary
+from validation.tables import EVENTS, FRAMINGS, OBSERVATIONS, SOURCES
 
 ALL_UNITS: tuple[str, ...] = tuple(
     sorted({u for us in vocabulary.METRIC_UNITS.values() for u in us})
@@ -61,17 +62,7 @@ class Observations(pa.DataFrameModel):
     def plain_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(_plain(pl.col(data.key)))
 
-    @pa.check(
-        "company",
-        "metric",
-        "period",
-        "unit",
-        "basis",
-        "claim_type",
-        "source_id",
-        "note",
-        name="short_text",
-    )
+    @pa.check(*OBSERVATIONS.columns_of_kind("text"), name="short_text")
     def short_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return _short(data)
 
@@ -88,7 +79,7 @@ class Events(pa.DataFrameModel):
     def plain_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(_plain(pl.col(data.key)))
 
-    @pa.check("company", "kind", "title", "source_id", "detail", name="short_text")
+    @pa.check(*EVENTS.columns_of_kind("text"), name="short_text")
     def short_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return _short(data)
 
@@ -118,17 +109,7 @@ class Sources(pa.DataFrameModel):
     def plain_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(_plain(pl.col(data.key)))
 
-    @pa.check(
-        "source_id",
-        "publisher",
-        "title",
-        "url",
-        "via",
-        "reliability",
-        "quote",
-        "language",
-        name="short_text",
-    )
+    @pa.check(*SOURCES.columns_of_kind("text"), name="short_text")
     def short_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return _short(data)
 
@@ -144,7 +125,7 @@ class Framings(pa.DataFrameModel):
     def plain_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(_plain(pl.col(data.key)))
 
-    @pa.check("company", "claim", "source_id", "shows", "evidence_id", name="short_text")
+    @pa.check(*FRAMINGS.columns_of_kind("text"), name="short_text")
     def short_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return _short(data)
 
