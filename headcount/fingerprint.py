@@ -14,6 +14,7 @@ someone who can write to the database and wants to forge a match.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 import numpy as np
 import polars as pl
@@ -36,34 +37,44 @@ def _as_text(column: Column, frame: pl.DataFrame) -> pl.Expr:
     return pl.col(column.name).cast(pl.String)
 
 
-def _encoded(table: Table, frame: pl.DataFrame) -> list[str]:
-    """Each row as one line of text: cells apart by the ASCII unit separator (validation
-    refuses control characters in cells), a null as the record separator."""
+def _encoded(table: Table, frame: pl.DataFrame) -> list[bytes]:
+    """Each row as one line of UTF-8 text: cells apart by the ASCII unit separator
+    (validation refuses control characters in cells), a null as the record separator."""
     if frame.height == 0:
         return []
     cells = [_as_text(column, frame).fill_null(pl.lit(_NULL)) for column in table.columns]
-    return frame.select(pl.concat_str(cells, separator=_APART)).to_series().to_list()
+    line = pl.concat_str(cells, separator=_APART).cast(pl.Binary)  # UTF-8 bytes as they are
+    return frame.select(line).to_series().to_list()
 
 
 LIMBS = tuple(f"_limb{i}" for i in range(8))  # a row hash in 32-bit pieces, high first
 
 
+def _pieces(table: Table, frame: pl.DataFrame) -> np.ndarray:
+    """Each row's hash as eight 32-bit pieces (high first), one row of the array per row."""
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(row, digest_size=32).digest() for row in _encoded(table, frame)])
+    return np.frombuffer(digests, dtype=">u4").reshape(-1, len(LIMBS))
+
+
 def row_limbs(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """Each row's hash as eight 32-bit pieces in 64-bit columns, so millions of row hashes can
     be summed per revision by Polars without overflowing (up to 2**32 rows)."""
-    rows = _encoded(table, frame)
-    blake2b = hashlib.blake2b
-    digests = b"".join(blake2b(row.encode(), digest_size=32).digest() for row in rows)
-    pieces = np.frombuffer(digests, dtype=">u4").reshape(-1, len(LIMBS)).astype(np.uint64)
+    pieces = _pieces(table, frame).astype(np.uint64)
     return pl.DataFrame({name: pieces[:, i] for i, name in enumerate(LIMBS)})
 
 
-def _total(limbs: pl.DataFrame) -> int:
-    sums = limbs.select(pl.col(LIMBS).sum()).row(0) if limbs.height else (0,) * len(LIMBS)
+def _combined(sums: Sequence[int]) -> int:
+    """Per-piece sums back into one number modulo 2**256 (the carries fall into place)."""
     total = 0
     for piece in sums:
         total = (total << 32) + int(piece)
     return total % _MODULUS
+
+
+def _total(table: Table, frame: pl.DataFrame) -> int:
+    # Summed in 64 bits per piece: no overflow below 2**32 rows.
+    return _combined(_pieces(table, frame).sum(axis=0, dtype=np.uint64).tolist())
 
 
 def _text(total: int) -> str:
@@ -72,12 +83,13 @@ def _text(total: int) -> str:
 
 def summed(limbs: pl.DataFrame) -> str:
     """The fingerprint of the rows whose `row_limbs` these are."""
-    return _text(_total(limbs))
+    sums = limbs.select(pl.col(LIMBS).sum()).row(0) if limbs.height else (0,) * len(LIMBS)
+    return _text(_combined(sums))
 
 
 def of(table: Table, frame: pl.DataFrame) -> str:
     """The fingerprint of these rows."""
-    return summed(row_limbs(table, frame))
+    return _text(_total(table, frame))
 
 
 def updated(previous: str, table: Table, opened: pl.DataFrame, closed: pl.DataFrame) -> str:
@@ -86,7 +98,7 @@ def updated(previous: str, table: Table, opened: pl.DataFrame, closed: pl.DataFr
     if not is_current(previous):
         raise ValueError(f"not a {SCHEME} fingerprint: {previous[:20]}")
     total = int(previous.removeprefix(SCHEME), 16)
-    change = _total(row_limbs(table, opened)) - _total(row_limbs(table, closed))
+    change = _total(table, opened) - _total(table, closed)
     return _text((total + change) % _MODULUS)
 
 

@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -379,9 +380,19 @@ class Store:
             now = dt.datetime.now(dt.UTC)
             counts = {name: frame.height for name, frame in tables.items()}
             parent = self._recorded_hashes(connection, head)
-            hashes = _fingerprints(parent, tables, changes)
-            for name, change in changes.items():
-                self._write_change(connection, name, change, revision_id)
+            if self.dialect == "postgresql":
+                # The server does the writing while the client waits on its socket (the GIL
+                # released), so the change is hashed meanwhile on the other core. On SQLite
+                # the writes run in this process and would fight the hashing for the GIL.
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    hashing = pool.submit(_fingerprints, parent, tables, changes)
+                    for name, change in changes.items():
+                        self._write_change(connection, name, change, revision_id)
+                    hashes = hashing.result()
+            else:
+                hashes = _fingerprints(parent, tables, changes)
+                for name, change in changes.items():
+                    self._write_change(connection, name, change, revision_id)
             connection.execute(
                 sa.insert(self.revisions_table).values(
                     id=revision_id,
