@@ -35,31 +35,24 @@ def units_per_metric(tables: Tables, today: dt.date) -> pl.DataFrame:
     observations = tables.get("observations")
     if observations is None:
         return problems.frame()
+    metric, unit = pl.col("metric"), pl.col("unit")
+    known_units = sorted({u for units in vocabulary.METRIC_UNITS.values() for u in units})
+    # Unknown metrics and units are the models' finding; this rule is about the pairing.
+    # One pass of comparisons instead of a join: only the few bad rows are ever copied.
+    paired = pl.any_horizontal(
+        (metric == name) & unit.is_in(units) for name, units in vocabulary.METRIC_UNITS.items()
+    )
+    bad = observations.filter(metric.is_in(vocabulary.METRICS) & unit.is_in(known_units) & ~paired)
     allowed = pl.DataFrame(
-        [(m, u) for m, units in vocabulary.METRIC_UNITS.items() for u in units],
-        schema={"metric": pl.String, "unit": pl.String},
-        orient="row",
-    ).with_columns(pl.lit(True).alias("_allowed"))
-    units = pl.DataFrame(
         {
             "metric": list(vocabulary.METRIC_UNITS),
             "_units": [", ".join(us) for us in vocabulary.METRIC_UNITS.values()],
         }
     )
-    bad = (
-        # Unknown metrics and units are the models' finding; this rule is about the pairing.
-        observations.filter(
-            pl.col("metric").is_in(vocabulary.METRICS)
-            & pl.col("unit").is_in(allowed["unit"].implode())
-        )
-        .join(allowed, on=["metric", "unit"], how="left")
-        .filter(pl.col("_allowed").is_null())
-        .join(units, on="metric", how="left")
-    )
     return _report(
-        bad,
+        bad.join(allowed, on="metric", how="left"),
         "unit",
-        pl.format("unit {} is not allowed for the metric {}", pl.col("unit"), pl.col("metric")),
+        pl.format("unit {} is not allowed for the metric {}", unit, metric),
         pl.format("Use one of: {}.", pl.col("_units")),
     )
 
