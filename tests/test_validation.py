@@ -159,6 +159,20 @@ def test_line_numbers_count_line_breaks_inside_quoted_cells(context):
     assert found["line"] == 3 + 2 + 1  # one line later than without the break
 
 
+def test_rows_of_a_file_read_in_many_batches_keep_their_lines(context):
+    # The reader streams large files in batches; lines must still count from the top,
+    # including a line break inside a quoted cell of an early batch.
+    base = read_rows("observations")[0]
+    rows = [{**base, "basis": f"basis {i}"} for i in range(300_000)]
+    rows[10] = {**rows[10], "note": "first line\nsecond line"}
+    bad = (5, 150_001, 299_998)
+    for index in bad:
+        rows[index] = {**rows[index], "value": f"12O{index}"}
+    found = check("observations.csv", to_csv(rows), context).problems
+    expected = [(i + 2 + (i > 10), "value", f"12O{i}") for i in bad]
+    assert list(found.select("line", "column", "value").iter_rows()) == expected
+
+
 def test_header_problems_stop_before_rows():
     rows = read_rows("observations")
     header = [c for c in rows[0] if c != "basis"] + ["colour"]
