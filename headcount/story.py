@@ -202,8 +202,10 @@ def narrative(data: Dataset, company: str, points: Mapping[str, pl.DataFrame]) -
     fall = change_from_peak(headcount.filter(pl.col("spine"))) if headcount.height else None
     if fall is not None:
         lost = fall.start_value - fall.end_value
+        # A basis may already name itself a series ("synthetic monthly series").
+        series = fall.basis if fall.basis.lower().endswith("series") else f"{fall.basis} series"
         sentences.append(
-            f"On its {fall.basis} series, {company} went from {fall.start_value:,.0f} "
+            f"On its {series}, {company} went from {fall.start_value:,.0f} "
             f"({fall.start:%d %b %Y}) to {fall.end_value:,.0f} ({fall.end:%d %b %Y}): "
             f"{fall.ratio:+.0%}, {lost:,.0f} fewer."
         )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
+import polars as pl
 import pytest
 
 from headcount import conflicts, dataset, story
@@ -67,6 +69,18 @@ def test_narrative_states_the_spine_fall_from_the_data(data):
     assert f"{float(peak['value']):,.0f}" in first_sentence
     assert f"{float(last['value']):,.0f}" in first_sentence
     assert peak["basis"] in first_sentence
+
+
+def test_narrative_never_says_series_twice(data):
+    spine = spine_rows()[0]["basis"]
+    renamed = dataclasses.replace(
+        data,
+        observations=data.observations.with_columns(
+            pl.col("basis").replace(spine, "quarterly filing series")
+        ),
+    )
+    first = story.narrative(renamed, "Klarna", story.metric_points(renamed, "Klarna"))[0]
+    assert first.startswith("On its quarterly filing series, Klarna went from"), first
 
 
 def test_narrative_says_whether_headcount_kept_falling_after_rehiring(data):
