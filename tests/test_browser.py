@@ -3,6 +3,8 @@ the HTML brief, dark theme and a phone-width screen. Screenshots go to test-arti
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from headcount import claims, dataset, story
@@ -118,6 +120,25 @@ def test_html_brief_downloads_with_its_citations(page, app_server, tmp_path):
     page.goto(target.as_uri())
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "brief.png"), full_page=True)
+
+
+def test_whole_dataset_downloads_from_the_explorer_with_each_rows_source(
+    page, app_server, tmp_path
+):
+    open_page(page, app_server.url + "/explorer")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download the whole dataset (CSV)").click()
+    target = tmp_path / download.value.suggested_filename
+    download.value.save_as(target)
+    with open(target, newline="", encoding="utf-8-sig") as handle:  # it starts with a BOM
+        rows = list(csv.DictReader(handle))
+    urls = {r["source_id"]: r["url"] for r in read_rows("sources")}
+    curated = read_rows("observations")
+    assert len(rows) == len(curated)
+    assert {(r["company"], r["metric"], r["date"], r["basis"]) for r in rows} == {
+        (r["company"], r["metric"], r["date"], r["basis"]) for r in curated
+    }
+    assert all(r["url"] == urls[r["source_id"]] for r in rows)
 
 
 def _overlaps(boxes: list[dict]) -> list[tuple[int, int]]:
