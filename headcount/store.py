@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from headcount import fingerprint
 from headcount.config import ROOT
-from headcount.diff import TableDiff
+from headcount.diff import TableDiff, diff_table
 from validation.tables import TABLES, Table
 
 STORE_ENV = "HEADCOUNT_STORE_URL"
@@ -193,6 +193,27 @@ class Store:
                 )
                 for name in TABLES
             }
+
+    def changes(self, older: int, newer: int) -> dict[str, TableDiff]:
+        """What differs between two revisions (in either order), equal to diffing the two
+        whole revisions but read as the rows one holds and the other does not: the cost of
+        the change, not of the revisions. A row version both hold is on neither side; a key
+        closed and reopened with the same values (a rollback) is on both and diffs to equal.
+        """
+        self.revision(older)  # a missing revision is an error, not an empty change
+        self.revision(newer)
+        with self.engine.connect() as connection:
+            found = {}
+            for name, table in TABLES.items():
+                rows = self.rows[name]
+                only_older = self._read_table(
+                    connection, name, older, sa.not_(self._in_revision(rows, newer))
+                )
+                only_newer = self._read_table(
+                    connection, name, newer, sa.not_(self._in_revision(rows, older))
+                )
+                found[name] = diff_table(table, only_older, only_newer)
+            return found
 
     def catalog(self, revision_id: int) -> pl.DataFrame:
         """Observation rows per company and basis in a revision, with their first and last

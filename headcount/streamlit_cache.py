@@ -14,7 +14,7 @@ from typing import TypeVar
 import polars as pl
 import streamlit as st
 
-from headcount import dataset, ingest
+from headcount import dataset, diff, ingest
 from headcount.store import STORE_ENV, Store, default_url
 from validation import problems
 
@@ -114,3 +114,14 @@ def _company(url: str, revision: int, company: str) -> dataset.Loaded:
 def load_company(revision: int, company: str) -> dataset.Loaded:
     """One company's rows of a revision (with every source and framing), validated."""
     return _company(store_url(), revision, company)
+
+
+# Revisions never change, so neither does what differs between two of them.
+@st.cache_resource(show_spinner="Comparing the revisions…", max_entries=16)
+def _changes(url: str, older: int, newer: int) -> dict[str, diff.TableDiff]:
+    return _store(url).changes(older, newer)
+
+
+def revision_changes(older: int, newer: int) -> dict[str, diff.TableDiff]:
+    """What differs between two revisions, read from the store as the change itself."""
+    return _changes(store_url(), older, newer)

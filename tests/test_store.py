@@ -219,6 +219,50 @@ def test_one_company_is_read_alone_with_every_source_and_framing(store):
                 assert part[name].height == whole[name].height
 
 
+def test_changes_between_revisions_equal_the_diff_of_the_whole_revisions(store):
+    with_a_second_revision(store)  # 2: one value changed
+    events = read_rows("events")
+    added = {**events[0], "title": "A new event title"}
+    ingest.publish(
+        ingest.prepare(upload("events.csv", to_csv([added])), store, "upsert"), store, "ana", "y"
+    )  # 3: one event added
+    ingest.rollback(store, 1, "ana", "undo")  # 4: equal to 1 again (the value reopened)
+    sources = read_rows("sources")
+    ingest.publish(
+        ingest.prepare(
+            upload("sources.csv", to_csv([{**sources[0], "title": "Retitled"}])),
+            store,
+            "upsert",
+        ),
+        store,
+        "ana",
+        "z",
+    )  # 5: a source changed
+    ids = [r.id for r in store.revisions()]
+    assert ids == [1, 2, 3, 4, 5]
+    for older in ids:
+        for newer in ids:
+            expected = diff.diff(store.read(older), store.read(newer))
+            found = store.changes(older, newer)
+            for name, table in TABLES.items():
+                key = list(table.key)
+                for part in ("added", "removed", "changed", "replaced"):
+                    mine = getattr(found[name], part).sort(key)
+                    theirs = getattr(expected[name], part).sort(key)
+                    assert mine.equals(theirs, null_equal=True), (older, newer, name, part)
+                assert (
+                    found[name]
+                    .changes.sort([*key, "column"])
+                    .equals(expected[name].changes.sort([*key, "column"]), null_equal=True)
+                )
+    assert all(change.empty for change in store.changes(1, 4).values())
+    assert store.changes(1, 2)["observations"].counts() == {
+        "added": 0,
+        "changed": 1,
+        "removed": 0,
+    }
+
+
 def test_a_store_made_before_the_revision_key_index_gets_it(store_url):
     first = Store(store_url)
     ingest.seed(first)

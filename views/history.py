@@ -6,15 +6,14 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from headcount import diff, ingest
+from headcount import ingest
 from headcount.store import StoreError
-from headcount.streamlit_cache import store
+from headcount.streamlit_cache import revision_changes, store
 from ui import access, state
 from ui.review import show_changes
 from ui.text import escape
 
-data = state.dataset_or_stop()
-state.link_view(data.catalog)
+state.link_view(state.catalog_or_stop())
 the_store = store()
 revisions = the_store.revisions()
 
@@ -39,7 +38,7 @@ ids = [r.id for r in revisions]
 left, right = st.columns(2)
 older = left.selectbox("From", ids, index=max(len(ids) - 2, 0), key="diff_from")
 newer = right.selectbox("To", ids, index=len(ids) - 1, key="diff_to")
-changes = diff.diff(the_store.read(older), the_store.read(newer))
+changes = revision_changes(older, newer)
 if all(change.empty for change in changes.values()):
     st.info(f"Revisions {older} and {newer} hold the same data.")
 show_changes(changes)
