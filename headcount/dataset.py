@@ -7,6 +7,7 @@ or the caller gets the problem report instead. Nothing half-valid reaches a char
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -70,6 +71,19 @@ class Dataset:
             pl.col("date").max().alias("last"),
         )
         return Catalog.from_counts(counts, self.revision)
+
+    @classmethod
+    def of_companies(cls, parts: Sequence[Dataset]) -> Dataset:
+        """Several companies' slices of one revision as one dataset. Every slice carries all
+        sources and framings (small tables), so those are taken from the first."""
+        first = parts[0]
+        return cls(
+            observations=pl.concat([part.observations for part in parts]),
+            events=pl.concat([part.events for part in parts]),
+            sources=first.sources,
+            framings=first.framings,
+            revision=first.revision,
+        )
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,15 @@ def test_explorer_table_is_exactly_what_is_plotted():
     ]
 
 
+def test_explorer_compares_companies_read_one_by_one_with_every_row_of_each():
+    at = run_app("explorer", company="Salesforce", compare=["Klarna"], metric=["headcount"])
+    table = at.dataframe[0].value
+    expected = observations_of("Salesforce", "headcount") + observations_of("Klarna", "headcount")
+    assert sorted(zip(table["company"], table["value"], strict=True)) == sorted(
+        (r["company"], float(r["value"])) for r in expected
+    )
+
+
 def test_explorer_never_mixes_units_on_one_chart():
     at = run_app("explorer", metric=["revenue", "revenue_per_employee"])
     for figure in figures(at):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import polars as pl
 import streamlit as st
 
 from headcount.diff import TableDiff
@@ -31,4 +32,10 @@ def show_changes(changes: Mapping[str, TableDiff]) -> None:
             ):
                 if count:
                     st.caption(caption)
-                    st.dataframe(rows, hide_index=True, width="stretch")
+                    # Dates as dates: the grid would show a Date column as midnight timestamps.
+                    dates = {
+                        column: st.column_config.DateColumn(column)
+                        for column, dtype in rows.schema.items()
+                        if dtype == pl.Date
+                    }
+                    st.dataframe(rows, hide_index=True, width="stretch", column_config=dates)

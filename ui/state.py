@@ -5,6 +5,7 @@ to what is on screen."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import polars as pl
 import streamlit as st
@@ -58,6 +59,12 @@ def company_or_stop(catalog: Catalog, company: str) -> Dataset:
     if loaded.dataset is None:
         _stop_with(loaded.problems)
     return loaded.dataset  # type: ignore[return-value]
+
+
+def companies_or_stop(catalog: Catalog, companies: Sequence[str]) -> Dataset:
+    """Several companies' validated rows of the catalog's revision (each company read and
+    checked once per revision, shared by all sessions), or the problem table."""
+    return Dataset.of_companies([company_or_stop(catalog, company) for company in companies])
 
 
 def _query() -> dict[str, list[str]]:

@@ -6,14 +6,16 @@ import polars as pl
 import streamlit as st
 
 from headcount import charts, citations, claims, exports
+from headcount.streamlit_cache import store
 from ui import state
 from ui.cited import chart, citation_panel, file_stem
 from validation.vocabulary import METRIC_LABELS
 
-data = state.dataset_or_stop()
-state.link_view(data.catalog)
-companies = data.companies()
-observations = data.observations
+# Only the companies being compared are read (each once per revision): the page opens as
+# fast on thousands of companies as on a handful.
+catalog = state.catalog_or_stop()
+state.link_view(catalog)
+companies = list(catalog.companies)
 
 st.title("Explorer")
 state.show_link_notices()
@@ -34,7 +36,9 @@ with first:
         format_func=METRIC_LABELS.get,
         key=state.METRICS,
     )
-view = state.current_view(data.catalog)
+view = state.current_view(catalog)
+data = state.companies_or_stop(catalog, view.companies)
+observations = data.observations
 chosen = observations.filter(
     pl.col("company").is_in(list(view.companies)) & pl.col("metric").is_in(list(view.metrics))
 )
@@ -48,7 +52,7 @@ with second:
         key=state.BASES,
         help="What exactly is counted. A line only ever joins figures of one basis.",
     )
-    lowest, highest = state.date_span(data.catalog)
+    lowest, highest = state.date_span(catalog)
     state.seed(state.RANGE, (view.start or lowest, view.end or highest))
     st.date_input(
         "Date range",
@@ -62,8 +66,8 @@ with second:
         help="Compare shapes rather than sizes; each series is indexed to its own first value.",
     )
 
-view = state.current_view(data.catalog)
-link = state.publish(view, data.catalog)
+view = state.current_view(catalog)
+link = state.publish(view, catalog)
 state.share_control(link)
 
 shown = chosen
@@ -127,6 +131,16 @@ st.dataframe(
     },
 )
 
+
+def whole_dataset_csv(revision: int | None) -> bytes:
+    """Every observation of the revision with its source, read only when the button is
+    clicked (at millions of rows, reading and joining them costs seconds). Published rows
+    passed the validation gate when they were published."""
+    tables = store().read(revision)
+    rows = tables["observations"].sort("company", "date", "source_id")
+    return exports.csv_bytes(citations.with_citations(rows, tables["sources"]))
+
+
 left, right = st.columns(2)
 left.download_button(
     "Download what is shown (CSV)",
@@ -138,8 +152,7 @@ left.download_button(
 )
 right.download_button(
     "Download the whole dataset (CSV)",
-    # Joined only when asked: at millions of rows the join would cost every rerun seconds.
-    data=lambda: exports.csv_bytes(citations.with_citations(observations, data.sources)),
+    data=lambda: whole_dataset_csv(catalog.revision),
     file_name="headcount-observations-with-sources.csv",
     mime="text/csv",
     icon=":material/download:",
