@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import polars as pl
@@ -26,6 +27,16 @@ class TableDiff:
     changed: pl.DataFrame  # new whole rows whose key existed with other values
     changes: pl.DataFrame  # one row per changed cell: key..., column, old, new
     replaced: pl.DataFrame  # the old whole rows that ``changed`` replaces
+
+    @cached_property
+    def opened(self) -> pl.DataFrame:
+        """The whole rows this change makes current: added rows and new versions."""
+        return pl.concat([self.added, self.changed], how="vertical_relaxed")
+
+    @cached_property
+    def closed(self) -> pl.DataFrame:
+        """The whole rows this change ends: removed rows and the versions replaced."""
+        return pl.concat([self.removed, self.replaced], how="vertical_relaxed")
 
     @property
     def empty(self) -> bool:

@@ -466,16 +466,14 @@ class Store:
         self, connection: sa.Connection, name: str, change: TableDiff, revision_id: int
     ) -> None:
         key = list(change.table.key)
-        closing = pl.concat([change.removed.select(key), change.changed.select(key)])
-        if closing.height:
-            self._close(connection, name, closing, revision_id)
-        opening = pl.concat([change.added, change.changed], how="vertical_relaxed")
-        if opening.height:
+        if change.closed.height:
+            self._close(connection, name, change.closed.select(key), revision_id)
+        if change.opened.height:
             columns = [*change.table.column_names, "_rev_from"]
             # In index order, each index page is visited once instead of once per row.
             rows = (
-                opening.select(change.table.column_names)
-                .sort(list(change.table.key))
+                change.opened.select(change.table.column_names)
+                .sort(key)
                 .with_columns(pl.lit(revision_id, dtype=pl.Int64).alias("_rev_from"))
             )
             self.bulk_insert(connection, self.rows[name].name, columns, rows)
@@ -542,14 +540,12 @@ def _fingerprints(
         elif change is None:
             found[name] = previous
         else:
-            opened = pl.concat([change.added, change.changed], how="vertical_relaxed")
-            closed = pl.concat([change.removed, change.replaced], how="vertical_relaxed")
-            found[name] = fingerprint.updated(previous, table, opened, closed)
+            found[name] = fingerprint.updated(previous, table, change.opened, change.closed)
     return found
 
 
 def _polars_schema(table: Table) -> dict[str, pl.DataType]:
-    # SQLAlchemy's Date type hands back dates on SQLite too (stored there as ISO text).
+    # The types rows come back as; on SQLite `_frame` parses the stored ISO dates into them.
     kinds = {"date": pl.Date(), "number": pl.Float64(), "text": pl.String()}
     return {c.name: kinds[c.kind] for c in table.columns}
 
