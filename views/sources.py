@@ -11,9 +11,10 @@ from headcount.formatting import quantity
 from ui import state
 from ui.text import escape, plain
 
+catalog = state.catalog_or_stop()  # the sidebar's, counted by the database once per revision
 data = state.dataset_or_stop()
-state.link_view(data.catalog)
-link = state.publish(state.current_view(data.catalog), data.catalog)
+state.link_view(catalog)
+link = state.publish(state.current_view(catalog), catalog)
 state.show_link_notices()
 
 st.title("Sources")

@@ -19,8 +19,9 @@ from validation.tables import TABLES
 MODE_LABELS = {"upsert": "Add and update rows (by key)", "replace": "Replace the uploaded tables"}
 PROPOSAL = "_proposal"
 
+catalog = state.catalog_or_stop()  # the sidebar's, counted by the database once per revision
 data = state.dataset_or_stop()
-state.link_view(data.catalog)
+state.link_view(catalog)
 who = access.analyst()
 the_store = store()
 
@@ -125,7 +126,7 @@ st.subheader(f"What changes against revision {proposal.base}")
 show_changes(proposal.changes)
 
 preview = Dataset(**{name: proposal.proposed[name] for name in TABLES})
-company = st.session_state.get(state.COMPANY, data.companies()[0])
+company = st.session_state.get(state.COMPANY, catalog.companies[0])
 if company not in preview.companies():
     company = preview.companies()[0]
 st.subheader(f"Preview: {escape(company)} after publishing")
