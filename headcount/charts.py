@@ -15,6 +15,7 @@ import polars as pl
 
 from headcount.claims import LINE, STATEMENT, TARGET
 from headcount.formatting import short
+from validation.vocabulary import EVENT_KIND_LABELS
 
 SPINE = "#0072B2"
 AI = "#E69F00"
@@ -37,16 +38,7 @@ MARKER_STYLES: dict[str, tuple[str, dict[str, object], str]] = {
         "bottom center",
     ),
 }
-EVENT_LABELS = {
-    "hiring_freeze": "Hiring freeze",
-    "layoff": "Layoff",
-    "ai_deployment": "AI deployed",
-    "rehiring": "Humans back",
-    "funding_round": "Funding round",
-    "ipo": "IPO",
-    "tooling_change": "Tools cut",
-    "target_announced": "Target set",
-}
+EVENT_LABELS = {k: v for k, v in EVENT_KIND_LABELS.items() if k != "other"}
 
 
 def _escape(text: object) -> str:

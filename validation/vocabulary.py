@@ -1,7 +1,8 @@
 """The controlled vocabulary of the data contract: metrics, units, periods, claim types, kinds.
 
 Adding a metric to the catalogue means adding it here with the units it may be given in;
-validation, templates and pages all read this one place.
+validation, templates and pages all read this one place. Every code has its label for people
+here too: no page, chart or export shows a code such as ``press_estimate`` as a word.
 """
 
 from __future__ import annotations
@@ -25,29 +26,55 @@ METRIC_LABELS: dict[str, str] = {
     "valuation": "Valuation",
 }
 
-PERIODS: tuple[str, ...] = ("instant", "quarter", "half_year", "year", "trailing_12m")
+PERIOD_LABELS: dict[str, str] = {
+    "instant": "point in time",
+    "quarter": "quarter",
+    "half_year": "half year",
+    "year": "year",
+    "trailing_12m": "trailing 12 months",
+}
+PERIODS: tuple[str, ...] = tuple(PERIOD_LABELS)
 
-CLAIM_TYPES: tuple[str, ...] = (
-    "filing",
-    "company_report",
-    "executive_statement",
-    "press_estimate",
-    "analyst_estimate",
-    "target",
-)
+CLAIM_TYPE_LABELS: dict[str, str] = {
+    "filing": "filing",
+    "company_report": "company report",
+    "executive_statement": "executive statement",
+    "press_estimate": "press estimate",
+    "analyst_estimate": "analyst estimate",
+    "target": "target",
+}
+CLAIM_TYPES: tuple[str, ...] = tuple(CLAIM_TYPE_LABELS)
 
-EVENT_KINDS: tuple[str, ...] = (
-    "hiring_freeze",
-    "layoff",
-    "ai_deployment",
-    "rehiring",
-    "funding_round",
-    "ipo",
-    "tooling_change",
-    "target_announced",
-    "other",
-)
+EVENT_KIND_LABELS: dict[str, str] = {
+    "hiring_freeze": "Hiring freeze",
+    "layoff": "Layoff",
+    "ai_deployment": "AI deployed",
+    "rehiring": "Humans back",
+    "funding_round": "Funding round",
+    "ipo": "IPO",
+    "tooling_change": "Tools cut",
+    "target_announced": "Target set",
+    "other": "Other",
+}
+EVENT_KINDS: tuple[str, ...] = tuple(EVENT_KIND_LABELS)
 
-RELIABILITY: tuple[str, ...] = ("primary", "secondary", "low")
+# A grade of the source, said in words: "low" alone does not tell a reader what is low.
+RELIABILITY_LABELS: dict[str, str] = {
+    "primary": "primary source (the company or its filing)",
+    "secondary": "secondary source (a news report of it)",
+    "low": "low-reliability source (aggregator, blog or unverified summary)",
+}
+RELIABILITY: tuple[str, ...] = tuple(RELIABILITY_LABELS)
+
+# Why an AI-workforce statement or event is about AI at all: its cause as the source gives it.
+# The cited source's quote holds the words that justify the class.
+ATTRIBUTION_LABELS: dict[str, str] = {
+    "ai_does_work": "AI does the work",
+    "ai_named_reason": "AI named as a reason",
+    "cuts_fund_ai": "cuts to fund AI",
+    "ai_disputed": "AI denied or disputed",
+    "forecast": "forecast",
+}
+ATTRIBUTIONS: tuple[str, ...] = tuple(ATTRIBUTION_LABELS)
 
 URL_SCHEMES: tuple[str, ...] = ("http", "https")
