@@ -30,6 +30,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "claim_type": vocabulary.CLAIM_TYPES,
     "kind": vocabulary.EVENT_KINDS,
     "reliability": vocabulary.RELIABILITY,
+    "attribution": vocabulary.ATTRIBUTIONS,
 }
 
 
@@ -53,6 +54,7 @@ class Observations(pa.DataFrameModel):
     claim_type: str = pa.Field(isin=vocabulary.CLAIM_TYPES)
     source_id: str = pa.Field()
     note: str = pa.Field(nullable=True)
+    attribution: str = pa.Field(nullable=True, isin=vocabulary.ATTRIBUTIONS)
 
     @pa.check("value", name="finite")
     def finite(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -74,6 +76,7 @@ class Events(pa.DataFrameModel):
     title: str = pa.Field()
     source_id: str = pa.Field()
     detail: str = pa.Field(nullable=True)
+    attribution: str = pa.Field(nullable=True, isin=vocabulary.ATTRIBUTIONS)
 
     @pa.check("company", "title", "source_id", "detail", name="plain_text")
     def plain_text(cls, data: pa.PolarsData) -> pl.LazyFrame:

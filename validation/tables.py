@@ -53,6 +53,8 @@ OBSERVATIONS = Table(
         Column("claim_type"),
         Column("source_id"),
         Column("note", required=False),
+        # Added 2026-12: the cause of an AI-workforce claim (vocabulary.ATTRIBUTIONS).
+        Column("attribution", required=False),
     ),
     key=("company", "metric", "date", "basis", "source_id"),
 )
@@ -66,6 +68,7 @@ EVENTS = Table(
         Column("title"),
         Column("source_id"),
         Column("detail", required=False),
+        Column("attribution", required=False),
     ),
     key=("company", "date", "kind", "title"),
 )
