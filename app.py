@@ -22,6 +22,9 @@ PAGES = [
     st.Page(
         "views/explorer.py", title="Explorer", icon=":material/query_stats:", url_path="explorer"
     ),
+    st.Page(
+        "views/claims.py", title="Claim check", icon=":material/fact_check:", url_path="claims"
+    ),
     st.Page("views/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
     st.Page("views/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"),
     st.Page("views/history.py", title="History", icon=":material/history:", url_path="history"),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from headcount import productivity
+from headcount import citations, productivity
 from headcount.dataset import Dataset
 from headcount.formatting import quantity
 from headcount.labels import day, label
@@ -288,4 +288,29 @@ def overview(data: Dataset) -> pl.DataFrame:
             "newest_figure": pl.Date,
             "stale": pl.Boolean,
         },
+    )
+
+
+def overview_cited(data: Dataset) -> pl.DataFrame:
+    """The overview as a download: each row with the citations of the filed headcount it
+    shows and of the claims it counts, so the file carries its sources."""
+    table = overview(data)
+    found = claims(data)
+    cited = citations.with_citations(
+        pl.DataFrame({"source_id": data.sources.get_column("source_id")}), data.sources
+    )
+    by_id = dict(
+        zip(cited.get_column("source_id"), cited.get_column(citations.CITATION), strict=True)
+    )
+    headcount_sources = []
+    claim_sources = []
+    for company in table.get_column("company"):
+        series = productivity.filed_headcount(data.observations, company)
+        latest = series.tail(1).get_column("source_id").to_list()
+        headcount_sources.append(" | ".join(by_id.get(s, s) for s in latest))
+        ids = found.filter(pl.col("company") == company).get_column("source_id").unique()
+        claim_sources.append(" | ".join(by_id.get(s, s) for s in sorted(ids)))
+    return table.with_columns(
+        pl.Series("filed_headcount_source", headcount_sources, pl.String),
+        pl.Series("claim_sources", claim_sources, pl.String),
     )

@@ -4,13 +4,15 @@ number a sentence states is in the data, and a claim with no filing after it get
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
 import pytest
 
-from headcount import claimcheck, productivity
+from headcount import claimcheck, exports, productivity
 from headcount.dataset import Dataset, load_files
 from validation.tables import TABLES
 
@@ -147,3 +149,11 @@ def test_the_overview_has_a_row_per_company_with_its_filed_change(data):
     assert acme["stale"] is True  # newest figure 31 Dec 2024, data current to 2 Dec 2026
     beta = table.filter(table["company"] == "Beta").row(0, named=True)
     assert beta["filed_headcount"] is None and beta["claims"] == 1
+
+
+def test_the_overview_download_carries_the_citation_of_each_figure(data):
+    rows = list(csv.DictReader(io.StringIO(exports.csv_bytes(claimcheck.overview_cited(data)).decode("utf-8-sig"))))
+    acme = next(r for r in rows if r["company"] == "Acme")
+    assert "Acme Inc. (Form 10-K)" in acme["filed_headcount_source"]
+    assert "https://example.org/10k" in acme["filed_headcount_source"]
+    assert "https://example.org/ceo" in acme["claim_sources"]
