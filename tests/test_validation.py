@@ -42,7 +42,7 @@ CELL_CASES = [
     ("observations", 0, "metric", "headcunt", "not an allowed metric"),
     ("observations", 0, "period", "monthly", "not an allowed period"),
     ("observations", 0, "claim_type", "rumour", "not an allowed claim_type"),
-    ("observations", 0, "unit", "people", "not an allowed unit"),
+    ("observations", 0, "unit", "heads", "not an allowed unit"),
     ("observations", 0, "value", "-5527", "negative value"),
     ("observations", 0, "value", "1e300", "implausibly large value"),
     ("observations", 0, "value", "inf", "not a finite number"),
@@ -95,6 +95,26 @@ def test_unit_must_fit_the_metric(context):
     assert (found["line"], found["column"], found["value"]) == (line, "unit", "USD")
     assert found["problem"] == "unit USD is not allowed for the metric headcount"
     assert found["hint"] == "Use one of: employees, fte."
+
+
+def test_a_net_loss_may_be_negative_but_a_headcount_may_not(context):
+    rows = read_rows("observations")
+    loss = {**rows[0], "metric": "net_income", "unit": "USD", "value": "-273000000"}
+    loss["basis"] = "net loss for the year (test)"
+    assert check("observations.csv", to_csv([*rows, loss]), context).problems.height == 0
+
+    data, line = with_cell("observations", 0, "value", "-1")
+    found = only_problem(check("observations.csv", data, context))
+    assert (found["line"], found["column"], found["problem"]) == (line, "value", "negative value")
+    assert "headcount" in found["hint"] and "net_income" in found["hint"]
+
+
+def test_a_huge_loss_is_refused_as_implausible(context):
+    rows = read_rows("observations")
+    loss = {**rows[0], "metric": "net_income", "unit": "USD", "value": "-1e300"}
+    loss["basis"] = "net loss for the year (test)"
+    found = only_problem(check("observations.csv", to_csv([*rows, loss]), context))
+    assert (found["line"], found["problem"]) == (len(rows) + 2, "implausibly large value")
 
 
 def test_duplicate_key_points_at_the_first_copy(context):
