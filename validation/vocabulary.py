@@ -23,6 +23,10 @@ METRIC_UNITS: dict[str, tuple[str, ...]] = {
     "outsourced_agents": ("people",),
     # Consumers the company counts as active under its own (changing) definition.
     "active_consumers": ("consumers",),
+    # Staff of one team or function (a support org), never to be read as the company's total.
+    "team_headcount": ("employees",),
+    # Roles an executive says AI could replace within a horizon: a forecast, not cuts made.
+    "roles_ai_could_replace": ("roles",),
 }
 METRICS: tuple[str, ...] = tuple(METRIC_UNITS)
 # Metrics whose values may be below zero (a loss); every other value is a count or an amount.
@@ -38,6 +42,8 @@ METRIC_LABELS: dict[str, str] = {
     "compensation_per_employee": "Pay per employee",
     "outsourced_agents": "Outsourced agents",
     "active_consumers": "Active consumers",
+    "team_headcount": "Team headcount (one function)",
+    "roles_ai_could_replace": "Roles AI could replace (forecast)",
 }
 
 PERIOD_LABELS: dict[str, str] = {
