@@ -21,8 +21,22 @@ from headcount.formatting import quantity
 from headcount.labels import day, label
 
 STALE_AFTER_DAYS = 365  # a figure older than this on the day the data is current to is stale
-# Units in which a claim counts people: only those can be set against a headcount.
-PEOPLE_UNITS = ("employees", "fte")
+# Claims whose number is an amount of work or of roles taken by AI: only those are set against
+# the headcount as a share (a statement of total staff or a target is not a share of anything).
+SHARE_METRICS = ("ai_workload_fte", "roles_ai_could_replace")
+
+
+CLAIM_COLUMNS = {
+    "company": pl.String,
+    "date": pl.Date,
+    "what": pl.String,
+    "metric": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "attribution": pl.String,
+    "source_ids": pl.List(pl.String),
+    "quote": pl.String,
+}
 
 
 @dataclass(frozen=True)
@@ -41,7 +55,7 @@ class Check:
     date: dt.date
     claim: str  # the claim in words
     attribution: str  # its class, as a label
-    source_id: str
+    claim_sources: tuple[str, ...]  # every source that makes this claim
     quote: str
     before: Filing | None
     after: Filing | None
@@ -54,7 +68,7 @@ class Check:
 
     @property
     def source_ids(self) -> tuple[str, ...]:
-        ids = [self.source_id]
+        ids = list(self.claim_sources)
         for filing in (self.before, self.after):
             if filing is not None and filing.source_id not in ids:
                 ids.append(filing.source_id)
@@ -67,17 +81,7 @@ def claims(data: Dataset, company: str | None = None) -> pl.DataFrame:
     observations = data.observations
     events = data.events
     if "attribution" not in observations.columns or "attribution" not in events.columns:
-        return pl.DataFrame(
-            schema={
-                "company": pl.String,
-                "date": pl.Date,
-                "what": pl.String,
-                "value": pl.Float64,
-                "unit": pl.String,
-                "attribution": pl.String,
-                "source_id": pl.String,
-            }
-        ).join(data.sources.select("source_id", "quote"), on="source_id", how="left")
+        return pl.DataFrame(schema=CLAIM_COLUMNS)
     statements = observations.filter(pl.col("attribution").is_not_null()).select(
         "company",
         "date",
@@ -86,6 +90,7 @@ def claims(data: Dataset, company: str | None = None) -> pl.DataFrame:
             lambda r: f"{quantity(r['value'], r['unit'])} ({r['basis']})", return_dtype=pl.String
         )
         .alias("what"),
+        "metric",
         "value",
         "unit",
         "attribution",
@@ -95,6 +100,7 @@ def claims(data: Dataset, company: str | None = None) -> pl.DataFrame:
         "company",
         "date",
         pl.col("title").alias("what"),
+        pl.lit(None, pl.String).alias("metric"),
         pl.lit(None, pl.Float64).alias("value"),
         pl.lit(None, pl.String).alias("unit"),
         "attribution",
@@ -103,8 +109,17 @@ def claims(data: Dataset, company: str | None = None) -> pl.DataFrame:
     every = pl.concat([statements, happenings])
     if company is not None:
         every = every.filter(pl.col("company") == company)
-    return every.join(data.sources.select("source_id", "quote"), on="source_id", how="left").sort(
-        "company", "date", "what"
+    # One claim made by several sources is one claim with all of them.
+    quoted = every.join(data.sources.select("source_id", "quote"), on="source_id", how="left")
+    return (
+        quoted.sort("source_id")
+        .group_by(["company", "date", "what", "metric", "value", "unit", "attribution"])
+        .agg(
+            pl.col("source_id").alias("source_ids"),
+            pl.col("quote").drop_nulls().first().alias("quote"),
+        )
+        .select(list(CLAIM_COLUMNS))
+        .sort("company", "date", "what")
     )
 
 
@@ -138,7 +153,8 @@ def check(
     company = str(claim["company"])
     when: dt.date = claim["date"]  # type: ignore[assignment]
     before, after = _around(series, when)
-    said = f"On {day(when)}: {claim['what']} [{claim['source_id']}]."
+    cited = ", ".join(claim["source_ids"])  # type: ignore[arg-type]
+    said = f"On {day(when)}: {claim['what']} [{cited}]."
     sentences = [said]
     change = share = None
     verdict = None
@@ -178,7 +194,9 @@ def check(
                 else "On the same basis, filed headcount was unchanged between the two filings."
             )
         value, unit = claim.get("value"), claim.get("unit")
-        if before is not None and before.value > 0 and value is not None and unit in PEOPLE_UNITS:
+        if before is not None and before.value > 0 and value is not None and (
+            claim.get("metric") in SHARE_METRICS
+        ):
             share = float(value) / before.value  # type: ignore[arg-type]
             sentences.append(
                 f"The claim's {quantity(float(value), str(unit))} is {share:.0%} of the filed "  # type: ignore[arg-type]
@@ -195,7 +213,7 @@ def check(
         date=when,
         claim=str(claim["what"]),
         attribution=label("attribution", claim["attribution"]),
-        source_id=str(claim["source_id"]),
+        claim_sources=tuple(claim["source_ids"]),  # type: ignore[arg-type]
         quote=str(claim.get("quote") or ""),
         before=before,
         after=after,
@@ -308,8 +326,8 @@ def overview_cited(data: Dataset) -> pl.DataFrame:
         series = productivity.filed_headcount(data.observations, company)
         latest = series.tail(1).get_column("source_id").to_list()
         headcount_sources.append(" | ".join(by_id.get(s, s) for s in latest))
-        ids = found.filter(pl.col("company") == company).get_column("source_id").unique()
-        claim_sources.append(" | ".join(by_id.get(s, s) for s in sorted(ids)))
+        ids = found.filter(pl.col("company") == company).get_column("source_ids").explode()
+        claim_sources.append(" | ".join(by_id.get(s, s) for s in sorted(set(ids.drop_nulls()))))
     return table.with_columns(
         pl.Series("filed_headcount_source", headcount_sources, pl.String),
         pl.Series("claim_sources", claim_sources, pl.String),

@@ -21,7 +21,7 @@ OBSERVATIONS = f"""company,metric,date,period,value,unit,basis,claim_type,source
 Acme,headcount,2022-12-31,instant,1000,employees,{HEADCOUNT_BASIS},filing,acme-10k,,
 Acme,headcount,2023-12-31,instant,800,employees,{HEADCOUNT_BASIS},filing,acme-10k,,
 Acme,headcount,2024-12-31,instant,820,employees,{HEADCOUNT_BASIS},filing,acme-10k,,
-Acme,headcount,2023-06-01,instant,700,employees,staff stated by the CEO,executive_statement,acme-ceo,,
+Acme,headcount,2023-06-01,instant,700,employees,staff stated by the CEO,executive_statement,acme-ceo,,ai_named_reason
 Acme,revenue,2022-12-31,year,100000000,USD,total revenue (10-K),filing,acme-10k,,
 Acme,revenue,2023-12-31,year,90000000,USD,total revenue (10-K),filing,acme-10k,,
 Acme,revenue,2024-12-31,year,123000000,USD,total revenue (10-K),filing,acme-10k,,
@@ -30,6 +30,7 @@ Acme,revenue,2023-12-31,year,950000000,SEK,total revenue in SEK (annual report),
 Acme,revenue_per_employee,2023-12-31,year,200000,USD/employee,revenue per employee (company),company_report,acme-ceo,,
 Acme,ai_workload_fte,2023-03-01,instant,150,fte,work of agents done by the assistant,company_report,acme-ceo,,ai_does_work
 Beta,ai_workload_fte,2024-05-01,instant,40,fte,work done by AI,executive_statement,beta-ceo,,ai_does_work
+Beta,ai_workload_fte,2024-05-01,instant,40,fte,work done by AI,executive_statement,acme-ceo,,ai_does_work
 """
 EVENTS = """company,date,kind,title,source_id,detail,attribution
 Acme,2025-02-01,layoff,Cuts 50 roles as AI takes over support,acme-ceo,,ai_named_reason
@@ -128,7 +129,7 @@ def test_events_without_a_cause_are_not_claims(data):
 def test_every_number_a_sentence_states_is_in_the_data(data):
     # Numbers from the fixture above, and those computed by hand from them.
     allowed = {
-        "1,000", "800", "820", "150", "40", "50",  # headcounts, claims, the event title
+        "1,000", "800", "820", "700", "150", "40", "50",  # headcounts, claims, the event title
         "20%", "15%",  # 1,000 -> 800; 150 of 1,000
         "$100k", "$112k", "$150k", "SEK 1.2M",  # derived revenue per employee
         "2022", "2023", "2024", "2025", "31", "1",  # dates
@@ -145,7 +146,7 @@ def test_the_overview_has_a_row_per_company_with_its_filed_change(data):
     acme = table.filter(table["company"] == "Acme").row(0, named=True)
     assert acme["filed_headcount"] == 820.0
     assert acme["change_two_years"] == pytest.approx(-0.18)  # 1,000 -> 820
-    assert acme["claims"] == 2
+    assert acme["claims"] == 3
     assert acme["stale"] is True  # newest figure 31 Dec 2024, data current to 2 Dec 2026
     beta = table.filter(table["company"] == "Beta").row(0, named=True)
     assert beta["filed_headcount"] is None and beta["claims"] == 1
@@ -157,3 +158,14 @@ def test_the_overview_download_carries_the_citation_of_each_figure(data):
     assert "Acme Inc. (Form 10-K)" in acme["filed_headcount_source"]
     assert "https://example.org/10k" in acme["filed_headcount_source"]
     assert "https://example.org/ceo" in acme["claim_sources"]
+
+
+def test_a_statement_of_total_staff_is_not_called_a_share_of_the_headcount(data):
+    (staff,) = [c for c in claimcheck.checks(data, "Acme") if c.date == dt.date(2023, 6, 1)]
+    assert staff.share is None
+    assert not any("of the filed headcount" in s for s in staff.sentences)
+
+
+def test_one_claim_made_by_two_sources_is_one_claim_citing_both(data):
+    (beta,) = claimcheck.checks(data, "Beta")
+    assert set(beta.claim_sources) == {"beta-ceo", "acme-ceo"}
