@@ -503,14 +503,19 @@ class Store:
     ) -> None:
         """Rows into a table the fastest way each database offers: COPY on PostgreSQL, one
         prepared statement over plain tuples on SQLite. Identifiers come from the contract
-        (never from data); values travel as data, never inside SQL text."""
+        (never from data); values travel as data, never inside SQL text.
+
+        COPY gets each row as values through psycopg's `write_row`, which escapes them for
+        the format it speaks; never as text composed here. As CSV, a cell `\\.` alone on a
+        line ended the data and silently dropped the rows after it (issue 12.1); quoting
+        every cell would keep the marker but turn nulls into empty text."""
         names = ", ".join(_quoted(c) for c in columns)
         raw = connection.connection.driver_connection
         if self.dialect == "postgresql":
-            text = rows.select(columns).write_csv(include_header=False, null_value="")
-            statement = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)"
+            statement = f"COPY {table} ({names}) FROM STDIN"
             with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-                copy.write(text)
+                for row in rows.select(columns).iter_rows():
+                    copy.write_row(row)
             return
         # SQLite keeps dates as ISO text (as SQLAlchemy's Date type writes them).
         plain = rows.select(columns).with_columns(
