@@ -17,7 +17,7 @@ import json
 import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -392,6 +392,8 @@ class Store:
         Refused, with nothing written, when another revision was published after ``base``."""
         if all(change.empty for change in changes.values()):
             raise NothingToPublish("Nothing changes: the upload equals the current revision.")
+        tables = {name: _canonical(TABLES[name], frame) for name, frame in tables.items()}
+        changes = {name: _canonical_change(change) for name, change in changes.items()}
         with self.engine.begin() as connection:
             self._lock(connection)
             head = connection.execute(sa.select(sa.func.max(self.revisions_table.c.id))).scalar()
@@ -547,6 +549,28 @@ def _fingerprints(
         else:
             found[name] = fingerprint.updated(previous, table, change.opened, change.closed)
     return found
+
+
+def _canonical(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """Numbers as every database keeps them: SQLite stores -0.0 as 0.0, so a -0.0 hashed as
+    given would make its revision fail `check-store` (issue 12.5)."""
+    numbers = [c for c in table.columns_of_kind("number") if c in frame.columns]
+    return frame.with_columns(
+        pl.when(pl.col(c) == 0).then(pl.lit(0.0)).otherwise(pl.col(c)).alias(c) for c in numbers
+    )
+
+
+def _canonical_change(change: TableDiff) -> TableDiff:
+    """A change with canonical numbers in the rows it opens and in those it closes (whose
+    fingerprints are taken away as they were added: canonical since this was written)."""
+    table = change.table
+    return replace(
+        change,
+        added=_canonical(table, change.added),
+        removed=_canonical(table, change.removed),
+        changed=_canonical(table, change.changed),
+        replaced=_canonical(table, change.replaced),
+    )
 
 
 def _polars_schema(table: Table) -> dict[str, pl.DataType]:

@@ -45,7 +45,7 @@ HOSTILE_TEXT = (
     "ünïcödé — 中文 🙂 עברית",
     "x" * 5_000,  # the longest cell validation allows
 )
-HOSTILE_NUMBERS = (0.1 + 0.2, 5e-324, 1e15, 123_456_789.123_456_79, 0.0, 1 / 3, 2.0**53 + 2)
+HOSTILE_NUMBERS = (-0.0, 0.1 + 0.2, 5e-324, 1e15, 123_456_789.123_456_79, 0.0, 1 / 3, 2.0**53 + 2)
 DATES = (dt.date(1900, 1, 1), dt.date(2024, 2, 29), dt.date(9999, 12, 31), dt.date(1970, 1, 1))
 
 
