@@ -6,10 +6,13 @@
     headcount diff REV [REV]
     headcount rollback REV --note TEXT [--author NAME]
     headcount export [--rev REV] --out DIR
+    headcount check-store
+    headcount upgrade
 
 Every command but validate takes --store URL (default: $HEADCOUNT_STORE_URL, else the SQLite
 file the app uses). Exit codes: 0 done, 1 problems found or publish refused (nothing written),
-2 a file could not be read at all (missing, binary, empty, not CSV text).
+2 a file could not be read at all (missing, binary, empty, not CSV text), 3 the store's schema
+is not this version's (run `headcount upgrade`; nothing was read or changed).
 """
 
 from __future__ import annotations
@@ -24,14 +27,14 @@ from pathlib import Path
 
 import polars as pl
 
-from headcount import dataset, diff, ingest
+from headcount import dataset, diff, ingest, schema
 from headcount.store import Revision, Store, StoreError
 from validation import gate, parse
 from validation.parse import LINE
 from validation.problems import PROBLEM_COLUMNS, as_records
 from validation.tables import TABLES
 
-EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_SCHEMA = 0, 1, 2, 3
 VALUE_WIDTH = 40  # values can be whole lines; everything else is shown in full
 
 
@@ -201,6 +204,22 @@ def check_store(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def upgrade(args: argparse.Namespace) -> int:
+    store = Store(args.store, as_is=True)
+    before, after = store.upgrade()
+    if before == after:
+        print(f"The store's schema is up to date (version {after}).")
+    else:
+        print(f"Upgraded the store's schema from {before or 'no version'} to version {after}.")
+    found = store.check()
+    for problem in found:
+        print(f"INCONSISTENT: {problem}")
+    if found:
+        return EXIT_INVALID
+    print(f"Consistent: {len(store.revisions())} revision(s), each complete and as published.")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="headcount", description="Curated headcount and AI-claims data: check and manage it."
@@ -243,6 +262,14 @@ def build_parser() -> argparse.ArgumentParser:
             help="check that every revision is complete and matches its recorded hashes",
         )
     )
+    with_store(
+        commands.add_parser(
+            "upgrade",
+            help="migrate the store's schema to this version's, keeping every revision",
+            description="Run after installing a new version and before starting the app (the "
+            "first step of a deploy). Back the database up first. Then checks the store.",
+        )
+    )
     out = with_store(commands.add_parser("export", help="write a revision's tables as CSV"))
     out.add_argument("--rev", type=int, help="default: the latest")
     out.add_argument("--out", required=True, metavar="DIR")
@@ -260,8 +287,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rollback": rollback,
         "export": export,
         "check-store": check_store,
+        "upgrade": upgrade,
     }
-    return commands[args.command](args)
+    try:
+        return commands[args.command](args)
+    except schema.SchemaMismatch as mismatch:
+        print(str(mismatch), file=sys.stderr)
+        return EXIT_SCHEMA
 
 
 if __name__ == "__main__":

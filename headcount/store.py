@@ -23,7 +23,7 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
-from headcount import fingerprint
+from headcount import fingerprint, schema
 from headcount.config import ROOT
 from headcount.diff import TableDiff, diff_table
 from validation.tables import TABLES, Table
@@ -95,7 +95,9 @@ def _schema(metadata: sa.MetaData) -> tuple[sa.Table, dict[str, sa.Table]]:
 
 
 class Store:
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, as_is: bool = False) -> None:
+        """Open a store whose schema is current (an empty database is created); any other is
+        refused with `schema.SchemaMismatch`, unless ``as_is`` (only to `upgrade` it)."""
         self.url = url or default_url()
         if self.url.startswith("sqlite:///"):
             Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -104,18 +106,19 @@ class Store:
             self._serialise_sqlite_writes()
         self.metadata = sa.MetaData()
         self.revisions_table, self.rows = _schema(self.metadata)
-        self.metadata.create_all(self.engine)
-        self._upgrade_indexes()
+        if not as_is:
+            try:
+                schema.ensure(self.engine, self._lock)
+            except schema.SchemaMismatch:
+                self.engine.dispose()
+                raise
 
-    def _upgrade_indexes(self) -> None:
-        """Stores made by earlier versions: add the index they lack (create_all only adds
-        missing tables) and drop the ones it replaced, which every write had to maintain."""
+    def upgrade(self) -> tuple[str | None, str]:
+        """Migrate the schema to this code's (under the write lock; one transaction on
+        PostgreSQL). Returns the versions before and after."""
         with self.engine.begin() as connection:
-            for rows in self.rows.values():
-                for index in rows.indexes:
-                    index.create(connection, checkfirst=True)
-                for old in ("key", "from", "to"):
-                    connection.exec_driver_sql(f"DROP INDEX IF EXISTS ix_{rows.name}_{old}")
+            self._lock(connection)
+            return schema.upgrade(connection)
 
     @property
     def dialect(self) -> str:
