@@ -8,6 +8,9 @@ changes, so storage grows with the change, not with the dataset, and nothing is 
 Publishing is one transaction that first takes the store's write lock and checks that the
 revision the change was based on is still the latest; otherwise nothing is written and the
 caller learns who published what in between.
+
+The schema is Alembic's (headcount/schema.py, headcount/migrations): opening a store never
+changes it, except that an empty database is created at the latest version.
 """
 
 from __future__ import annotations

@@ -17,11 +17,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
+from streamlit.testing.v1 import AppTest
 
 from headcount import cli, ingest
 from headcount.config import ROOT
 from headcount.schema import SchemaMismatch
-from headcount.store import Store
+from headcount.store import STORE_ENV, Store
 from tests.conftest import missing
 from tests.csvtools import read_rows, to_csv
 from validation import parse
@@ -36,7 +37,7 @@ BUILD = textwrap.dedent(
     import sys
     import polars as pl
     from headcount import diff, ingest
-    from headcount.store import Store
+    from headcount.store import STORE_ENV, Store
 
     url, out = sys.argv[1], sys.argv[2]
     store = Store(url)
@@ -136,3 +137,39 @@ def test_a_store_of_the_last_release_is_refused_then_upgraded_with_every_revisio
     assert cli.main(["upgrade", "--store", store_url]) == cli.EXIT_OK
     assert "up to date" in capsys.readouterr().out
     store.engine.dispose()
+
+
+@pytest.mark.parametrize("page", [None, "history", "upload"])
+def test_the_app_on_a_store_behind_says_to_run_headcount_upgrade(tmp_path, monkeypatch, page):
+    url = f"sqlite:///{tmp_path / 'behind.sqlite'}"
+    store = Store(url)
+    ingest.seed(store)
+    with store.engine.begin() as connection:  # as if made by the release before s0002
+        connection.exec_driver_sql("ALTER TABLE rows_events DROP COLUMN attribution")
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 's0001'")
+    store.engine.dispose()
+    monkeypatch.setenv(STORE_ENV, url)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    if page:
+        at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception
+    errors = [element.value for element in at.error]
+    assert any("`headcount upgrade`" in text for text in errors), errors
+    assert not any("no such column" in text for text in errors)
+
+
+def test_a_store_upgraded_by_a_newer_release_is_refused_and_left_alone(store_url, capsys):
+    store = Store(store_url)
+    ingest.seed(store)
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 's9999'")
+    store.engine.dispose()
+    with pytest.raises(SchemaMismatch, match="newer release"):
+        Store(store_url)
+    assert cli.main(["upgrade", "--store", store_url]) == cli.EXIT_SCHEMA
+    assert "s9999" in capsys.readouterr().err
+    left = Store(store_url, as_is=True)
+    with left.engine.connect() as connection:
+        found = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    left.engine.dispose()
+    assert found == [("s9999",)]
