@@ -5,7 +5,7 @@
     headcount history
     headcount diff REV [REV]
     headcount rollback REV --note TEXT [--author NAME]
-    headcount export [--rev REV] --out DIR
+    headcount export [--rev REV] --out DIR [--force]
     headcount check-store
     headcount upgrade
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
-from headcount import dataset, diff, ingest, schema
+from headcount import dataset, diff, ingest, outfiles, schema
 from headcount.store import Revision, Store, StoreError
 from validation import gate, parse
 from validation.parse import LINE
@@ -156,8 +156,8 @@ def _known(store: Store, revision: int) -> bool:
 
 def show_diff(args: argparse.Namespace) -> int:
     store = _store(args.store)
-    newer = args.rev2 or store.latest_id()
-    if not (_known(store, args.rev) and _known(store, newer)):
+    newer = store.latest_id() if args.rev2 is None else args.rev2
+    if newer is None or not (_known(store, args.rev) and _known(store, newer)):
         return EXIT_INVALID
     changes = diff.diff(store.read(args.rev), store.read(newer))
     print(f"From revision {args.rev} to revision {newer}:")
@@ -180,16 +180,20 @@ def rollback(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     store = _store(args.store)
-    revision = args.rev or store.latest_id()
-    if not _known(store, revision):
+    revision = store.latest_id() if args.rev is None else args.rev  # 0 is not "the latest"
+    if revision is None or not _known(store, revision):
         return EXIT_INVALID
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, frame in store.read(revision).items():
-        exported = dataset.in_export_order(name, frame).drop(LINE)
-        exported.write_csv(out / TABLES[name].filename)
-    names = ", ".join(table.filename for table in TABLES.values())
-    print(f"Exported revision {revision} to {out}/ ({names}).")
+    files = {
+        TABLES[name].filename: dataset.in_export_order(name, frame).drop(LINE).write_csv().encode()
+        for name, frame in store.read(revision).items()
+    }
+    try:
+        outfiles.write_all(out, files, overwrite=args.force)
+    except outfiles.Refused as refused:
+        print(f"Refused: {refused}")
+        return EXIT_INVALID
+    print(f"Exported revision {revision} to {out}/ ({', '.join(files)}).")
     return EXIT_OK
 
 
@@ -273,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     out = with_store(commands.add_parser("export", help="write a revision's tables as CSV"))
     out.add_argument("--rev", type=int, help="default: the latest")
     out.add_argument("--out", required=True, metavar="DIR")
+    out.add_argument(
+        "--force", action="store_true", help="overwrite files of the same names in DIR"
+    )
     return parser
 
 

@@ -177,7 +177,8 @@ class Store:
 
     def read(self, revision_id: int | None = None) -> dict[str, pl.DataFrame]:
         """The tables as they were in a revision (default: the latest)."""
-        revision_id = revision_id or self.latest_id()
+        if revision_id is None:  # 0 is a revision that does not exist, not "the latest"
+            revision_id = self.latest_id()
         if revision_id is None:
             return {}
         self.revision(revision_id)  # a missing revision is an error, not empty tables

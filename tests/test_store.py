@@ -136,9 +136,10 @@ def test_rollback_publishes_a_copy_of_an_old_revision(store):
     assert 9999.0 in store.read(2)["observations"].get_column("value").to_list()
 
 
-def test_reading_a_missing_revision_is_an_error(store):
-    with pytest.raises(KeyError):
-        store.read(99)
+@pytest.mark.parametrize("revision", [99, 0, -1])
+def test_reading_a_missing_revision_is_an_error(store, revision):
+    with pytest.raises(KeyError, match=f"no revision {revision}"):
+        store.read(revision)  # 0 is not "the latest"
 
 
 def test_schema_is_created_once_and_reopened(store_url):
