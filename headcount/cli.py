@@ -9,7 +9,8 @@
 
 Every command but validate takes --store URL (default: $HEADCOUNT_STORE_URL, else the SQLite
 file the app uses). Exit codes: 0 done, 1 problems found or publish refused (nothing written),
-2 a file could not be read at all (missing, binary, empty, not CSV text).
+2 a file could not be read at all (missing, binary, empty, not CSV text), 3 the store could
+not be reached, read or written (a full disk, a locked or read-only database, a lost server).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
-from headcount import dataset, diff, ingest
+from headcount import dataset, diff, faults, ingest
 from headcount.store import Revision, Store, StoreError
 from validation import gate, parse
 from validation.parse import LINE
@@ -32,6 +33,7 @@ from validation.problems import PROBLEM_COLUMNS, as_records
 from validation.tables import TABLES
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+EXIT_STORE = 3  # the store could not be reached, read or written (full, locked, read-only)
 VALUE_WIDTH = 40  # values can be whole lines; everything else is shown in full
 
 
@@ -261,7 +263,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": export,
         "check-store": check_store,
     }
-    return commands[args.command](args)
+    try:
+        return commands[args.command](args)
+    except Exception as error:
+        # A store fault is the machine's, not the user's input: say what and what to do.
+        fault = faults.describe(error)
+        if fault is None:
+            raise
+        print(f"error: {fault.message}", file=sys.stderr)
+        return EXIT_STORE
 
 
 if __name__ == "__main__":
