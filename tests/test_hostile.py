@@ -20,7 +20,7 @@ import pytest
 from harness import AppServer
 from headcount import diff, ingest
 from headcount.store import STORE_ENV, Store
-from tests.csvtools import read_rows
+from tests.csvtools import read_rows, to_csv
 
 pytestmark = pytest.mark.browser
 MARK = "pwned"
@@ -311,3 +311,35 @@ def test_an_address_in_the_link_is_shown_in_the_notice_as_text(page, app_server,
         watch.assert_clean(f"{path or 'arc'} notice for {payload}")
         notice = page.locator("[data-testid='stAlertContentInfo']").first.inner_text()
         assert payload in notice, notice
+
+
+# Every label the upload's status box shows while it works, and any link or bold text that
+# ever appears in it (the "Reading NAME" label lasts only while the file is read).
+WATCH_STATUS = """
+window.__labels = []; window.__marked = [];
+new MutationObserver(() => {
+  for (const label of document.querySelectorAll('[data-testid="stExpander"] summary')) {
+    const text = label.innerText;
+    if (!window.__labels.includes(text)) window.__labels.push(text);
+    for (const e of label.querySelectorAll('a, strong, em, img')) window.__marked.push(e.outerHTML);
+  }
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def test_the_uploaded_file_name_is_shown_as_text(page, app_server):
+    """Issue 12.10: the name is the uploader's own text and must not become markdown."""
+    name = "**pwned** [x](http:evil.example) _www.evil.example_ eve@evil.example.csv"
+    rows = read_rows("observations")
+    junk = [dict(rows[0], note=f"row {n}") for n in range(20_000)]  # slow enough to be seen
+    watch = Watch(page, app_server)
+    page.add_init_script(WATCH_STATUS)
+    watch.visit(f"{app_server.url}/upload", "[data-testid='stFileUploader']")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": to_csv(rows + junk)}
+    )
+    page.get_by_text("Checked.").wait_for(timeout=120_000)
+    labels = page.evaluate("window.__labels")
+    assert any(name in label for label in labels), labels  # the name, character for character
+    assert page.evaluate("window.__marked") == []
+    watch.assert_clean("upload status")
