@@ -16,11 +16,84 @@ import pytest
 from harness import AppServer, chromium_path, free_port
 from headcount.config import ROOT
 from headcount.store import STORE_ENV
+from ui.access import is_loopback, local_request
 
 pytestmark = pytest.mark.browser
 LOCAL = "Publishing from this machine"
 REFUSED = "only this machine may publish"
 ALL_INTERFACES = "listens on all network interfaces"
+
+
+PORT = 8501
+BROWSER = {"Host": f"localhost:{PORT}", "Origin": f"http://localhost:{PORT}"}
+
+
+@pytest.mark.parametrize(
+    ("address", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.8.9.1", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("::ffff:127.0.0.1", True),
+        ("localhost", True),
+        ("LOCALHOST", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("::ffff:10.0.0.1", False),
+        ("10.0.0.1", False),
+        ("localhost.evil.example", False),
+        ("evil.example", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_what_counts_as_loopback(address, loopback):
+    assert is_loopback(address) is loopback
+
+
+@pytest.mark.parametrize(
+    ("change", "local"),
+    [
+        ({}, True),
+        ({"Host": f"127.0.0.1:{PORT}", "Origin": f"http://127.0.0.1:{PORT}"}, True),
+        ({"Host": f"[::1]:{PORT}", "Origin": None}, True),
+        ({"Host": f"evil.example:{PORT}"}, False),
+        ({"Host": "localhost"}, False),  # no port: not how a browser reaches this server
+        ({"Host": "localhost:9000"}, False),  # a forwarder's port
+        ({"Host": ""}, False),
+        ({"Origin": f"http://evil.example:{PORT}"}, False),
+        ({"Origin": "http://localhost:9000"}, False),
+        ({"Origin": "null"}, False),
+        ({"Via": "1.1 proxy"}, False),
+        ({"X-Forwarded-Proto": "https"}, False),
+        ({"x-forwarded-for": "203.0.113.9"}, False),
+        ({"Forwarded": "for=203.0.113.9"}, False),
+        ({"X-Real-IP": "203.0.113.9"}, False),
+        ({"CF-Ray": "8a1b"}, False),
+        ({"Fastly-Client-IP": "203.0.113.9"}, False),
+    ],
+)
+def test_a_request_is_local_only_when_every_part_says_so(change, local):
+    headers = {**BROWSER, **change}
+    headers = {name: value for name, value in headers.items() if value is not None}
+    assert local_request(headers, None, "127.0.0.1", PORT) is local
+
+
+@pytest.mark.parametrize(
+    ("peer", "server", "local"),
+    [
+        (None, "127.0.0.1", True),
+        ("::ffff:127.0.0.1", "localhost", True),
+        ("203.0.113.9", "127.0.0.1", False),
+        (None, "0.0.0.0", False),
+        (None, "", False),  # unset: Streamlit listens on every interface
+        (None, "::", False),
+        (None, "unix:///run/app.sock", False),
+    ],
+)
+def test_the_peer_and_the_server_address_must_both_be_loopback(peer, server, local):
+    assert local_request(BROWSER, peer, server, PORT) is local
 
 
 def upload_page_says(page, url: str) -> str:  # type: ignore[no-untyped-def]

@@ -86,7 +86,7 @@ def is_loopback(address: str | None) -> bool:
 
 
 def _host_and_port(value: str) -> tuple[str, int | None]:
-    """"localhost:8501" -> ("localhost", 8501); "[::1]:8501" -> ("::1", 8501)."""
+    """ "localhost:8501" -> ("localhost", 8501); "[::1]:8501" -> ("::1", 8501)."""
     parsed = urlsplit(f"//{value.strip()}")
     try:
         return parsed.hostname or "", parsed.port
@@ -103,39 +103,54 @@ def server_on_loopback() -> bool:
     return is_loopback(str(st.get_option("server.address") or ""))
 
 
-def _is_local_client() -> bool:
+def proxied(headers: Mapping[str, str]) -> bool:
+    """Any header that a proxy, load balancer or CDN adds."""
+    return any(
+        name.lower() in PROXY_HEADERS or name.lower().startswith(PROXY_PREFIXES) for name in headers
+    )
+
+
+def _loopback_with_port(host: str | None, port: int | None, server_port: int) -> bool:
+    return is_loopback(host) and port == server_port
+
+
+def local_request(
+    headers: Mapping[str, str], peer: str | None, server_address: str, server_port: int
+) -> bool:
     """A browser on this machine talking to a server only this machine can reach.
 
-    Every part must hold, so none has to be trusted alone: the server listens on loopback (a
-    raw TCP forwarder on the machine cannot relay a server that listens elsewhere, and the
-    default `streamlit run` listens on all interfaces); the connection comes from loopback;
-    the Host header names this machine by a loopback name or address and the server's own port
-    (a name such as evil.example resolving to 127.0.0.1, DNS rebinding or a forwarder on
-    another port all fail this); the Origin, if the browser sends one, is the same; and no
-    proxy, load balancer or CDN header is present."""
-    if not server_on_loopback():
+    Every part must hold, so none has to be trusted alone: the server listens on loopback
+    (the default `streamlit run` listens on all interfaces, where anyone may connect); the
+    connection comes from loopback (``peer`` None is how Streamlit reports it); the Host header
+    names this machine by a loopback name or address with the server's own port (a name such
+    as evil.example resolving to 127.0.0.1, DNS rebinding, or a TCP forwarder on this machine,
+    which a remote browser reaches under another name or port, all fail this); the Origin,
+    if the browser sends one, is the same; and no proxy, load balancer or CDN header."""
+    if not is_loopback(server_address) or proxied(headers):
         return False
-    headers = {name.lower(): value for name, value in (st.context.headers or {}).items()}
-    if any(name in PROXY_HEADERS or name.startswith(PROXY_PREFIXES) for name in headers):
+    if peer is not None and not is_loopback(peer):
         return False
-    # Streamlit reports a loopback peer as None (and any other as its address).
-    address = st.context.ip_address
-    if address is not None and not is_loopback(address):
+    lower = {name.lower(): value for name, value in headers.items()}
+    if not _loopback_with_port(*_host_and_port(lower.get("host", "")), server_port):
         return False
-    port = _server_port()
-    host, host_port = _host_and_port(headers.get("host", ""))
-    if not is_loopback(host) or host_port != port:
+    origin = lower.get("origin")
+    if origin is None:
+        return True
+    parsed = urlsplit(origin)
+    try:
+        origin_port = parsed.port or {"http": 80, "https": 443}.get(parsed.scheme)
+    except ValueError:  # a port that is not a number
         return False
-    origin = headers.get("origin")
-    if origin is not None:
-        parsed = urlsplit(origin)
-        try:
-            origin_port = parsed.port or {"http": 80, "https": 443}.get(parsed.scheme)
-        except ValueError:
-            return False
-        if not is_loopback(parsed.hostname) or origin_port != port:
-            return False
-    return True
+    return _loopback_with_port(parsed.hostname, origin_port, server_port)
+
+
+def _is_local_client() -> bool:
+    return local_request(
+        st.context.headers or {},
+        st.context.ip_address,
+        str(st.get_option("server.address") or ""),
+        _server_port(),
+    )
 
 
 def _refusal() -> str:
