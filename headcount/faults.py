@@ -9,8 +9,10 @@ pages would otherwise show to anonymous viewers as a traceback.
 from __future__ import annotations
 
 import errno
+import sqlite3
 from dataclasses import dataclass
 
+import psycopg
 import sqlalchemy as sa
 
 NOTHING_WRITTEN = "Nothing was written; the published data is unchanged."
@@ -96,7 +98,9 @@ def describe(error: BaseException) -> Fault | None:
         return FULL
     if isinstance(error, OSError) and error.errno == errno.EROFS:
         return READ_ONLY
-    if not isinstance(error, sa.exc.DBAPIError | sa.exc.OperationalError | OSError):
+    # Only the database's own errors are read for signs: a refused connection elsewhere (say,
+    # the chart image exporter) is not the database's.
+    if not isinstance(error, sa.exc.SQLAlchemyError | sqlite3.Error | psycopg.Error):
         return None
     text = _texts(error)
     for signs, fault in _SIGNS:

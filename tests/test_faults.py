@@ -314,3 +314,14 @@ def test_a_connection_killed_mid_query_is_a_message_on_the_page(postgres_url, mo
     assert_no_leak(page_text(at))
     at.run()  # the next run reconnects
     assert not at.exception and not at.error
+
+
+def test_errors_that_are_not_the_stores_still_fail_loudly(tmp_path):
+    """A refused connection to something else, or a bug in a query, is not a store fault."""
+    assert faults.describe(ConnectionRefusedError(111, "Connection refused")) is None
+    assert faults.describe(ValueError("year 0 is out of range")) is None
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'x.sqlite'}")
+    with pytest.raises(sa.exc.OperationalError) as raised, engine.connect() as connection:
+        connection.execute(sa.text("SELECT * FROM no_such_table"))
+    engine.dispose()
+    assert faults.describe(raised.value) is None
