@@ -22,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from harness import PG_ADMIN, free_port
+from harness import PG_ADMIN, AppServer, free_port
 from headcount import cli, faults, ingest
 from headcount.config import ROOT
 from headcount.store import STORE_ENV, Store
@@ -325,3 +325,21 @@ def test_errors_that_are_not_the_stores_still_fail_loudly(tmp_path):
         connection.execute(sa.text("SELECT * FROM no_such_table"))
     engine.dispose()
     assert faults.describe(raised.value) is None
+
+
+@pytest.mark.browser
+def test_an_unforeseen_error_shows_no_message_or_traceback_to_the_viewer(page, tmp_path):
+    """The project's config (client.showErrorDetails) redacts what a bug would show."""
+    script = tmp_path / "bug.py"
+    script.write_text(f'raise ValueError("cannot read {tmp_path}/secret.sqlite")\n')
+    server = AppServer(script=str(script))
+    try:
+        page.goto(server.url)
+        shown = page.locator("[data-testid='stException']")
+        shown.wait_for(timeout=60_000)
+        text = shown.inner_text()
+    finally:
+        server.stop()
+    assert "redacted" in text
+    assert "secret.sqlite" not in text and str(tmp_path) not in text
+    assert "Traceback" not in text and "ValueError" not in text
