@@ -36,7 +36,8 @@ if access.viewing_requires_sign_in() and not st.user.get("is_logged_in", False):
     st.info("This deployment asks viewers to sign in.")
     st.button("Sign in", on_click=st.login, icon=":material/login:")
     st.stop()
-catalog, _ = latest_catalog()  # no catalog: the page shows why
+with state.store_faults_shown():
+    catalog, _ = latest_catalog()  # no catalog: the page shows why
 with st.sidebar:
     if catalog is not None:
         state.link_view(catalog)
@@ -53,4 +54,5 @@ with st.sidebar:
         "Curated, validated, cited time series of what companies say AI does to their "
         "workforce. Every point leads to its source."
     )
-navigation.run()
+with state.store_faults_shown():
+    navigation.run()

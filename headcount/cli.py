@@ -11,8 +11,10 @@
 
 Every command but validate takes --store URL (default: $HEADCOUNT_STORE_URL, else the SQLite
 file the app uses). Exit codes: 0 done, 1 problems found or publish refused (nothing written),
-2 a file could not be read at all (missing, binary, empty, not CSV text), 3 the store's schema
-is not this version's (run `headcount upgrade`; nothing was read or changed).
+2 a file could not be read at all (missing, binary, empty, not CSV text), 3 the store could
+not be reached, read or written (a full disk, a locked or read-only database, a lost server),
+4 the store's schema is not this version's (run `headcount upgrade`; nothing was read or
+changed).
 """
 
 from __future__ import annotations
@@ -27,14 +29,16 @@ from pathlib import Path
 
 import polars as pl
 
-from headcount import dataset, diff, ingest, outfiles, schema
+from headcount import dataset, diff, faults, ingest, outfiles, schema
 from headcount.store import Revision, Store, StoreError
 from validation import gate, parse
 from validation.parse import LINE
 from validation.problems import PROBLEM_COLUMNS, as_records
 from validation.tables import TABLES
 
-EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_SCHEMA = 0, 1, 2, 3
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+EXIT_STORE = 3  # the store could not be reached, read or written (full, locked, read-only)
+EXIT_SCHEMA = 4  # the store's schema is behind or ahead of this version
 VALUE_WIDTH = 40  # values can be whole lines; everything else is shown in full
 
 
@@ -301,6 +305,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except schema.SchemaMismatch as mismatch:
         print(str(mismatch), file=sys.stderr)
         return EXIT_SCHEMA
+    except Exception as error:
+        # A store fault is the machine's, not the user's input: say what and what to do.
+        fault = faults.describe(error)
+        if fault is None:
+            raise
+        print(f"error: {fault.message}", file=sys.stderr)
+        return EXIT_STORE
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ def store(tmp_path, monkeypatch) -> Store:
     return store
 
 
-ANALYST = {"is_logged_in": True, "email": "ana@example.org"}
+ANALYST = {"is_logged_in": True, "email": "ana@example.org", "email_verified": True}
 ANALYSTS = {"emails": ["ana@example.org"]}
 
 
@@ -98,7 +98,9 @@ def test_publish_refused_when_someone_published_meanwhile(store):
 def test_signed_in_non_analyst_cannot_publish(store):
     data, _ = with_cell("observations", 3, "value", "4999")
     page = open_page(
-        "upload", {"is_logged_in": True, "email": "eve@example.com"}, {"domains": ["example.org"]}
+        "upload",
+        {"is_logged_in": True, "email": "eve@example.com", "email_verified": True},
+        {"domains": ["example.org"]},
     )
     at = upload(page, "observations.csv", data)
     at.text_input(key="publish_note").input("try").run()
@@ -109,12 +111,28 @@ def test_signed_in_non_analyst_cannot_publish(store):
 def test_signed_in_analyst_by_domain_can_publish(store):
     data, _ = with_cell("observations", 3, "value", "4999")
     page = open_page(
-        "upload", {"is_logged_in": True, "email": "ana@example.org"}, {"domains": ["example.org"]}
+        "upload",
+        {"is_logged_in": True, "email": "ana@example.org", "email_verified": True},
+        {"domains": ["example.org"]},
     )
     at = upload(page, "observations.csv", data)
     at.text_input(key="publish_note").input("by domain").run()
     publish_button(at).click().run()
     assert store.revision(2).author == "ana@example.org"
+
+
+@pytest.mark.parametrize("verified", [False, None, "false", "yes"])
+def test_an_unverified_email_of_an_analysts_domain_cannot_publish(store, verified):
+    user = {"is_logged_in": True, "email": "mallory@example.org"}
+    if verified is not None:
+        user["email_verified"] = verified
+    page = open_page("upload", user, {"domains": ["example.org"]})
+    data, _ = with_cell("observations", 3, "value", "4999")
+    at = upload(page, "observations.csv", data)
+    at.text_input(key="publish_note").input("unverified").run()
+    assert publish_button(at).disabled
+    assert "not say this e-mail address is verified" in at.warning[0].value.replace("\\", "")
+    assert store.latest_id() == 1
 
 
 def test_signed_out_user_is_offered_sign_in(store):

@@ -5,12 +5,13 @@ to what is on screen."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import polars as pl
 import streamlit as st
 
-from headcount import share
+from headcount import faults, share
 from headcount.dataset import Catalog, Dataset
 from headcount.streamlit_cache import latest_catalog, load_company, load_latest
 from ui.text import escape
@@ -65,6 +66,21 @@ def companies_or_stop(catalog: Catalog, companies: Sequence[str]) -> Dataset:
     """Several companies' validated rows of the catalog's revision (each company read and
     checked once per revision, shared by all sessions), or the problem table."""
     return Dataset.of_companies([company_or_stop(catalog, company) for company in companies])
+
+
+@contextmanager
+def store_faults_shown() -> Iterator[None]:
+    """A full disk, a locked, read-only, lost or unreachable database ends the page with a
+    short message saying what happened and what to do, never a traceback with paths; any
+    other error is a bug and still fails loudly."""
+    try:
+        yield
+    except Exception as error:
+        fault = faults.describe(error)
+        if fault is None:
+            raise
+        st.error(fault.message, icon=":material/database:")
+        st.stop()
 
 
 def _query() -> dict[str, list[str]]:

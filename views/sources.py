@@ -115,13 +115,21 @@ plain(
 framings = citations.with_citations(data.framings, data.sources)
 evidence = citations.with_citations(
     data.framings.select(pl.col("evidence_id").alias("source_id")), data.sources
-).get_column("citation")
-for row, shown_by in zip(framings.iter_rows(named=True), evidence, strict=True):
+).select("citation", "url")
+for row, (shown_by, evidence_url) in zip(
+    framings.iter_rows(named=True), evidence.iter_rows(), strict=True
+):
     with st.container(border=True):
         st.markdown(f"**Claimed:** {escape(row['claim'])}")
         plain(f"Where: {row['citation']}", caption=True)
         st.markdown(f"**What the data shows:** {escape(row['shows'])}")
         plain(f"Evidence: {shown_by}", caption=True)
+        # The addresses inside the citations are text; these are the links (issue 13.5).
+        where, shown = st.columns(2)
+        if row["url"]:
+            where.link_button("Open the claim", row["url"], icon=":material/open_in_new:")
+        if evidence_url:
+            shown.link_button("Open the evidence", evidence_url, icon=":material/open_in_new:")
 
 st.header("How to cite this dashboard")
 latest = data.sources.get_column("accessed").max()
