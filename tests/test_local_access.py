@@ -166,7 +166,7 @@ class Forwarder:
 
 
 def test_localhost_and_127_0_0_1_may_publish_from_a_loopback_server(page, app_server):
-    # The harness starts the server as the README does: --server.address 127.0.0.1.
+    # The harness starts the server as the README does: no flags, loopback from config.toml.
     port = app_server.port
     assert LOCAL in upload_page_says(page, f"http://localhost:{port}/upload")
     assert LOCAL in upload_page_says(page, f"http://127.0.0.1:{port}/upload")
