@@ -12,7 +12,8 @@ when this scheme was defined; they are encoded in that order, always. A column t
 gained later (such as `attribution`, 2026-12) is appended only when the row has a value in it,
 as its name, "=" and the value, in name order. So a row whose later columns are all null keeps
 the fingerprint it had before they existed, every revision published before a column was added
-still verifies after it, and adding a column needs no change here (never edit `ROWS_V1`).
+still verifies after it, and adding a column needs no change here (never edit `ROWS_V1`). A
+table added since has no frozen columns: all of its columns are encoded that way.
 
 It detects damage and drift (a lost, doubled or altered row); it is not a signature against
 someone who can write to the database and wants to forge a match.
@@ -51,12 +52,13 @@ ROWS_V1: dict[str, tuple[str, ...]] = {
 def covered(table: Table) -> tuple[Column, ...]:
     """The columns every row's encoding holds, in their frozen order."""
     by_name = {column.name: column for column in table.columns}
-    return tuple(by_name[name] for name in ROWS_V1.get(table.name, table.column_names))
+    return tuple(by_name[name] for name in ROWS_V1.get(table.name, ()))
 
 
 def later(table: Table) -> tuple[Column, ...]:
-    """Columns the contract gained after rows-v1: encoded only where a row has a value."""
-    base = set(ROWS_V1.get(table.name, table.column_names))
+    """Columns the contract gained after rows-v1 (all of a table added since): encoded only
+    where a row has a value, so that table too can gain columns without a new scheme."""
+    base = set(ROWS_V1.get(table.name, ()))
     return tuple(sorted((c for c in table.columns if c.name not in base), key=lambda c: c.name))
 
 
@@ -79,7 +81,10 @@ def _encoded(table: Table, frame: pl.DataFrame) -> list[bytes]:
     if frame.height == 0:
         return []
     cells = [_as_text(column, frame).fill_null(pl.lit(_NULL)) for column in covered(table)]
-    line = pl.concat_str(cells, separator=_APART)
+    # A table added after rows-v1 has no always-encoded cells: its lines start empty.
+    line = (
+        pl.concat_str(cells, separator=_APART) if cells else pl.lit(pl.Series([""] * frame.height))
+    )
     for column in later(table):
         if column.name not in frame.columns:
             continue

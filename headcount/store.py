@@ -561,7 +561,7 @@ def _fingerprints(
 def _canonical(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """Numbers as every database keeps them: SQLite stores -0.0 as 0.0, so a -0.0 hashed as
     given would make its revision fail `check-store` (issue 12.5)."""
-    numbers = [c for c in table.columns_of_kind("number") if c in frame.columns]
+    numbers = [c for c in table.columns_of_kind("number") if frame.schema.get(c) == pl.Float64]
     return frame.with_columns(
         pl.when(pl.col(c) == 0).then(pl.lit(0.0)).otherwise(pl.col(c)).alias(c) for c in numbers
     )

@@ -16,7 +16,7 @@ from headcount import diff, fingerprint, ingest
 from headcount.store import Store
 from tests.csvtools import CURATED
 from validation import parse
-from validation.tables import OBSERVATIONS, TABLES
+from validation.tables import OBSERVATIONS, TABLES, Column, Table
 
 ROWS = pl.DataFrame(
     {
@@ -154,3 +154,17 @@ def test_revisions_hashed_the_older_way_are_still_verified(tmp_path):
     assert "revision 1: sources rows differ from their hash" in found
     assert "revision 2: sources rows differ from their hash" in found
     store.engine.dispose()
+
+
+def test_a_table_added_later_can_gain_a_column_without_changing_its_fingerprints():
+    # Without frozen columns for it, a new table's rows must hash the same before and after
+    # it gains an optional column (null in the rows it already holds).
+    before = Table("ledger", (Column("id"), Column("amount", "number")), key=("id",))
+    after = Table("ledger", (*before.columns, Column("memo", required=False)), key=("id",))
+    rows = pl.DataFrame({"id": ["a", "b"], "amount": [1.5, None]})
+    assert fingerprint.of(before, rows) == fingerprint.of(
+        after, rows.with_columns(pl.lit(None, pl.String).alias("memo"))
+    )
+    assert fingerprint.of(before, rows) != fingerprint.of(
+        before, rows.with_columns(pl.col("amount").fill_null(0.0))
+    )

@@ -17,6 +17,8 @@ from polars.testing import assert_frame_equal
 
 from headcount import diff, ingest
 from headcount.store import Store
+from tests.csvtools import read_rows, to_csv
+from validation import parse
 from validation.tables import TABLES, Table
 
 HOSTILE_TEXT = (
@@ -118,4 +120,30 @@ def test_hostile_values_in_every_cell_are_written_exactly_through_publish_and_ro
         found = store.read(revision)
         for name, table in TABLES.items():
             assert_same_rows(found[name], tables[name], table)
+    store.engine.dispose()
+
+
+def test_the_reported_case_source_id_backslash_dot_published_twice_then_rolled_back(store_url):
+    # Issue 12.1 as reported, through validation and the upsert a person runs: on PostgreSQL
+    # revision 3 held two current rows for two keys and the wrong row count.
+    store = Store(store_url)
+    assert ingest.seed(store).height == 0
+    rows = read_rows("sources")
+    keys = ["\\.", "after-the-marker"]
+    for revision, title in ((2, "first"), (3, "second")):
+        changed_rows = [
+            {**row, "source_id": key, "title": f"{title} {key}"}
+            for row, key in zip(rows, keys, strict=False)
+        ]
+        proposal = ingest.prepare(
+            [parse.parse("sources.csv", to_csv(changed_rows))], store, "upsert"
+        )
+        assert proposal.ok, proposal.problems
+        assert ingest.publish(proposal, store, "ana", title).id == revision
+    ingest.rollback(store, 2, "ana", "back to the first titles")
+    assert store.check() == []
+    for revision, title in ((2, "first"), (3, "second"), (4, "first")):
+        sources = store.read(revision)["sources"].filter(pl.col("source_id").is_in(keys))
+        assert sorted(sources.get_column("title").to_list()) == sorted(f"{title} {k}" for k in keys)
+    assert store.read(4)["sources"].height == len(rows) + 2
     store.engine.dispose()
