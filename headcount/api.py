@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 import polars as pl
 
-from headcount import citations, dataset, exports
+from headcount import citations, dataset, exports, faults, schema
 from headcount.store import Store, default_url
 
 TABLE_FILTERS: dict[str, tuple[str, ...]] = {
@@ -244,6 +244,20 @@ def data_url(
     return f"{base.rstrip('/')}/api/{table}.csv" + (f"?{text}" if text else "")
 
 
+def _or_unavailable(answer: Callable[..., Reply], *args: object) -> Reply:
+    """The answer, or a 503 that says what is wrong with the store and what to do: the same
+    words the pages show, never a traceback or a driver's message."""
+    try:
+        return answer(*args)
+    except schema.SchemaMismatch as mismatch:
+        return _refuse(str(mismatch), 503)
+    except Exception as error:
+        fault = faults.describe(error)
+        if fault is None:
+            raise
+        return _refuse(fault.message, 503)
+
+
 def routes() -> list[object]:
     """The API as Starlette routes for ``st.App``; the work runs in a thread, off the loop."""
     from starlette.concurrency import run_in_threadpool
@@ -262,17 +276,17 @@ def routes() -> list[object]:
 
     async def table(request: Request) -> Response:
         name, fmt = request.path_params["name"], request.path_params["fmt"]
-        reply = await run_in_threadpool(
-            table_reply, name, fmt, params_of(request), None, request.headers.get("if-none-match")
-        )
-        return respond(reply)
+        tag = request.headers.get("if-none-match")
+        return respond(await guarded(table_reply, name, fmt, params_of(request), None, tag))
 
     async def revisions(request: Request) -> Response:
-        return respond(await run_in_threadpool(revisions_reply, request.path_params["fmt"]))
+        return respond(await guarded(revisions_reply, request.path_params["fmt"]))
 
     async def feed(request: Request) -> Response:
-        base = str(request.base_url)
-        return respond(await run_in_threadpool(feed_reply, base))
+        return respond(await guarded(feed_reply, str(request.base_url)))
+
+    async def guarded(answer: Callable[..., Reply], *args: object) -> Reply:
+        return await run_in_threadpool(_or_unavailable, answer, *args)
 
     return [
         Route("/api/revisions.{fmt}", revisions, methods=["GET"]),

@@ -102,3 +102,12 @@ def test_the_changes_feed_names_each_revision_and_what_it_changed(url):
     assert "sources: 0 added, 1 changed, 0 removed" in newest.find(f"{ATOM}summary").text
     listed = json.loads(api.revisions_reply("json", url).body)["revisions"]
     assert [r["revision"] for r in listed] == [1, 2]
+
+
+def test_an_unreachable_store_is_a_503_saying_what_to_do_not_a_traceback():
+    closed = "postgresql+psycopg://postgres@127.0.0.1:1/nothing"  # nothing listens on port 1
+    reply = api._or_unavailable(api.table_reply, "sources", "json", {}, closed)
+    assert reply.status == 503
+    message = json.loads(reply.body)["error"]
+    assert "Nothing was written" in message or "nothing was written" in message
+    assert "Traceback" not in message and "127.0.0.1:1" not in message
