@@ -230,6 +230,21 @@ def test_sources_page_lists_every_source_and_what_cites_it():
         assert counts[source["source_id"]] == cites
 
 
+def test_sources_page_speaks_in_words():
+    at = run_app("sources")
+    table = at.dataframe[0].value
+    cells = " ".join(str(v) for column in table.columns for v in table[column])
+    assert "None" not in cells and "00:00:00" not in cells
+    grades = {s["reliability"] for s in read_rows("sources") if s["reliability"]}
+    assert grades and not grades & set(table["reliability"])
+    metrics = {r["metric"] for r in read_rows("observations") if "_" in r["metric"]}
+    assert metrics and not any(m in cells for m in metrics)
+    assert not any(f"{float(r['value'])} " in cells + " " for r in read_rows("observations"))
+    text = text_of(at)
+    claim_types = {r["claim_type"] for r in read_rows("observations") if "_" in r["claim_type"]}
+    assert not any(code in text for code in claim_types | metrics)
+
+
 def test_sources_search_filters_the_bibliography():
     at = run_app("sources")
     at.text_input(key="source_search").input("Payments Dive").run()
