@@ -18,6 +18,8 @@ from ui.text import escape
 
 VIEW = "_view_shown"  # the view last parsed from a link or published to the address bar
 SEEN = "_query_seen"  # the address's query as last parsed or published
+SEEN_PAGE = "_page_seen"  # ... and the page it was on
+LEFT_BEHIND = "_pages_left_behind"  # pages whose switch left an empty history entry
 # Widget keys that hold the view; pages seed them from the link and read them back.
 COMPANY, COMPARE, METRICS, BASES, RANGE, INDEX, STATEMENTS, ATTRIBUTIONS = (
     "company",
@@ -80,6 +82,10 @@ def _history_navigation() -> bool:
     return bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
 
 
+def _page() -> str:
+    return str(getattr(get_script_run_ctx(), "page_script_hash", ""))
+
+
 def _values(view: share.View, catalog: Catalog) -> dict[str, object]:
     """Each widget's value for a view."""
     lowest, highest = date_span(catalog)
@@ -102,12 +108,17 @@ def link_view(catalog: Catalog) -> share.View:
     view last published, which also refills the widgets a page switch discarded."""
     query = _query()
     changed = st.session_state.get(SEEN) != query and _history_navigation()
+    if changed and not query and _page() in st.session_state.get(LEFT_BEHIND, ()):
+        # Back into the empty address a page switch left behind (Streamlit drops the query when
+        # it switches pages; the view was written into the next entry): not a view of its own.
+        changed = False
     if VIEW not in st.session_state or changed:
         parsed = share.parse(
             query, list(catalog.companies), list(catalog.bases), date_span(catalog)
         )
         st.session_state[VIEW] = parsed.view
         st.session_state[SEEN] = query
+        st.session_state[SEEN_PAGE] = _page()
         st.session_state["_link_notices"] = parsed.notices
         for key, value in _values(parsed.view, catalog).items():
             st.session_state[key] = value
@@ -165,10 +176,17 @@ def current_view(catalog: Catalog) -> share.View:
 def publish(view: share.View, catalog: Catalog) -> str:
     """Write the view into the address bar and return the link that reopens it."""
     default = catalog.companies[0]
-    st.query_params.from_dict(share.encode(view, default))
+    params = share.encode(view, default)
+    page = _page()
+    if page != st.session_state.get(SEEN_PAGE) and params and not _query():
+        # A page switch arrived without the query: this run writes it into a new history
+        # entry, and the empty one before it is remembered as no view of its own.
+        st.session_state[LEFT_BEHIND] = {*st.session_state.get(LEFT_BEHIND, ()), page}
+    st.query_params.from_dict(params)
     # What back and forward compare against: only another address is another view.
     st.session_state[VIEW] = view
     st.session_state[SEEN] = _query()
+    st.session_state[SEEN_PAGE] = page
     return share.link(st.context.url or "", view, default)
 
 
