@@ -43,7 +43,7 @@ def open_page(page: str, query: dict[str, list[str]]) -> AppTest:
 
 
 @pytest.mark.parametrize("page", PAGES)
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(query=queries)
 def test_any_query_string_opens_every_page(page, query):
     at = open_page(page, query)
