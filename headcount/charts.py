@@ -325,7 +325,8 @@ def comparison_figure(
                 first = False
     figure = go.Figure(traces)
     _layout(figure, title)
-    figure.update_layout(legend={"groupclick": "toggleitem"})
+    # Always a legend: with one trace Plotly hides it, and the company would go unnamed.
+    figure.update_layout(showlegend=True, legend={"groupclick": "toggleitem"})
     figure.update_yaxes(
         title_text="Index (first value = 100)" if index else "Value",
         separatethousands=True,

@@ -89,16 +89,18 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _hidden_note(company: str, metric: str, hidden: int, has_best: bool) -> str:
+def _hidden_note(company: str, metric: str, hidden: int, has_best: bool, index: bool) -> str:
     figures = _count(hidden, "figure", "figures")
+    # Lone figures are never indexed: in index mode the toggle alone would not show them.
+    how = "switch the index off and turn on" if index else "turn on"
     if has_best:
         return (
             f"{company}: {figures} on other bases (statements, estimates, targets) not shown; "
-            "turn on “Statements and targets” to add them."
+            f"{how} “Statements and targets” to add them."
         )
     return (
         f"{company} has no {_words(metric)} series with two or more dates; "
-        f"turn on “Statements and targets” to see its {figures}."
+        f"{how} “Statements and targets” to see its {figures}."
     )
 
 
@@ -179,7 +181,7 @@ def compare(observations: pl.DataFrame, sources: pl.DataFrame, view: View) -> Co
                 & (pl.col("metric") == metric)
                 & (pl.col("unit") == unit)
             ).height
-            note = _hidden_note(str(company), str(metric), rows.height, bool(has_best))
+            note = _hidden_note(str(company), str(metric), rows.height, bool(has_best), view.index)
             hidden.setdefault((str(metric), str(unit)), []).append(note)
     shown = citations.with_citations(shown, sources).sort("company", "metric", "date")
 

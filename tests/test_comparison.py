@@ -174,3 +174,16 @@ def test_hovers_say_kind_and_cause_in_words():
     assert "Kind: executive statement" in hovers and "Cause: AI does the work" in hovers
     assert "executive_statement" not in hovers and "ai_does_work" not in hovers
     assert "31 Dec 2022" in hovers and "00:00" not in hovers
+
+
+def test_in_index_mode_the_hidden_note_says_what_would_show_them():
+    notes = " ".join(compare(index=True).panels[0].notes)
+    assert "B has no headcount series" in notes
+    assert "switch the index off and turn on “Statements and targets”" in notes
+
+
+def test_one_series_still_names_its_company_in_a_legend():
+    result = comparison.compare(OBSERVATIONS, SOURCES, View("A"))
+    figure = charts.comparison_figure(result.panels[0].points, False, "t", ("A",))
+    assert len(figure.data) == 1 and figure.layout.showlegend is True
+    assert figure.data[0].legendgrouptitle.text == "A"

@@ -119,6 +119,8 @@ else:
             lambda c: label("reliability", c), return_dtype=pl.String
         ),
     )
+    # An empty cell, not a grey "None", where a figure has no cause, note or grade.
+    words = words.with_columns(pl.col(pl.String).fill_null(""))
     columns = ["company", "metric", "date", "period", "value", "unit"]
     if view.index:
         columns.append(comparison.PLOT)
