@@ -158,3 +158,32 @@ def test_history_lists_revisions_diffs_and_rolls_back(store):
     next(b for b in at.button if b.label.startswith("Publish a copy")).click().run()
     assert "Published revision 3, equal to revision 1" in at.success[0].value
     assert store.revision(3).hashes == store.revision(1).hashes
+
+
+def publish_change(store: Store, row: int, value: str, note: str) -> None:
+    data, _ = with_cell("observations", row, "value", value)
+    changes = ingest.prepare(ingest.parse_uploads([("observations.csv", data)]), store, "upsert")
+    ingest.publish(changes, store, "ana", note)
+
+
+def test_history_shows_a_rollback_at_once_and_proposes_the_revision_before_the_latest(store):
+    publish_change(store, 3, "4999", "first fix")
+    publish_change(store, 4, "4998", "second fix")
+    at = open_page("history", ANALYST, ANALYSTS)
+    assert at.selectbox(key="rollback_to").value == 2  # undo the latest publish
+    at.text_input(key="rollback_note").input("undo the second fix").run()
+    next(b for b in at.button if b.label.startswith("Publish a copy")).click().run()
+    assert not at.exception, at.exception
+    # Without a reload: the new revision heads the table, and is the one rolled back from next.
+    assert list(at.dataframe[0].value["revision"]) == [4, 3, 2, 1]
+    assert at.selectbox(key="rollback_to").value == 3
+    assert "Published revision 4, equal to revision 2" in at.success[0].value
+    assert store.revision(4).hashes == store.revision(2).hashes
+
+
+def test_history_table_speaks_in_words(store):
+    publish_change(store, 3, "4999", "fix")
+    table = open_page("history", ANALYST, ANALYSTS).dataframe[0].value
+    assert list(table["based on"]) == ["revision 1", "first revision"]
+    published = " ".join(table["published (UTC)"])
+    assert "None" not in published and ":00:00" not in published
