@@ -38,17 +38,17 @@ EVENT_COLOUR = "#7f7f7f"
 PERIOD_COLOURS = {"hiring_freeze": "#999999", "ai_deployment": "#E69F00", "rehiring": "#009E73"}
 FONT = "Source Sans Pro, Arial, sans-serif"
 LABEL_FONT = 11
-LEGEND_CHARACTERS = 40  # a legend line longer than this is wrapped: a phone shows about 48
+LEGEND_CHARACTERS = 46  # a legend line longer than this is wrapped: a phone shows about 52
 MAX_POINTS_PER_TRACE = 5_000  # what any trace sends to the browser at most (see downsample)
 # Points that are not on a line: (legend name, marker, its radius in px).
 MARKER_STYLES: dict[str, tuple[str, dict[str, object], float]] = {
     STATEMENT: (
-        "statements (each on its own basis)",
+        "statements (own basis)",
         {"size": 10, "color": STATEMENT_COLOUR, "symbol": "diamond"},
         5.0,
     ),
     TARGET: (
-        "targets (goals, not figures)",
+        "targets (goals)",
         {"size": 13, "color": TARGET_COLOUR, "symbol": "circle-open", "line": {"width": 2.5}},
         7.0,
     ),
@@ -59,7 +59,7 @@ EVENT_LABELS = {k: v for k, v in EVENT_KIND_LABELS.items() if k != "other"}
 EVENT_SPACING = 22.0  # px on a phone between numbered event markers
 # Pixels a figure loses to its title, axis and legend on a phone (generous: the smaller
 # the plot assumed, the safer the label placement).
-CHROME = 300.0
+CHROME = 250.0
 
 
 def _escape(text: object) -> str:
@@ -325,7 +325,7 @@ def _layout(figure: go.Figure, title: str) -> go.Figure:
 
 
 def _legend() -> dict[str, object]:
-    return {"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "font": {"size": 11}}
+    return {"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0, "font": {"size": 10}}
 
 
 def _finish(figure: go.Figure, title: str, height: int) -> go.Figure:
@@ -386,6 +386,7 @@ def _event_traces(numbered: pl.DataFrame, top: float) -> tuple[go.Scatter, list[
         ],
         hovertemplate="%{customdata[0]}<extra></extra>",
         cliponaxis=False,
+        showlegend=False,  # numbered, and listed under the chart
     )
     lines = [
         {
@@ -458,21 +459,21 @@ def arc_figure(
             (f.get_column("date").max() for f in (headcount, ai_work) if f.height), default=span[1]
         )
         spans = periods(events, data_end)  # type: ignore[arg-type]
-    height = 540 if has_ai else 440
+    height = 500 if has_ai else 420
     plot_px = height - CHROME
     # The panels and strips in px on a phone, bottom to top, then as shares of the plot.
     names_rows = _period_rows(spans, span)
     period_px = names_rows * LABEL_FONT * 1.35 + 2 if names_rows else 0.0
-    event_px = 24.0 if numbered.height else 0.0
-    gap = 18.0  # keeps one panel's top tick label off the other's bottom one
-    free = plot_px - period_px - event_px - gap * (bool(period_px) + bool(event_px) + has_ai)
+    event_px = 22.0 if numbered.height else 0.0
+    gap = 16.0  # keeps one panel's top tick label off the other's bottom one
+    free = plot_px - period_px - event_px - 6.0 * (bool(period_px) + bool(event_px)) - gap * has_ai
     ai_px = free * 0.3 if has_ai else 0.0
     head_px = free - ai_px
-    edges = [0.0]
-    for size in (period_px, ai_px, head_px):
-        edges.append(edges[-1] + (size + gap if size else 0.0))
-    share = [e / plot_px for e in edges]
-    head_top = (edges[2] + head_px) / plot_px
+    # Bottom edges of the period strip, the AI panel and the headcount panel, in px.
+    ai_bottom = period_px + 6.0 if period_px else 0.0
+    head_bottom = ai_bottom + (ai_px + gap if has_ai else 0.0)
+    share = [0.0, ai_bottom / plot_px, head_bottom / plot_px]
+    head_top = (head_bottom + head_px) / plot_px
     head_canvas = _canvas(headcount, 1.0, head_px, span)
     traces = point_traces(headcount, label="Headcount", canvas=head_canvas)
     ai_canvas = _canvas(ai_work, 1.0, ai_px, span)

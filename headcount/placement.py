@@ -64,6 +64,7 @@ class Canvas:
     height: float
     width: float = PHONE_PLOT_WIDTH
     markers: list[Box] = field(default_factory=list)
+    lines: list[Box] = field(default_factory=list)
     labels: list[Box] = field(default_factory=list)
 
     def x(self, day: dt.date) -> float:
@@ -85,12 +86,12 @@ class Canvas:
         for step in range(1, steps):
             x = x0 + (x1 - x0) * step / steps
             y = y0 + (y1 - y0) * step / steps
-            self.markers.append(Box(x - 1, y - 1, x + 1, y + 1))
+            self.lines.append(Box(x - 1, y - 1, x + 1, y + 1))
 
     def fits(self, box: Box, over_markers: bool = False) -> bool:
-        """Inside the panel and clear of every label (and of every marker, unless allowed)."""
+        """Inside the panel and clear of every label and line (and marker, unless allowed)."""
         inside = box.left >= 0 and box.right <= self.width and box.top >= 0
-        taken = self.labels if over_markers else [*self.labels, *self.markers]
+        taken = [*self.labels, *self.lines, *([] if over_markers else self.markers)]
         return inside and box.bottom <= self.height and not any(box.meets(b) for b in taken)
 
     def place(
@@ -105,11 +106,12 @@ class Canvas:
         """The first position where the label fits (and is then taken), or None. A label
         allowed ``over_markers`` may cover a marker, never another label."""
         x, y = self.x(day), self.y(value)
-        for position in POSITIONS:
-            box = box_at(x, y, radius, text, font, position)
-            if self.fits(box, over_markers):
-                self.labels.append(box)
-                return position
+        for allowed in dict.fromkeys((False, over_markers)):  # clear of markers if it can
+            for position in POSITIONS:
+                box = box_at(x, y, radius, text, font, position)
+                if self.fits(box, allowed):
+                    self.labels.append(box)
+                    return position
         return None
 
 
