@@ -330,7 +330,14 @@ def _legend() -> dict[str, object]:
 
 def _finish(figure: go.Figure, title: str, height: int) -> go.Figure:
     figure.update_layout(
-        title={"text": _escape(title), "x": 0, "xanchor": "left", "xref": "paper"},
+        # From the chart's left edge: on a phone a title starting at the plot runs off it.
+        title={
+            "text": _escape(title),
+            "x": 0,
+            "xanchor": "left",
+            "xref": "container",
+            "pad": {"l": 8},
+        },
         font={"family": FONT},
         hovermode="closest",
         clickmode="event+select",
@@ -534,11 +541,11 @@ def stamped(figure: go.Figure | dict, source: str, link: str) -> dict:
     layout = {**data.get("layout", {})}
     title = {**layout.get("title", {})}
     title["subtitle"] = {
-        "text": wrapped(f"{source} · {link}", 58),
+        "text": wrapped(f"{source} · {link}", 52),
         "font": {"size": 11, "color": "#6b6b6b"},
     }
     layout["title"] = title
-    layout["margin"] = {**layout.get("margin", {}), "t": 92}
+    layout["margin"] = {**layout.get("margin", {}), "t": 104}
     return {**data, "layout": layout}
 
 

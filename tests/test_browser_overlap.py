@@ -1,0 +1,92 @@
+"""No text on any chart of the arc page touches other text, at a desk's and a phone's width,
+light and dark, for every company: measured on the bounding boxes Chromium draws."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+
+from headcount import dataset
+from tests.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+CHART = '[data-testid="stPlotlyChart"]'
+# Every non-empty `svg text` of a chart, with its box on screen.
+BOXES = """(el) => [...el.querySelectorAll('svg text')]
+  .filter(t => (t.textContent || '').trim() && t.getBoundingClientRect().width > 0)
+  .map(t => { const r = t.getBoundingClientRect();
+              return [t.textContent.trim(), r.left, r.top, r.right, r.bottom]; })"""
+
+
+def overlapping(boxes: list[list]) -> list[str]:
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            width = min(a[3], b[3]) - max(a[1], b[1])
+            height = min(a[4], b[4]) - max(a[2], b[2])
+            if width > 1 and height > 1:
+                found.append(f"{a[0]!r} / {b[0]!r}")
+    return found
+
+
+def companies() -> list[str]:
+    loaded = dataset.load_curated().dataset
+    assert loaded is not None
+    return loaded.companies()
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "scheme"), [(1400, 900, "light"), (390, 844, "light"), (1400, 900, "dark")]
+)
+def test_no_chart_text_overlaps_on_the_arc_of_any_company(
+    browser, app_server, width, height, scheme
+):
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    page = context.new_page()
+    problems = []
+    for company in companies():
+        page.goto(f"{app_server.url}/?company={urllib.parse.quote(company)}")
+        page.locator(f"{CHART} .main-svg").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)  # plotly lays text out after the first frame
+        charts = page.locator(CHART)
+        for index in range(charts.count()):
+            chart = charts.nth(index)
+            boxes = chart.evaluate(BOXES)
+            assert boxes, f"{company}: chart {index} drew no text"
+            problems += [f"{company} chart {index}: {p}" for p in overlapping(boxes)]
+            # Nothing drawn outside the chart's own box: legends and titles are not cut off.
+            frame = chart.bounding_box()
+            assert frame is not None
+            outside = [
+                b[0]
+                for b in boxes
+                if b[1] < frame["x"] - 1 or b[3] > frame["x"] + frame["width"] + 1
+            ]
+            problems += [f"{company} chart {index}: cut off: {t!r}" for t in outside]
+        if company == "Klarna":
+            page.screenshot(path=str(ARTIFACTS / f"overlap-{width}-{scheme}.png"))
+    context.close()
+    assert problems == []
+
+
+def test_the_toolbar_never_covers_a_chart_title_on_a_phone(browser, app_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(app_server.url)
+    chart = page.locator(CHART).first
+    chart.locator(".main-svg").first.wait_for(timeout=60_000)
+    box = chart.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # shows the bar
+    bar = chart.locator(".modebar").first
+    bar.wait_for(state="attached", timeout=10_000)
+    buttons = chart.locator(".modebar-btn")
+    assert buttons.count() == 1  # the camera alone
+    title = chart.locator(".gtitle").first.bounding_box()
+    button = buttons.first.bounding_box()
+    assert title is not None and button is not None
+    assert (
+        title["x"] + title["width"] <= button["x"] or title["y"] >= button["y"] + button["height"]
+    )
+    context.close()
