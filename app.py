@@ -37,7 +37,7 @@ catalog, _ = latest_catalog()  # no catalog: the page shows why
 with st.sidebar:
     if catalog is not None:
         state.link_view(catalog)
-        st.selectbox("Company", catalog.companies, key=state.COMPANY)
+        st.selectbox("Company", catalog.companies, key=state.COMPANY, format_func=catalog.described)
         state.seed(IMAGE_FORMAT, "png")
         st.segmented_control(
             "Chart toolbar saves images as",

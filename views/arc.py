@@ -51,10 +51,11 @@ buttons = actions.container(horizontal=True, horizontal_alignment="right")
 card_texts: list[tuple[str, str, str]] = []
 if headlines:
     for column, headline in zip(st.columns(len(headlines)), headlines, strict=True):
-        lines = [f"{headline.as_of(today)} · {headline.kind}"]
+        # 'Sep 2025, over a year old · company report': date, freshness and kind, short.
+        lines = [f"{headline.as_of(today).removeprefix('as of ')} · {headline.kind}"]
         if headline.filed is not None:
-            lines.append(f"Filed: {headline.filed.value}, {headline.filed.as_of(today)}")
-        lines = [line.removeprefix("as of ") for line in lines]
+            when = headline.filed.as_of(today).removeprefix("as of ")
+            lines.append(f"Filed: {headline.filed.value}, {when}")
         with column.container(border=True):
             # One figure, its date and kind; sources and other bases one click away.
             st.metric(headline.label, headline.value, help=card_help(headline))
