@@ -56,12 +56,10 @@ def test_arc_plots_every_klarna_headcount_and_ai_figure_with_its_source():
     assert rows
     for row in rows:
         # A figure drawn where another already is joins that point: its hover holds both.
-        hovers = [h for (day, _), h in points.items() if day == row["date"]]
         publisher = sources[row["source_id"]]["publisher"]
-        assert any(
-            f"{float(row['value']):,.0f}" in h and row["basis"] in h and publisher in h
-            for h in hovers
-        ), row
+        day = dt.date.fromisoformat(row["date"])
+        said = (f"{float(row['value']):,.0f}", f"{day.day} {day:%b %Y}", row["basis"], publisher)
+        assert any(all(part in h for part in said) for h in points.values()), row
 
 
 def test_arc_draws_the_companys_events_with_their_sources():
