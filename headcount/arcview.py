@@ -118,7 +118,9 @@ def build(data: Dataset, company: str) -> ArcView:
         # One unit per axis: SEK and USD figures are never drawn on the same scale.
         unit = cards[metric].unit
         drawn = claims.points(claimed[metric].filter(pl.col("unit") == unit))
-        figure = charts.metric_figure(drawn, f"{company}: {name.lower()} ({unit})", name)
+        # The title names the metric; the axis only its unit, short enough for its height.
+        axis = unit.replace("/", " per ")
+        figure = charts.metric_figure(drawn, f"{company}: {name.lower()}", axis)
         hidden = tuple(sorted(set(points[metric].get_column("unit")) - {unit}))
         side.append(SideChart(metric, name, figure, hidden))
     ids = [

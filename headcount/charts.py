@@ -306,7 +306,12 @@ def _top(points: pl.DataFrame) -> float:
 
 
 def _x_axis(span: tuple[dt.date, dt.date], **extra: object) -> dict[str, object]:
-    axis: dict[str, object] = {"range": [span[0], span[1]], "type": "date", **extra}
+    axis: dict[str, object] = {
+        "range": [span[0], span[1]],
+        "type": "date",
+        "automargin": True,
+        **extra,
+    }
     if (span[1] - span[0]).days < 800:
         axis["tickformat"] = "%b %Y"
     return axis
@@ -332,7 +337,7 @@ def _finish(figure: go.Figure, title: str, height: int) -> go.Figure:
     figure.update_layout(
         # From the chart's left edge: on a phone a title starting at the plot runs off it.
         title={
-            "text": _escape(title),
+            "text": wrapped(title, 34),  # a phone shows about 36 characters
             "x": 0,
             "xanchor": "left",
             "xref": "container",
@@ -356,7 +361,14 @@ def metric_figure(points: pl.DataFrame, title: str, y_title: str) -> go.Figure:
     figure = go.Figure(point_traces(points, canvas=canvas))
     _finish(figure, title, height)
     figure.update_xaxes(**_x_axis(span))
-    figure.update_yaxes(title_text=_escape(y_title), range=[0, canvas.top], separatethousands=True)
+    # automargin: tick labels and the axis title get their room wherever the figure is
+    # drawn (Streamlit's theme gives it; a bare plotly page such as the Brief does not).
+    figure.update_yaxes(
+        title_text=_escape(y_title),
+        range=[0, canvas.top],
+        separatethousands=True,
+        automargin=True,
+    )
     return figure
 
 
@@ -499,14 +511,14 @@ def arc_figure(
     layout: dict[str, object] = {
         "shapes": shapes,
         "yaxis": {
-            "title": {"text": "Employees"}, "range": [0, head_canvas.top],
+            "title": {"text": "Employees"}, "range": [0, head_canvas.top], "automargin": True,
             "separatethousands": True, "domain": [share[2], head_top],
         },
     }  # fmt: skip
     anchor = "y"
     if has_ai:
         layout["yaxis2"] = {
-            "title": {"text": "AI (FTE)"}, "range": [0, ai_canvas.top],
+            "title": {"text": "AI (FTE)"}, "range": [0, ai_canvas.top], "automargin": True,
             "separatethousands": True, "domain": [share[1], share[1] + ai_px / plot_px],
         }  # fmt: skip
         anchor = "y2"

@@ -90,3 +90,50 @@ def test_the_toolbar_never_covers_a_chart_title_on_a_phone(browser, app_server):
         title["x"] + title["width"] <= button["x"] or title["y"] >= button["y"] + button["height"]
     )
     context.close()
+
+
+def test_the_brief_shows_whole_axes_and_titles_with_no_text_overlapping(browser, tmp_path):
+    from headcount import arcview, charts, exports
+
+    loaded = dataset.load_curated().dataset
+    assert loaded is not None
+    shown = arcview.build(loaded, "Klarna")
+    link = "https://dashboard.example/?company=Klarna"
+    figures = [
+        charts.stamped(f, shown.source_line, link)
+        for f in (shown.arc, *(s.figure for s in shown.side))
+        if f is not None
+    ]
+    brief = tmp_path / "brief.html"
+    brief.write_text(
+        exports.brief_html(
+            shown.title, link, [], shown.sentences, figures, [], events=shown.event_list
+        ),
+        encoding="utf-8",
+    )
+    for width in (1400, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(brief.as_uri())
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+        page.wait_for_timeout(1000)
+        plots = page.locator(".js-plotly-plot")
+        assert plots.count() == len(figures)
+        problems = []
+        for index in range(plots.count()):
+            plot = plots.nth(index)
+            boxes = plot.evaluate(BOXES)
+            frame = plot.bounding_box()
+            assert frame is not None
+            problems += [f"chart {index}: {p}" for p in overlapping(boxes)]
+            problems += [
+                f"chart {index} at {width}px: cut off: {b[0]!r}"
+                for b in boxes
+                if b[1] < frame["x"] - 1 or b[3] > frame["x"] + frame["width"] + 1
+            ]
+            text = " ".join(b[0] for b in boxes)
+            assert link.split("//")[1][:20] in text.replace(" ", "")  # the link to the view
+            assert "Source:" in text
+        page.screenshot(path=str(ARTIFACTS / f"brief-{width}.png"), full_page=True)
+        context.close()
+        assert problems == []
