@@ -272,3 +272,20 @@ def test_rows_written_past_validation_stop_their_company_and_name_the_export_lin
 
     other = run_app(company="IBM")  # its own rows are valid: its arc is drawn
     assert other.get("plotly_chart")
+
+
+def test_arc_lists_each_numbered_event_on_a_line_of_its_own_in_date_order():
+    at = run_app()
+    events = sorted(
+        (e for e in read_rows("events") if e["company"] == "Klarna" and e["kind"] != "other"),
+        key=lambda e: e["date"],
+    )
+    listing = next(c.value for c in at.caption if "  \n" in c.value and " · " in c.value)
+    lines = listing.replace("\\", "").split("  \n")
+    assert len(lines) == len(events)
+    numbers = [int(line.split(" · ")[0]) for line in lines]
+    assert numbers == sorted(numbers) and numbers[0] == 1
+    for line, event in zip(lines, events, strict=True):
+        day = dt.date.fromisoformat(event["date"])
+        assert f"{day.day} {day:%b %Y}" in line
+    assert {e["title"] for e in events} == {line.split(": ", 1)[1] for line in lines}

@@ -74,7 +74,7 @@ if shown.arc is not None:
     arc_event = chart(arc, "arc_chart", file_stem(company, "headcount-arc"), title)
     if shown.event_list:
         # The chart numbers its events; the words are here, where they never collide.
-        plain("  \n".join(shown.event_list), caption=True)
+        st.caption("  \n".join(escape(line) for line in shown.event_list))
     citation_panel(arc_event, data)
 
 if sentences:
