@@ -59,7 +59,7 @@ EVENT_LABELS = {k: v for k, v in EVENT_KIND_LABELS.items() if k != "other"}
 EVENT_SPACING = 22.0  # px on a phone between numbered event markers
 # Pixels a figure loses to its title, axis and legend on a phone (generous: the smaller
 # the plot assumed, the safer the label placement).
-CHROME = 250.0
+CHROME = 265.0
 
 
 def _escape(text: object) -> str:
@@ -478,7 +478,7 @@ def arc_figure(
             (f.get_column("date").max() for f in (headcount, ai_work) if f.height), default=span[1]
         )
         spans = periods(events, data_end)  # type: ignore[arg-type]
-    height = 500 if has_ai else 420
+    height = 490 if has_ai else 420
     plot_px = height - CHROME
     # The panels and strips in px on a phone, bottom to top, then as shares of the plot.
     names_rows = _period_rows(spans, span)

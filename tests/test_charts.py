@@ -139,3 +139,22 @@ def test_no_two_value_labels_overlap_on_a_phone_even_with_sixty_points():
             overlap_w = min(a.right, b.right) - max(a.left, b.left)
             overlap_h = min(a.bottom, b.bottom) - max(a.top, b.top)
             assert overlap_w <= 0 or overlap_h <= 0, (a, b)
+
+
+def test_hovers_say_the_kind_of_claim_and_the_cause_in_words():
+    point = {
+        "label": "700 FTE",
+        "date": dt.date(2024, 2, 27),
+        "basis": "work done by the assistant",
+        "claim_types": ["company_report"],
+        "attributions": ["ai_does_work"],
+        "cited_list": ["Klarna"],
+    }
+    text = charts.hover_text(point)
+    assert "27 Feb 2024" in text
+    assert "company report" in text and "company_report" not in text
+    assert "AI does the work" in text and "ai_does_work" not in text
+    event = {"title": "Launch", "date": dt.date(2024, 2, 27), "kind": "ai_deployment",
+             "attribution": "ai_named_reason", "detail": None, "cited_as": "Klarna"}  # fmt: skip
+    said = charts.event_hover(event)
+    assert "AI deployed" in said and "AI named as a reason" in said and "None" not in said

@@ -54,8 +54,12 @@ if headlines:
         # 'Sep 2025, over a year old · company report': date, freshness and kind, short.
         lines = [f"{headline.as_of(today).removeprefix('as of ')} · {headline.kind}"]
         if headline.filed is not None:
-            when = headline.filed.as_of(today).removeprefix("as of ")
-            lines.append(f"Filed: {headline.filed.value}, {when}")
+            # Older than the card's figure: flagged here only if that one is not already.
+            filed = headline.filed
+            when = (
+                f"{filed.date:%b %Y}" if story.stale(headline.date, today) else filed.as_of(today)
+            )
+            lines.append(f"Filed: {filed.value}, {when.removeprefix('as of ')}")
         with column.container(border=True):
             # One figure, its date and kind; sources and other bases one click away.
             st.metric(headline.label, headline.value, help=card_help(headline))
