@@ -3,6 +3,7 @@ light and dark, for every company: measured on the bounding boxes Chromium draws
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 import pytest
@@ -55,6 +56,12 @@ def test_no_chart_text_overlaps_on_the_arc_of_any_company(
             boxes = chart.evaluate(BOXES)
             assert boxes, f"{company}: chart {index} drew no text"
             problems += [f"{company} chart {index}: {p}" for p in overlapping(boxes)]
+            # A company with one date gets months on its axis, never times of day.
+            problems += [
+                f"{company} chart {index}: time of day {b[0]!r}"
+                for b in boxes
+                if re.search(r"\b\d{1,2}:\d{2}", b[0]) and "http" not in b[0]
+            ]
             # Nothing drawn outside the chart's own box: legends and titles are not cut off.
             frame = chart.bounding_box()
             assert frame is not None

@@ -159,3 +159,18 @@ def test_ledger_pairs_disagreeing_sources_once_and_never_agreeing_ones(data):
     fte = [r for r in observations_of("Klarna", "ai_workload_fte") if r["date"] == "2025-09-30"]
     if len({r["value"] for r in fte}) > 1:
         assert ledger.filter(ledger["metric"] == "ai_workload_fte").height == 1
+
+
+def test_the_figures_download_holds_every_headline_row_in_words_with_its_citation(data):
+    from headcount import arcview, exports
+
+    table = arcview.build(data, "Klarna").figures_table()
+    rows = [r for m in story.HEADLINE_METRICS for r in observations_of("Klarna", m)]
+    assert table.height == len(rows)
+    assert table.get_column("citation").str.len_chars().min() > 0
+    urls = {r["source_id"]: r["url"] for r in read_rows("sources")}
+    assert set(table.get_column("url")) == {urls[r["source_id"]] for r in rows}
+    kinds = set(table.get_column("kind of claim"))
+    assert not any("_" in k for k in kinds)  # words, not codes
+    text = exports.csv_bytes(table).decode("utf-8-sig")
+    assert "kind of claim" in text.splitlines()[0] and "citation" in text.splitlines()[0]
