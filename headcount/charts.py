@@ -333,11 +333,22 @@ def _legend() -> dict[str, object]:
     return {"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0, "font": {"size": 10}}
 
 
+def _title_lines(title: str, width: int = 34) -> str:
+    """A title that fits a phone (about 36 characters): 'Company: what' breaks after the
+    company, whose name is never split; other long titles wrap at spaces."""
+    if len(title) <= width:
+        return _escape(title)
+    head, colon, tail = title.rpartition(": ")
+    if colon:
+        return f"{_escape(head)}:<br>{wrapped(tail, width)}"
+    return wrapped(title, width)
+
+
 def _finish(figure: go.Figure, title: str, height: int) -> go.Figure:
     figure.update_layout(
         # From the chart's left edge: on a phone a title starting at the plot runs off it.
         title={
-            "text": wrapped(title, 34),  # a phone shows about 36 characters
+            "text": _title_lines(title),
             "x": 0,
             "xanchor": "left",
             "xref": "container",
