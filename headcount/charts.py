@@ -312,8 +312,15 @@ def _x_axis(span: tuple[dt.date, dt.date], **extra: object) -> dict[str, object]
         "automargin": True,
         **extra,
     }
-    if (span[1] - span[0]).days < 800:
+    days = (span[1] - span[0]).days
+    if days < 800:
+        # Months as '%b %Y', one tick per 1-7 months: plotly's own choice on a short span
+        # is weeks, which this format would print as the same month twice.
         axis["tickformat"] = "%b %Y"
+        # At most about four ticks, upright: they fit a phone's 255 px without rotating
+        # into the legend.
+        axis["dtick"] = f"M{max(1, -(-days // 120))}"
+        axis["tickangle"] = 0
     return axis
 
 
@@ -330,7 +337,8 @@ def _layout(figure: go.Figure, title: str) -> go.Figure:
 
 
 def _legend() -> dict[str, object]:
-    return {"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0, "font": {"size": 10}}
+    # Far enough below the plot to clear the date labels of a plot 230 px high (a phone's).
+    return {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0, "font": {"size": 10}}
 
 
 def _title_lines(title: str, width: int = 34) -> str:

@@ -56,6 +56,11 @@ def test_no_chart_text_overlaps_on_the_arc_of_any_company(
             boxes = chart.evaluate(BOXES)
             assert boxes, f"{company}: chart {index} drew no text"
             problems += [f"{company} chart {index}: {p}" for p in overlapping(boxes)]
+            ticks = chart.evaluate(
+                "(el) => [...el.querySelectorAll('.xtick text')].map(t => t.textContent)"
+            )
+            if len(set(ticks)) < len(ticks):
+                problems.append(f"{company} chart {index}: a date tick repeats: {ticks}")
             # A company with one date gets months on its axis, never times of day.
             problems += [
                 f"{company} chart {index}: time of day {b[0]!r}"

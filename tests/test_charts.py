@@ -76,6 +76,8 @@ def test_a_company_with_one_date_gets_a_month_axis_not_hours():
         first, last = (dt.date.fromisoformat(str(d)[:10]) for d in axis.range)
         assert (last - first).days >= 90  # months either side, so ticks are months
         assert axis.tickformat == "%b %Y"
+        # Ticks a month or more apart, so no month is printed twice.
+        assert axis.dtick.startswith("M") and int(axis.dtick[1:]) >= 1
 
 
 def test_statements_on_top_of_each_other_become_one_marker_with_both_hovers():
