@@ -59,7 +59,7 @@ EVENT_LABELS = {k: v for k, v in EVENT_KIND_LABELS.items() if k != "other"}
 EVENT_SPACING = 22.0  # px on a phone between numbered event markers
 # Pixels a figure loses to its title, axis and legend on a phone (generous: the smaller
 # the plot assumed, the safer the label placement).
-CHROME = 265.0
+CHROME = 275.0
 
 
 def _escape(text: object) -> str:
