@@ -41,7 +41,7 @@ with state.store_faults_shown():
 with st.sidebar:
     if catalog is not None:
         state.link_view(catalog)
-        st.selectbox("Company", catalog.companies, key=state.COMPANY)
+        st.selectbox("Company", catalog.companies, key=state.COMPANY, format_func=catalog.described)
         state.seed(IMAGE_FORMAT, "png")
         st.segmented_control(
             "Chart toolbar saves images as",

@@ -6,6 +6,8 @@ and company: switching back to a company already seen costs no recomputation.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
@@ -13,6 +15,9 @@ import polars as pl
 
 from headcount import charts, claims, story
 from headcount.dataset import Dataset
+from headcount.formatting import quantity
+from headcount.labels import day, label
+from headcount.periods import Period, periods
 
 # The two smaller charts under the arc: metric and its label.
 SIDE_CHARTS = (
@@ -39,10 +44,54 @@ class ArcView:
     sentences: list[str]
     arc: go.Figure | None
     side: list[SideChart] = field(default_factory=list)
+    periods: list[Period] = field(default_factory=list)
+    event_list: list[str] = field(default_factory=list)  # '1 · 10 Jun 2021 · IPO: ...'
+    source_line: str = ""
 
     @property
     def every_row(self) -> pl.DataFrame:
         return pl.concat(list(self.claimed.values()), how="vertical")
+
+    def figures_table(self) -> pl.DataFrame:
+        """Every figure behind the page in words, each with its full citation: what the
+        table shows and the CSV download holds."""
+        rows = self.every_row
+        return rows.select(
+            pl.col("metric").map_elements(lambda c: label("metric", c), return_dtype=pl.String),
+            "date",
+            pl.struct("value", "unit")
+            .map_elements(lambda r: quantity(r["value"], r["unit"]), return_dtype=pl.String)
+            .alias("figure"),
+            "value",
+            "unit",
+            "basis",
+            pl.col("claim_type")
+            .map_elements(lambda c: label("claim_type", c), return_dtype=pl.String)
+            .alias("kind of claim"),
+            pl.col("attribution")
+            .map_elements(lambda c: label("attribution", c), return_dtype=pl.String)
+            .fill_null("")
+            .alias("cause given"),
+            pl.col("cited_as").alias("source"),
+            "citation",
+            "url",
+        )
+
+
+def _event_list(numbered: pl.DataFrame) -> list[str]:
+    return [
+        f"{e['number']} · {day(e['date'])} · {label('kind', e['kind'])}: {e['title']}"
+        for e in numbered.iter_rows(named=True)
+    ]
+
+
+def _source_line(data: Dataset, ids: list[str]) -> str:
+    """'Source: Klarna Group plc (Form F-1), Reuters and 9 more': the publishers most cited."""
+    publishers = dict(data.sources.select("source_id", "publisher").iter_rows())
+    counted = Counter(publishers.get(i, i) for i in ids)
+    top = [name for name, _ in counted.most_common(2)]
+    more = len(counted) - len(top)
+    return "Source: " + ", ".join(top) + (f" and {more} more" if more else "")
 
 
 def build(data: Dataset, company: str) -> ArcView:
@@ -52,27 +101,42 @@ def build(data: Dataset, company: str) -> ArcView:
     events = claims.events_for(data, company)
     headlines = story.headlines(points)
     arc = None
-    if points["headcount"].height or points["ai_workload_fte"].height:
-        arc = charts.arc_figure(points["headcount"], points["ai_workload_fte"], events, company)
+    shown = (points["headcount"], points["ai_workload_fte"])
+    spans: list[Period] = []
+    numbered = events.clear().with_columns(pl.lit(0, pl.Int64).alias("number"))
+    if any(p.height for p in shown):
+        end: dt.date = max(d for p in shown if p.height for d in p.get_column("date").to_list())
+        spans = periods(events, end)
+        arc = charts.arc_figure(*shown, events, company, spans)
+        numbered = charts.numbered_events(events, charts.arc_span(*shown, events))
     cards = {headline.metric: headline for headline in headlines}
     side = []
-    for metric, label in SIDE_CHARTS:
+    for metric, name in SIDE_CHARTS:
         if metric not in cards:
-            side.append(SideChart(metric, label, None))
+            side.append(SideChart(metric, name, None))
             continue
         # One unit per axis: SEK and USD figures are never drawn on the same scale.
         unit = cards[metric].unit
-        shown = claims.points(claimed[metric].filter(pl.col("unit") == unit))
-        figure = charts.metric_figure(shown, f"{company}: {label.lower()} ({unit})", label)
+        drawn = claims.points(claimed[metric].filter(pl.col("unit") == unit))
+        # The title names the metric; the axis only its unit, short enough for its height.
+        axis = unit.replace("/", " per ")
+        figure = charts.metric_figure(drawn, f"{company}: {name.lower()}", axis)
         hidden = tuple(sorted(set(points[metric].get_column("unit")) - {unit}))
-        side.append(SideChart(metric, label, figure, hidden))
+        side.append(SideChart(metric, name, figure, hidden))
+    ids = [
+        *pl.concat(list(claimed.values())).get_column("source_id"),
+        *events.get_column("source_id"),
+    ]
     return ArcView(
         company=company,
-        title=f"{company}: headcount, AI work and what happened in between",
+        title=f"{company}: headcount and AI",
         claimed=claimed,
         events=events,
         headlines=headlines,
         sentences=story.narrative(data, company, points),
         arc=arc,
         side=side,
+        periods=spans,
+        event_list=_event_list(numbered),
+        source_line=_source_line(data, ids),
     )

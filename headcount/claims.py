@@ -63,6 +63,7 @@ def points(claims: pl.DataFrame) -> pl.DataFrame:
             pl.lit(None, pl.List(pl.String)).alias("source_ids"),
             pl.lit(None, pl.List(pl.String)).alias("notes"),
             pl.lit(None, pl.List(pl.String)).alias("urls"),
+            pl.lit(None, pl.List(pl.String)).alias("attributions"),
         )
     spine = spine_basis(claims)
     merged = claims.group_by(list(POINT_KEY), maintain_order=True).agg(
@@ -73,6 +74,7 @@ def points(claims: pl.DataFrame) -> pl.DataFrame:
         pl.col("cited_as").alias("cited_list"),
         pl.col("url").alias("urls"),
         pl.col("note").drop_nulls().unique(maintain_order=True).alias("notes"),
+        _attributions(claims),
     )
     dates_per_series = merged.group_by(list(SERIES_KEY)).agg(
         pl.col("date").n_unique().alias("_dates")
@@ -97,6 +99,13 @@ def points(claims: pl.DataFrame) -> pl.DataFrame:
         .drop("_dates")
         .sort("date", "basis")
     )
+
+
+def _attributions(claims: pl.DataFrame) -> pl.Expr:
+    """The causes the merged rows give (the column is optional in older data)."""
+    if "attribution" not in claims.columns:
+        return pl.lit([], pl.List(pl.String)).alias("attributions")
+    return pl.col("attribution").drop_nulls().unique(maintain_order=True).alias("attributions")
 
 
 def conflicts_within_series(claims: pl.DataFrame) -> pl.DataFrame:

@@ -31,6 +31,7 @@ class Catalog:
     bases: tuple[str, ...]
     first: dt.date | None
     last: dt.date | None
+    figures: tuple[int, ...] = ()  # observation rows per company, in ``companies`` order
 
     @classmethod
     def from_counts(cls, counts: pl.DataFrame, revision: int | None) -> Catalog:
@@ -47,7 +48,15 @@ class Catalog:
             bases=tuple(sorted(set(counts.get_column("basis").to_list()))),
             first=counts.get_column("first").min(),  # type: ignore[arg-type]
             last=counts.get_column("last").max(),  # type: ignore[arg-type]
+            figures=tuple(per_company.get_column("rows").to_list()),
         )
+
+    def described(self, company: str) -> str:
+        """The picker's words for a company: 'Salesforce · 3 figures'."""
+        if company not in self.companies or not self.figures:
+            return company
+        count = self.figures[self.companies.index(company)]
+        return f"{company} · {count:,} figure{'s' if count != 1 else ''}"
 
 
 @dataclass(frozen=True)

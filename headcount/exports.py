@@ -55,22 +55,28 @@ def brief_html(
     link: str,
     cards: Sequence[tuple[str, str, str]],
     sentences: Sequence[str],
-    figures: Sequence[go.Figure],
+    figures: Sequence[go.Figure | dict],
     citations: Sequence[str],
     generated: dt.date | None = None,
+    events: Sequence[str] = (),
 ) -> str:
     """The current view as one offline HTML page: cards (label, value, detail), narrative,
-    charts and the numbered citations behind them."""
+    charts, the list of the events the chart numbers, and the numbered citations."""
     generated = generated or dt.date.today()
     charts = []
     for position, figure in enumerate(figures):
         charts.append(
-            figure.to_html(
+            (figure if isinstance(figure, go.Figure) else go.Figure(figure)).to_html(
                 full_html=False,
                 include_plotlyjs=position == 0,  # inline plotly.js once: works offline
-                config={"displaylogo": False, "responsive": True},
+                # Whole axes and titles at any window width: the page is at most 1100 px.
+                default_width="100%",
+                config={"displaylogo": False, "responsive": True, "displayModeBar": False},
             )
         )
+        if position == 0 and events:
+            items = "".join(f"<li>{_e(event)}</li>" for event in events)
+            charts.append(f'<ul class="events">{items}</ul>')
     card_html = "".join(
         f'<div class="card"><div class="label">{_e(label)}</div>'
         f'<div class="value">{_e(value)}</div><div class="detail">{_e(detail)}</div></div>'
@@ -89,6 +95,7 @@ h1{{font-size:1.6rem}} .cards{{display:flex;flex-wrap:wrap;gap:.8rem}}
 .card{{flex:1 1 220px;border:1px solid #ccc;border-radius:8px;padding:.7rem}}
 .label{{font-size:.85rem;color:#555}} .value{{font-size:1.5rem;font-weight:bold}}
 .detail{{font-size:.8rem;color:#444}} li{{margin:.3rem 0}} .meta{{color:#555;font-size:.85rem}}
+.events{{font-size:.85rem;color:#444;list-style:none;padding-left:0}}
 </style></head><body>
 <h1>{_e(title)}</h1>
 <p class="meta">Generated {generated.isoformat()} from the dashboard view at

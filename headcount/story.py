@@ -16,6 +16,8 @@ from headcount import claims
 from headcount.conflicts import ledger
 from headcount.dataset import Dataset
 from headcount.formatting import quantity, short
+from headcount.labels import label
+from headcount.periods import in_words, periods
 from validation.vocabulary import METRIC_LABELS
 
 HEADLINE_METRICS = ("headcount", "ai_workload_fte", "revenue_per_employee", "valuation")
@@ -45,6 +47,32 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Filed:
+    """The latest figure from a filing, shown beside a newer figure of another kind."""
+
+    value: str
+    date: dt.date
+    basis: str
+    sources: tuple[str, ...]
+
+    def as_of(self, today: dt.date) -> str:
+        return as_of(self.date, today)
+
+
+def stale(day: dt.date, today: dt.date) -> bool:
+    """Older than twelve months on ``today``."""
+    try:
+        year_ago = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        year_ago = today.replace(year=today.year - 1, day=28)
+    return day < year_ago
+
+
+def as_of(day: dt.date, today: dt.date) -> str:
+    return f"as of {day:%b %Y}" + (", over a year old" if stale(day, today) else "")
+
+
+@dataclass(frozen=True)
 class Headline:
     """One card: a figure and, if the data allows, its change on the same series."""
 
@@ -58,6 +86,12 @@ class Headline:
     source_ids: tuple[str, ...]
     change: Change | None = None  # on the figure's own series, or None
     elsewhere: tuple[str, ...] = field(default_factory=tuple)  # other bases, in words
+    kind: str = ""  # the kind of claim, in words: 'filing', 'executive statement'
+    filed: Filed | None = None  # headcount: the latest filed figure, if not the card's own
+
+    def as_of(self, today: dt.date) -> str:
+        """'as of Dec 2024, over a year old': the figure's date, flagged when stale."""
+        return as_of(self.date, today)
 
     @property
     def delta(self) -> str | None:
@@ -143,7 +177,7 @@ def headline(points: pl.DataFrame, metric: str) -> Headline | None:
     """The card of one metric, from that metric's plotted points."""
     if _observed(points).is_empty():
         return None
-    figure = _figure(points, prefer_spine=metric == "headcount")
+    figure = _figure(points, prefer_spine=False)
     series = _series(points, figure)
     from_peak = metric in ("headcount", "valuation")
     change = change_from_peak(series) if from_peak else latest_change(series)
@@ -153,6 +187,7 @@ def headline(points: pl.DataFrame, metric: str) -> Headline | None:
     )
     for other in same_day.iter_rows(named=True):
         elsewhere.append(f"Same date, other source or basis: {other['label']} ({other['basis']})")
+    filed = _filed(points, figure) if metric == "headcount" else None
     later = _observed(points).filter(pl.col("date") > figure["date"]).sort("date")
     if later.height:
         last = later.filter(pl.col("date") == later.get_column("date").max())
@@ -175,6 +210,23 @@ def headline(points: pl.DataFrame, metric: str) -> Headline | None:
         source_ids=tuple(figure["source_ids"]),
         change=change,
         elsewhere=tuple(elsewhere),
+        kind=", ".join(label("claim_type", c) for c in figure["claim_types"]),
+        filed=filed,
+    )
+
+
+def _filed(points: pl.DataFrame, figure: dict) -> Filed | None:
+    """The latest filed figure (the spine's first), unless it is the card's figure itself."""
+    filed = _observed(points).filter(pl.col("claim_types").list.contains("filing"))
+    if filed.is_empty():
+        return None
+    spine = filed.filter(pl.col("spine"))
+    pool = spine if spine.height else filed
+    row = _best_supported(pool, pool.get_column("date").max())
+    if row["date"] == figure["date"] and row["value"] == figure["value"]:
+        return None
+    return Filed(
+        short(row["value"], row["unit"]), row["date"], row["basis"], tuple(row["cited_list"])
     )
 
 
@@ -199,6 +251,11 @@ def narrative(data: Dataset, company: str, points: Mapping[str, pl.DataFrame]) -
     sentences: list[str] = []
     headcount = points["headcount"]
     events = data.events.filter(pl.col("company") == company).sort("date")
+    dates = [d for p in points.values() if p.height for d in p.get_column("date").to_list()]
+    arc = in_words(periods(events, max(dates))) if dates else ""
+    if arc:
+        # The arc in words first: the same periods the chart shades.
+        sentences.append(f"{company}'s arc in its events: {arc}.")
     fall = change_from_peak(headcount.filter(pl.col("spine"))) if headcount.height else None
     if fall is not None:
         lost = fall.start_value - fall.end_value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import polars as pl
@@ -35,7 +36,7 @@ def plotted(figure: dict) -> dict[tuple[str, float], str]:
     return {
         (str(x)[:10], float(y)): hover
         for trace in figure["data"]
-        if trace.get("name") != "events"
+        if trace.get("name") != "events" and "customdata" in trace  # not the period names
         for x, y, (hover, _) in zip(trace["x"], trace["y"], trace["customdata"], strict=True)
     }
 
@@ -54,9 +55,11 @@ def test_arc_plots_every_klarna_headcount_and_ai_figure_with_its_source():
     rows = observations_of("Klarna", "headcount") + observations_of("Klarna", "ai_workload_fte")
     assert rows
     for row in rows:
-        hover = points[(row["date"], float(row["value"]))]
-        assert sources[row["source_id"]]["publisher"] in hover
-        assert row["basis"] in hover
+        # A figure drawn where another already is joins that point: its hover holds both.
+        publisher = sources[row["source_id"]]["publisher"]
+        day = dt.date.fromisoformat(row["date"])
+        said = (f"{float(row['value']):,.0f}", f"{day.day} {day:%b %Y}", row["basis"], publisher)
+        assert any(all(part in h for part in said) for h in points.values()), row
 
 
 def test_arc_draws_the_companys_events_with_their_sources():
@@ -80,12 +83,14 @@ def test_arc_draws_the_companys_events_with_their_sources():
 
 def test_arc_cards_show_figures_from_the_data():
     at = run_app()
-    spine = sorted(
-        (r for r in observations_of("Klarna", "headcount") if r["basis"].endswith("(F-1)")),
-        key=lambda r: r["date"],
-    )
+    rows = [r for r in observations_of("Klarna", "headcount") if r["claim_type"] != "target"]
+    latest = max(r["date"] for r in rows)
     headcount = next(m for m in at.metric if m.label == "Headcount")
-    assert headcount.value == f"{float(spine[-1]['value']):,.0f}"
+    assert headcount.value in {f"{float(r['value']):,.0f}" for r in rows if r["date"] == latest}
+    filed = max((r for r in rows if r["claim_type"] == "filing"), key=lambda r: r["date"])
+    if filed["date"] != latest:  # the latest filed figure beside it, with its month
+        day = dt.date.fromisoformat(filed["date"])
+        assert f"Filed: {float(filed['value']):,.0f}, {day:%b %Y}" in text_of(at)
     labels = {m.label for m in at.metric}
     assert {"Headcount", "AI workload (FTE)", "Revenue per employee", "Valuation"} <= labels
 
@@ -95,6 +100,17 @@ def test_arc_narrative_and_selection_panel_are_rendered():
     text = text_of(at)
     assert "What the data shows" in [h.value for h in at.subheader]
     assert "Click a point for its full citation." in text
+
+
+def test_the_company_picker_says_how_many_figures_each_company_has():
+    at = run_app()
+    picker = at.selectbox(key="company")
+    counts = {}
+    for row in read_rows("observations"):
+        counts[row["company"]] = counts.get(row["company"], 0) + 1
+    assert set(picker.options) == {
+        f"{c} · {n:,} figure{'s' if n != 1 else ''}" for c, n in counts.items()
+    }
 
 
 def test_switching_company_redraws_for_that_company():
@@ -334,3 +350,20 @@ def test_rows_written_past_validation_stop_their_company_and_name_the_export_lin
 
     other = run_app(company="IBM")  # its own rows are valid: its arc is drawn
     assert other.get("plotly_chart")
+
+
+def test_arc_lists_each_numbered_event_on_a_line_of_its_own_in_date_order():
+    at = run_app()
+    events = sorted(
+        (e for e in read_rows("events") if e["company"] == "Klarna" and e["kind"] != "other"),
+        key=lambda e: e["date"],
+    )
+    listing = next(c.value for c in at.caption if "  \n" in c.value and " · " in c.value)
+    lines = listing.replace("\\", "").split("  \n")
+    assert len(lines) == len(events)
+    numbers = [int(line.split(" · ")[0]) for line in lines]
+    assert numbers == sorted(numbers) and numbers[0] == 1
+    for line, event in zip(lines, events, strict=True):
+        day = dt.date.fromisoformat(event["date"])
+        assert f"{day.day} {day:%b %Y}" in line
+    assert {e["title"] for e in events} == {line.split(": ", 1)[1] for line in lines}

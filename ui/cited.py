@@ -20,12 +20,15 @@ def file_stem(*parts: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
 
 
-def chart(figure: go.Figure, key: str, name: str, alt: str) -> dict:
+def chart(figure: go.Figure | dict, key: str, name: str, alt: str) -> dict:
     """A Plotly chart whose camera button saves PNG or SVG under a meaningful name, and whose
     points can be selected; returns the selection event."""
     image = st.session_state.get(IMAGE_FORMAT) or "png"
     config = {
         "displaylogo": False,
+        # The camera alone: a full toolbar covers the chart's title on a phone, and zoom
+        # and pan are not what an executive came for.
+        "modeBarButtons": [["toImage"]],
         "toImageButtonOptions": {"format": image, "filename": name, "scale": 2},
     }
     event = st.plotly_chart(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import streamlit as st
 
-from headcount import arcview, citations, exports
-from headcount.formatting import quantity
+from headcount import arcview, charts, citations, exports, story
+from headcount.labels import label
 from headcount.streamlit_cache import per_revision
 from ui import state
 from ui.cited import chart, citation_panel, file_stem
@@ -21,55 +23,78 @@ link = state.publish(view, catalog)
 state.show_link_notices()
 data = state.company_or_stop(catalog, company)
 
+
+def details(headline: story.Headline) -> list[str]:
+    """What a card leaves one click away: basis, change, other bases and every source."""
+    lines = [f"Basis: {headline.basis}"]
+    if headline.delta:
+        lines.append(f"Change on this series: {headline.delta}")
+    if headline.filed is not None:
+        lines.append(f"Filed figure's basis: {headline.filed.basis}")
+    lines.extend(headline.elsewhere)
+    lines.extend(f"Source: {source}" for source in headline.sources)
+    return lines
+
+
+def card_help(headline: story.Headline) -> str:
+    return "\n\n".join(escape(line) for line in details(headline))
+
+
 shown = per_revision(data, "arc", company, lambda: arcview.build(data, company))
 headlines, sentences, events, title = shown.headlines, shown.sentences, shown.events, shown.title
+today = dt.date.today()  # freshness is judged on the reader's calendar, never cached
 
-st.title(escape(title))
-share_column, brief_column, _ = st.columns([1, 1, 5])
+title_column, actions = st.columns([3, 2], vertical_alignment="bottom")
+title_column.title(escape(title))
+buttons = actions.container(horizontal=True, horizontal_alignment="right")
 
 card_texts: list[tuple[str, str, str]] = []
 if headlines:
     for column, headline in zip(st.columns(len(headlines)), headlines, strict=True):
-        more = len(headline.sources) - 1
-        source = headline.sources[0] + (f" (+{more} more)" if more else "")
-        with column.container(border=True):
-            st.metric(
-                headline.label,
-                headline.value,
-                delta=headline.delta,
-                delta_color="off",
-                help=escape("Sources: " + " | ".join(headline.sources)),
+        # 'Sep 2025, over a year old · company report': date, freshness and kind, short.
+        lines = [f"{headline.as_of(today).removeprefix('as of ')} · {headline.kind}"]
+        if headline.filed is not None:
+            # Older than the card's figure: flagged here only if that one is not already.
+            filed = headline.filed
+            when = (
+                f"{filed.date:%b %Y}" if story.stale(headline.date, today) else filed.as_of(today)
             )
-            plain(f"{headline.date:%d %b %Y} · {headline.basis}", caption=True)
-            plain(f"Source: {source}", caption=True)
-            for line in headline.elsewhere:
+            lines.append(f"Filed: {filed.value}, {when.removeprefix('as of ')}")
+        with column.container(border=True):
+            # One figure, its date and kind; sources and other bases one click away.
+            st.metric(headline.label, headline.value, help=card_help(headline))
+            for line in lines:
                 plain(line, caption=True)
-        detail = " · ".join(
-            [f"{headline.date:%d %b %Y}", headline.basis, *headline.sources, *headline.elsewhere]
+        card_texts.append(
+            (headline.label, headline.value, " · ".join([*lines, *details(headline)]))
         )
-        card_texts.append((headline.label, f"{headline.value}  {headline.delta or ''}", detail))
 else:
     st.info(f"No figures for {escape(company)} in the data yet.")
+
+figures: list[dict] = []
+if shown.arc is not None:
+    arc = charts.stamped(shown.arc, shown.source_line, link)
+    figures.append(arc)
+    arc_event = chart(arc, "arc_chart", file_stem(company, "headcount-arc"), title)
+    if shown.event_list:
+        # The chart numbers its events; the words are here, where they never collide.
+        st.caption("  \n".join(escape(line) for line in shown.event_list))
+    citation_panel(arc_event, data)
 
 if sentences:
     st.subheader("What the data shows")
     for sentence in sentences:
         plain(sentence)
 
-figures = []
-if shown.arc is not None:
-    figures.append(shown.arc)
-    arc_event = chart(shown.arc, "arc_chart", file_stem(company, "headcount-arc"), title)
-    citation_panel(arc_event, data)
-
 for column, side in zip(st.columns(len(shown.side)), shown.side, strict=True):
     with column:
         if side.figure is None:
             st.caption(f"No {side.label.lower()} figures for {escape(company)}.")
             continue
-        figures.append(side.figure)
+        stamped = charts.stamped(side.figure, shown.source_line, link)
+        figures.append(stamped)
         name = file_stem(company, side.metric)
-        citation_panel(chart(side.figure, f"{side.metric}_chart", name, side.label), data)
+        citation_panel(chart(stamped, f"{side.metric}_chart", name, side.label), data)
         if side.hidden_units:
             plain(
                 f"Figures in {', '.join(side.hidden_units)} are on the Explorer page and in "
@@ -78,36 +103,39 @@ for column, side in zip(st.columns(len(shown.side)), shown.side, strict=True):
             )
 
 every_row = shown.every_row
+table = shown.figures_table()
 # A toggle, not an expander: a collapsed expander still sends its tables, and the table
 # component's code then competes with the chart's for the browser on every first load.
 if st.toggle("Show the figures behind these charts as a table (text alternative)", key="table"):
     st.dataframe(
-        every_row.select(
-            "metric",
-            "date",
-            pl.struct("value", "unit")
-            .map_elements(lambda r: quantity(r["value"], r["unit"]), return_dtype=pl.String)
-            .alias("figure"),
-            "basis",
-            "claim_type",
-            "cited_as",
-            "url",
+        table.select(
+            "metric", "date", "figure", "basis", "kind of claim", "cause given", "source", "url"
         ),
         hide_index=True,
         width="stretch",
         column_config={
-            "date": st.column_config.DateColumn("date"),
+            "date": st.column_config.DateColumn("date", format="D MMM YYYY"),
             "url": st.column_config.LinkColumn("Link"),
-            "cited_as": st.column_config.TextColumn("Source"),
         },
     )
     if events.height:
         st.dataframe(
-            events.select("date", "kind", "title", "detail", "cited_as", "url"),
+            events.select(
+                "date",
+                pl.col("kind").map_elements(lambda c: label("kind", c), return_dtype=pl.String),
+                "title",
+                pl.col("detail").fill_null(""),
+                pl.col("attribution")
+                .map_elements(lambda c: label("attribution", c), return_dtype=pl.String)
+                .fill_null("")
+                .alias("cause given"),
+                pl.col("cited_as").alias("source"),
+                "url",
+            ),
             hide_index=True,
             width="stretch",
             column_config={
-                "date": st.column_config.DateColumn("date"),
+                "date": st.column_config.DateColumn("date", format="D MMM YYYY"),
                 "url": st.column_config.LinkColumn("Link"),
             },
         )
@@ -126,12 +154,12 @@ def brief() -> str:
         sentences=sentences,
         figures=figures,
         citations=cited.get_column("citation").to_list(),
+        events=shown.event_list,
     )
 
 
-with share_column:
+with buttons:
     state.share_control(link)
-with brief_column:
     st.download_button(
         "Brief",
         data=brief,
@@ -141,4 +169,13 @@ with brief_column:
         on_click="ignore",
         help="A self-contained HTML page of this view (charts, narrative, citations) that "
         "opens offline: for forwarding by e-mail.",
+    )
+    st.download_button(
+        "Figures",
+        data=lambda: exports.csv_bytes(table),
+        file_name=f"{file_stem(company, 'figures')}.csv",
+        mime="text/csv",
+        icon=":material/table:",
+        on_click="ignore",
+        help="Every figure on this page as CSV, each with its full citation and link.",
     )

@@ -1,0 +1,151 @@
+"""No text on any chart of the arc page touches other text, at a desk's and a phone's width,
+light and dark, for every company: measured on the bounding boxes Chromium draws."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+import pytest
+
+from headcount import dataset
+from tests.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+CHART = '[data-testid="stPlotlyChart"]'
+# Every non-empty `svg text` of a chart, with its box on screen.
+BOXES = """(el) => [...el.querySelectorAll('svg text')]
+  .filter(t => (t.textContent || '').trim() && t.getBoundingClientRect().width > 0)
+  .map(t => { const r = t.getBoundingClientRect();
+              return [t.textContent.trim(), r.left, r.top, r.right, r.bottom]; })"""
+
+
+def overlapping(boxes: list[list]) -> list[str]:
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            width = min(a[3], b[3]) - max(a[1], b[1])
+            height = min(a[4], b[4]) - max(a[2], b[2])
+            if width > 1 and height > 1:
+                found.append(f"{a[0]!r} / {b[0]!r}")
+    return found
+
+
+def companies() -> list[str]:
+    loaded = dataset.load_curated().dataset
+    assert loaded is not None
+    return loaded.companies()
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "scheme"), [(1400, 900, "light"), (390, 844, "light"), (1400, 900, "dark")]
+)
+def test_no_chart_text_overlaps_on_the_arc_of_any_company(
+    browser, app_server, width, height, scheme
+):
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    page = context.new_page()
+    problems = []
+    for company in companies():
+        page.goto(f"{app_server.url}/?company={urllib.parse.quote(company)}")
+        page.locator(f"{CHART} .main-svg").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)  # plotly lays text out after the first frame
+        charts = page.locator(CHART)
+        for index in range(charts.count()):
+            chart = charts.nth(index)
+            boxes = chart.evaluate(BOXES)
+            assert boxes, f"{company}: chart {index} drew no text"
+            problems += [f"{company} chart {index}: {p}" for p in overlapping(boxes)]
+            ticks = chart.evaluate(
+                "(el) => [...el.querySelectorAll('.xtick text')].map(t => t.textContent)"
+            )
+            if len(set(ticks)) < len(ticks):
+                problems.append(f"{company} chart {index}: a date tick repeats: {ticks}")
+            # A company with one date gets months on its axis, never times of day.
+            problems += [
+                f"{company} chart {index}: time of day {b[0]!r}"
+                for b in boxes
+                if re.search(r"\b\d{1,2}:\d{2}", b[0]) and "http" not in b[0]
+            ]
+            # Nothing drawn outside the chart's own box: legends and titles are not cut off.
+            frame = chart.bounding_box()
+            assert frame is not None
+            outside = [
+                b[0]
+                for b in boxes
+                if b[1] < frame["x"] - 1 or b[3] > frame["x"] + frame["width"] + 1
+            ]
+            problems += [f"{company} chart {index}: cut off: {t!r}" for t in outside]
+        if company == "Klarna":
+            page.screenshot(path=str(ARTIFACTS / f"overlap-{width}-{scheme}.png"))
+    context.close()
+    assert problems == []
+
+
+def test_the_toolbar_never_covers_a_chart_title_on_a_phone(browser, app_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(app_server.url)
+    chart = page.locator(CHART).first
+    chart.locator(".main-svg").first.wait_for(timeout=60_000)
+    box = chart.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # shows the bar
+    bar = chart.locator(".modebar").first
+    bar.wait_for(state="attached", timeout=10_000)
+    buttons = chart.locator(".modebar-btn")
+    assert buttons.count() == 1  # the camera alone
+    title = chart.locator(".gtitle").first.bounding_box()
+    button = buttons.first.bounding_box()
+    assert title is not None and button is not None
+    assert (
+        title["x"] + title["width"] <= button["x"] or title["y"] >= button["y"] + button["height"]
+    )
+    context.close()
+
+
+def test_the_brief_shows_whole_axes_and_titles_with_no_text_overlapping(browser, tmp_path):
+    from headcount import arcview, charts, exports
+
+    loaded = dataset.load_curated().dataset
+    assert loaded is not None
+    shown = arcview.build(loaded, "Klarna")
+    link = "https://dashboard.example/?company=Klarna"
+    figures = [
+        charts.stamped(f, shown.source_line, link)
+        for f in (shown.arc, *(s.figure for s in shown.side))
+        if f is not None
+    ]
+    brief = tmp_path / "brief.html"
+    brief.write_text(
+        exports.brief_html(
+            shown.title, link, [], shown.sentences, figures, [], events=shown.event_list
+        ),
+        encoding="utf-8",
+    )
+    for width in (1400, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(brief.as_uri())
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+        page.wait_for_timeout(1000)
+        plots = page.locator(".js-plotly-plot")
+        assert plots.count() == len(figures)
+        problems = []
+        for index in range(plots.count()):
+            plot = plots.nth(index)
+            boxes = plot.evaluate(BOXES)
+            frame = plot.bounding_box()
+            assert frame is not None
+            problems += [f"chart {index}: {p}" for p in overlapping(boxes)]
+            problems += [
+                f"chart {index} at {width}px: cut off: {b[0]!r}"
+                for b in boxes
+                if b[1] < frame["x"] - 1 or b[3] > frame["x"] + frame["width"] + 1
+            ]
+            text = " ".join(b[0] for b in boxes)
+            assert link.split("//")[1][:20] in text.replace(" ", "")  # the link to the view
+            assert "Source:" in text
+        page.screenshot(path=str(ARTIFACTS / f"brief-{width}.png"), full_page=True)
+        context.close()
+        assert problems == []
