@@ -230,3 +230,51 @@ def test_row_with_too_many_cells_is_reported_with_its_line(context):
     found = only_problem(check("events.csv", ("\n".join(rows) + "\n").encode(), context))
     assert found["line"] == 5
     assert "cells but the header has 6" in found["problem"]
+
+
+def summary_and_listed(problems, column: str) -> tuple[list[int], list[tuple[int, str]]]:
+    rows = problems.filter(problems["column"] == column)
+    more = rows.filter(rows["problem"].str.starts_with("and "))
+    listed = rows.filter(~rows["problem"].str.starts_with("and "))
+    return listed["line"].to_list(), list(more.select("line", "problem").iter_rows())
+
+
+def test_a_junk_file_gets_a_few_problems_of_each_kind_and_a_count_of_the_rest(
+    context, monkeypatch
+):
+    # 45,000 rows, each wrong three ways: a parse problem (value), a model problem (metric,
+    # over more than one chunk of the model) and a cross-table problem (source_id).
+    monkeypatch.setenv("HEADCOUNT_PROBLEMS_PER_KIND", "5")
+    base = read_rows("observations")[0]
+    rows = [
+        {**base, "basis": f"b{i}", "value": "x", "metric": "head count", "source_id": "nowhere"}
+        for i in range(45_000)
+    ]
+    problems = check("observations.csv", to_csv(rows), context).problems
+    assert problems.height == 3 * (5 + 1)
+    for column, words in (
+        ("value", "not a plain number"),
+        ("metric", "not an allowed metric"),
+        ("source_id", "source_id does not match any row of sources.csv"),
+    ):
+        listed, more = summary_and_listed(problems, column)
+        assert listed == [2, 3, 4, 5, 6]
+        assert more == [(7, f"and 44,995 more of the same kind: {words}")]
+
+
+def test_duplicates_are_capped_too(context, monkeypatch):
+    monkeypatch.setenv("HEADCOUNT_PROBLEMS_PER_KIND", "3")
+    row = read_rows("observations")[0]
+    problems = check("observations.csv", to_csv([row] * 3_000), context).problems
+    listed, more = summary_and_listed(problems, "source_id")
+    assert listed == [3, 4, 5]
+    assert len(more) == 1 and more[0][0] == 6
+    assert more[0][1].startswith("and 2,996 more of the same kind: duplicate of line 2")
+
+
+def test_a_long_cell_is_named_and_its_value_shortened(context):
+    data, line = with_cell("observations", 0, "note", "y" * 400_000)
+    found = only_problem(check("observations.csv", data, context))
+    assert (found["line"], found["column"]) == (line, "note")
+    assert found["problem"] == "text longer than 5,000 characters"
+    assert found["value"] == "y" * 200 + "… (400,000 characters)"

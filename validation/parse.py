@@ -46,6 +46,10 @@ class ParsedFile:
     frame: pl.DataFrame | None = None
     problems: pl.DataFrame = field(default_factory=problems.frame)
     readable: bool = True
+    # Per date or number column, which rows held a cell that did not parse (a null in the
+    # frame). The report lists only the first few of them, so the gate cannot tell them
+    # apart from empty cells by the report alone.
+    unparsed: dict[str, pl.Series] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -362,20 +366,23 @@ def _ragged_lines(name: str, text: str) -> pl.DataFrame:
 def _typed(name: str, table: Table, raw: pl.DataFrame) -> ParsedFile:
     """Parse date and number columns; a cell that fails is a problem and a null."""
     reports: list[pl.DataFrame] = []
+    unparsed: dict[str, pl.Series] = {}
     typed = raw
     for column in table.columns_of_kind("date"):
         parsed = pl.col(column).str.to_date("%Y-%m-%d", strict=False)
-        bad = raw.filter(pl.col(column).is_not_null() & parsed.is_null())
-        reports.append(_date_problems(name, column, bad))
+        failed = raw.select(pl.col(column).is_not_null() & parsed.is_null()).to_series()
+        reports.append(_date_problems(name, column, raw.filter(failed)))
         typed = typed.with_columns(parsed.alias(column))
+        unparsed[column] = failed
     for column in table.columns_of_kind("number"):
         plain = pl.col(column).str.contains(PLAIN_NUMBER)
-        bad = raw.filter(pl.col(column).is_not_null() & ~plain)
-        reports.append(_number_problems(name, column, bad))
+        failed = raw.select(pl.col(column).is_not_null() & ~plain).to_series()
+        reports.append(_number_problems(name, column, raw.filter(failed)))
         typed = typed.with_columns(
             pl.when(plain).then(pl.col(column).cast(pl.Float64, strict=False)).alias(column)
         )
-    return ParsedFile(name, table, typed, problems.combine(reports))
+        unparsed[column] = failed
+    return ParsedFile(name, table, typed, problems.combine(reports), unparsed=unparsed)
 
 
 def _date_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:
@@ -419,7 +426,11 @@ def _number_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:
 def _report(
     name: str, column: str, bad: pl.DataFrame, what: pl.Expr, hint: pl.Expr
 ) -> pl.DataFrame:
-    return bad.select(
+    # Worded only for the rows a report lists: each kind's first few (the rest are counted).
+    kind = pl.int_range(pl.len()).over(what)
+    listed = bad.filter(kind <= problems.per_kind())
+    counted = bad.select(what.alias("problem")).group_by("problem").len()
+    report = listed.select(
         pl.lit(name).alias("file"),
         pl.col(LINE).alias("line"),
         pl.lit(column).alias("column"),
@@ -427,6 +438,7 @@ def _report(
         what.alias("problem"),
         hint.alias("hint"),
     )
+    return problems.capped(report, totals=counted)
 
 
 def _shorten(text: str, limit: int = 120) -> str:

@@ -21,7 +21,13 @@ Tables = dict[str, pl.DataFrame]
 
 
 def _report(rows: pl.DataFrame, column: str, what: pl.Expr, hint: pl.Expr) -> pl.DataFrame:
-    return rows.select(
+    """Problems of one rule in one column: the first few rows of each file in words, the rest
+    counted, so a rule that fails on every row of a junk file builds a small report."""
+    limit = problems.per_kind()
+    ranked = rows.sort(LINE, maintain_order=True).with_columns(
+        pl.int_range(pl.len()).over(FILE).alias("_rank")
+    )
+    listed = ranked.filter(pl.col("_rank") < limit).select(
         pl.col(FILE).alias("file"),
         pl.col(LINE).alias("line"),
         pl.lit(column).alias("column"),
@@ -29,6 +35,17 @@ def _report(rows: pl.DataFrame, column: str, what: pl.Expr, hint: pl.Expr) -> pl
         what.alias("problem"),
         hint.alias("hint"),
     )
+    rest = (
+        ranked.filter(pl.col("_rank") >= limit)
+        .group_by(FILE, maintain_order=True)
+        .agg(pl.len().alias("more"), pl.col(LINE).min().alias("line"))
+    )
+    last = listed.group_by("file").agg(pl.col("problem").last())
+    more = [
+        problems.more_row(row[FILE], row["line"], column, row["more"], row["problem"], limit)
+        for row in rest.join(last, left_on=FILE, right_on="file").iter_rows(named=True)
+    ]
+    return problems.combine([listed, problems.frame(more)])
 
 
 def units_per_metric(tables: Tables, today: dt.date) -> pl.DataFrame:
@@ -42,7 +59,9 @@ def units_per_metric(tables: Tables, today: dt.date) -> pl.DataFrame:
     paired = pl.any_horizontal(
         (metric == name) & unit.is_in(units) for name, units in vocabulary.METRIC_UNITS.items()
     )
-    bad = observations.filter(metric.is_in(vocabulary.METRICS) & unit.is_in(known_units) & ~paired)
+    bad = observations.select(FILE, LINE, "metric", "unit").filter(
+        metric.is_in(vocabulary.METRICS) & unit.is_in(known_units) & ~paired
+    )
     allowed = pl.DataFrame(
         {
             "metric": list(vocabulary.METRIC_UNITS),
@@ -61,7 +80,10 @@ def unique_keys(tables: Tables, today: dt.date) -> pl.DataFrame:
     reports = []
     for name, frame in tables.items():
         key = list(TABLES[name].key)
-        rows = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+        # Only the columns a rule reads are filtered: a filter copies every column it keeps.
+        rows = frame.select(FILE, LINE, *key).filter(
+            pl.all_horizontal(pl.col(k).is_not_null() for k in key)
+        )
         # Hashing the keys is much cheaper than grouping them; equal hash counts prove there
         # is no duplicate (a hash collision only sends the table down the exact path).
         if rows.select(pl.struct(key).hash().n_unique()).item() == rows.height:
@@ -101,7 +123,9 @@ def sources_resolve(tables: Tables, today: dt.date) -> pl.DataFrame:
         if frame is None:
             continue
         for column in columns:
-            dangling = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(known))
+            dangling = frame.select(FILE, LINE, column).filter(
+                pl.col(column).is_not_null() & ~pl.col(column).is_in(known)
+            )
             reports.append(
                 _report(
                     dangling,
@@ -118,7 +142,7 @@ def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
     later = pl.lit(today, dtype=pl.Date)
     observations = tables.get("observations")
     if observations is not None:
-        future = observations.filter(
+        future = observations.select(FILE, LINE, "date", "claim_type").filter(
             (pl.col("date") > later) & (pl.col("claim_type").fill_null("") != "target")
         )
         reports.append(
@@ -134,7 +158,7 @@ def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
         frame = tables.get(name)
         if frame is None:
             continue
-        future = frame.filter(pl.col(column) > later)
+        future = frame.select(FILE, LINE, column).filter(pl.col(column) > later)
         reports.append(
             _report(
                 future,
