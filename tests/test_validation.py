@@ -242,18 +242,20 @@ def summary_and_listed(problems, column: str) -> tuple[list[int], list[tuple[int
 def test_a_junk_file_gets_a_few_problems_of_each_kind_and_a_count_of_the_rest(
     context, monkeypatch
 ):
-    # 45,000 rows, each wrong three ways: a parse problem (value), a model problem (metric,
+    # 45,000 rows, each wrong four ways: parse problems (value, date), a model problem (metric,
     # over more than one chunk of the model) and a cross-table problem (source_id).
     monkeypatch.setenv("HEADCOUNT_PROBLEMS_PER_KIND", "5")
     base = read_rows("observations")[0]
     rows = [
-        {**base, "basis": f"b{i}", "value": "x", "metric": "head count", "source_id": "nowhere"}
+        {**base, "basis": f"b{i}", "value": "x", "date": "31/12/2024", "metric": "head count"}
+        | {"source_id": "nowhere"}
         for i in range(45_000)
     ]
     problems = check("observations.csv", to_csv(rows), context).problems
-    assert problems.height == 3 * (5 + 1)
+    assert problems.height == 4 * (5 + 1)
     for column, words in (
         ("value", "not a plain number"),
+        ("date", "not a valid date"),
         ("metric", "not an allowed metric"),
         ("source_id", "source_id does not match any row of sources.csv"),
     ):

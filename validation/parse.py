@@ -429,7 +429,11 @@ def _report(
     # Worded only for the rows a report lists: each kind's first few (the rest are counted).
     kind = pl.int_range(pl.len()).over(what)
     listed = bad.filter(kind <= problems.per_kind())
-    counted = bad.select(what.alias("problem")).group_by("problem").len()
+    counted = (
+        bad.select(pl.col(LINE), what.alias("problem"))  # the line makes a literal one per row
+        .group_by("problem")
+        .agg(pl.len().cast(pl.Int64).alias("len"))
+    )
     report = listed.select(
         pl.lit(name).alias("file"),
         pl.col(LINE).alias("line"),

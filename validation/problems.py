@@ -69,6 +69,17 @@ def shortened(value: str | None) -> str | None:
     return f"{value[:MAX_VALUE_CHARS]}… ({len(value):,} characters)"
 
 
+MORE = r"^and ([\d,]+) more of the same kind: "
+
+
+def count(report: pl.DataFrame) -> int:
+    """How many problems a capped report stands for: its rows plus the rest it counts."""
+    more = report.select(
+        pl.col("problem").str.extract(MORE).str.replace_all(",", "").cast(pl.Int64).sum()
+    ).item()
+    return report.height + (more or 0) - report.filter(pl.col("problem").str.contains(MORE)).height
+
+
 def more_row(file: str, line: int, column: str, more: int, problem: str, limit: int) -> Problem:
     """The row that stands for the unlisted rest of a kind, on the line where the rest start."""
     return Problem(
