@@ -280,3 +280,12 @@ def test_a_long_cell_is_named_and_its_value_shortened(context):
     assert (found["line"], found["column"]) == (line, "note")
     assert found["problem"] == "text longer than 5,000 characters"
     assert found["value"] == "y" * 200 + "… (400,000 characters)"
+
+
+def test_a_50_mb_header_is_named_as_a_first_line_too_long():
+    rows = (CURATED / "observations.csv").read_text(encoding="utf-8").splitlines()
+    data = (rows[0] + "," + "x" * 50_000_000 + "\n" + "\n".join(rows[1:]) + "\n").encode()
+    found = only_problem(check("observations.csv", data))
+    assert found["line"] == 1
+    assert found["problem"].startswith(f"the first line is {len(rows[0]) + 50_000_001:,} char")
+    assert len(found["value"]) <= 120

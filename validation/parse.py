@@ -27,6 +27,7 @@ BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 SAVE_AS_CSV = "Open it in your spreadsheet and use File > Save As > 'CSV UTF-8 (comma delimited)'."
 MAX_RAGGED_REPORTED = 100
+MAX_HEADER_CHARS = 10_000  # the four headers together are under 400 characters
 PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 NOT_FINITE = r"(?i)^[+-]?(nan|inf|infinity|n/a)$"
 THOUSANDS_COMMA = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
@@ -69,6 +70,19 @@ def parse(name: str, data: bytes) -> ParsedFile:
         return _not_utf8(name, data, error)
     if not header_line.strip():
         return _failed(name, 1, "", "", "the first line is empty", _header_hint())
+    if len(header_line) > MAX_HEADER_CHARS:
+        # Not a header at all (the widest is a few hundred characters): say so, rather than
+        # what the CSV reader or the header match would make of 50 MB of it.
+        return _failed(
+            name,
+            1,
+            "",
+            _shorten(header_line),
+            f"the first line is {len(header_line):,} characters long; a header of these "
+            f"tables is at most {MAX_HEADER_CHARS:,}",
+            f"{_header_hint()} If the file's lines end with a carriage return alone (old Mac "
+            "files), save it again as 'CSV UTF-8'.",
+        )
     separator = _foreign_separator(header_line)
     if separator:
         return _failed(
@@ -315,6 +329,9 @@ def _emptied_to_null(frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFram
 def _ragged_lines(name: str, text: str) -> pl.DataFrame:
     """Find why the reader refused the file: rows with more cells than the header, or a
     double quote that opens a cell and is never closed."""
+    # Python's reader refuses a cell over 131,072 characters as if its quote never closed;
+    # a long cell is the model's finding (text longer than ...), not a quoting problem.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text), strict=True)
     header = next(reader)
     found: list[problems.Problem] = []
@@ -337,8 +354,7 @@ def _ragged_lines(name: str, text: str) -> pl.DataFrame:
                     break
             start = reader.line_num + 1
     except csv.Error:
-        lines = text.splitlines()
-        line = lines[start - 1] if start - 1 < len(lines) else ""
+        line = _line_text(text, start)
         found.append(
             problems.Problem(
                 name,
@@ -361,6 +377,17 @@ def _ragged_lines(name: str, text: str) -> pl.DataFrame:
             )
         )
     return problems.frame(found)
+
+
+def _line_text(text: str, number: int) -> str:
+    """The start of line ``number`` (1-based) of a text, without splitting all of it."""
+    offset = 0
+    for _ in range(number - 1):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return ""
+    end = text.find("\n", offset)
+    return _shorten(text[offset : end if end >= 0 else len(text)])
 
 
 def _typed(name: str, table: Table, raw: pl.DataFrame) -> ParsedFile:

@@ -127,6 +127,29 @@ def cases() -> list[tuple[str, bytes | str, int, str, str]]:
     c.append(
         ("very_long_line.csv", with_cell(obs, 0, "note", "x" * 200_000), 2, "note", "longer than")
     )
+    # A cell longer than Python's CSV reader takes (131,072 characters), then a ragged row:
+    # the problem is the ragged row on its line, not a quote "never closed" at the long cell.
+    long_then_ragged = with_cell(obs, 0, "note", "y" * 140_000).splitlines()
+    long_then_ragged[3] += ",extra"
+    c.append(
+        (
+            "long_cell_then_ragged_row.csv",
+            "\n".join(long_then_ragged) + "\n",
+            4,
+            "",
+            "cells but the header has",
+        )
+    )
+    # A first line far longer than any header (a 50 MB one said "cannot be read as CSV").
+    c.append(
+        (
+            "huge_header.csv",
+            ",".join([*header, "x" * 20_000]) + "\n" + "\n".join(valid.splitlines()[1:]) + "\n",
+            1,
+            "",
+            "characters long; a header of these tables is at most 10,000",
+        )
+    )
     # Numbers
     cell("thousands_separator.csv", "value", "5,527", "not a plain number")
     cell("decimal_comma.csv", "value", "45,6", "not a plain number")
