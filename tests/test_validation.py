@@ -289,3 +289,20 @@ def test_a_50_mb_header_is_named_as_a_first_line_too_long():
     assert found["line"] == 1
     assert found["problem"].startswith(f"the first line is {len(rows[0]) + 50_000_001:,} char")
     assert len(found["value"]) <= 120
+
+
+def test_minus_zero_is_stored_as_zero_and_the_store_still_checks(store_url):
+    import math
+
+    from headcount import ingest
+    from headcount.store import Store
+
+    store = Store(store_url)
+    ingest.seed(store)
+    data, _ = with_cell("observations", 3, "value", "-0")
+    proposal = ingest.prepare(ingest.parse_uploads([("observations.csv", data)]), store)
+    assert proposal.ok, proposal.problems.to_dicts()
+    revision = ingest.publish(proposal, store, "ana", "minus zero")
+    values = store.read(revision.id)["observations"]["value"].to_list()
+    assert 0.0 in values and all(math.copysign(1, v) == 1 for v in values if v == 0)
+    assert store.check() == []

@@ -8,6 +8,7 @@ crash and never a silent null. Each typed frame carries ``_line``, the cell's li
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,17 @@ THOUSANDS_DOT = r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"
 SPACED = r"^[+-]?\d{1,3}([ \u00a0\u202f']\d{3})+([.,]\d+)?$"
 DAY_FIRST = r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$"
 ISO_SHAPE = r"^\d{4}-\d{1,2}-\d{1,2}$"
+# The earliest date any table may hold. The data is about companies of the last decades; year
+# 0000 or a minus sign is a typo, and such dates crash Python's and pandas' date types on the
+# pages (pandas stops at 1677). The latest dates are bounded by rules.dates_in_range.
+EARLIEST = dt.date(1900, 1, 1)
+# Counts of employees are whole people; "3.422" is 3,422 written with a thousands separator.
+# Full-time equivalents may have two decimals (a quarter of a post is 0.25 fte); a third
+# decimal is no such fraction and would hide the same thousands-separator typo.
+WHOLE_UNITS = ("employees",)
+FTE_UNITS = ("fte",)
+DOTTED_THOUSANDS = r"^\d{1,3}\.\d{3}$"
+FTE_PLACES = 2
 
 
 @dataclass
@@ -396,32 +408,97 @@ def _typed(name: str, table: Table, raw: pl.DataFrame) -> ParsedFile:
     unparsed: dict[str, pl.Series] = {}
     typed = raw
     for column in table.columns_of_kind("date"):
-        parsed = pl.col(column).str.to_date("%Y-%m-%d", strict=False)
-        failed = raw.select(pl.col(column).is_not_null() & parsed.is_null()).to_series()
-        reports.append(_date_problems(name, column, raw.filter(failed)))
-        typed = typed.with_columns(parsed.alias(column))
+        parsed = _date(pl.col(column))
+        accepted = pl.when(parsed >= EARLIEST).then(parsed)
+        failed = raw.select(pl.col(column).is_not_null() & accepted.is_null()).to_series()
+        reports.append(_date_problems(name, column, raw.select(LINE, column).filter(failed)))
+        typed = typed.with_columns(accepted.alias(column))
         unparsed[column] = failed
     for column in table.columns_of_kind("number"):
-        plain = pl.col(column).str.contains(PLAIN_NUMBER)
-        failed = raw.select(pl.col(column).is_not_null() & ~plain).to_series()
-        reports.append(_number_problems(name, column, raw.filter(failed)))
-        typed = typed.with_columns(
-            pl.when(plain).then(pl.col(column).cast(pl.Float64, strict=False)).alias(column)
-        )
+        text = pl.col(column)
+        number = text.cast(pl.Float64, strict=False)
+        # -0 is 0: the same value must be written (and fingerprinted) the same way.
+        number = pl.when(number == 0).then(pl.lit(0.0)).otherwise(number)
+        plain = text.str.contains(PLAIN_NUMBER)
+        counted = _countable(table, text, number)
+        failed = raw.select(text.is_not_null() & ~(plain & counted)).to_series()
+        # Only the columns a report reads: a filter copies every column it keeps.
+        bad = raw.select(LINE, column, *(["unit"] if "unit" in raw.columns else [])).filter(failed)
+        shaped = pl.col(column).str.contains(PLAIN_NUMBER)
+        reports.append(_number_problems(name, column, bad.filter(~shaped)))
+        reports.append(_count_problems(name, column, bad.filter(shaped)))
+        typed = typed.with_columns(pl.when(plain & counted).then(number).alias(column))
         unparsed[column] = failed
     return ParsedFile(name, table, typed, problems.combine(reports), unparsed=unparsed)
 
 
+def _date(text: pl.Expr) -> pl.Expr:
+    """An ISO date (YYYY-MM-DD); no sign or other shape, though the parser would take one."""
+    return pl.when(text.str.contains(ISO_SHAPE)).then(text.str.to_date("%Y-%m-%d", strict=False))
+
+
+def _countable(table: Table, text: pl.Expr, number: pl.Expr) -> pl.Expr:
+    """Whether a value fits its unit: whole for employees, at most two decimals for fte."""
+    if "unit" not in table.column_names:
+        return pl.lit(True)
+    unit = pl.col("unit")
+    # "3.000" is whole, and still 3,000 written with a thousands separator.
+    whole = (number == number.floor()) & ~text.str.contains(DOTTED_THOUSANDS)
+    places = text.str.extract(r"\.(\d*)$").str.len_chars().fill_null(0)
+    return (
+        pl.when(unit.is_in(WHOLE_UNITS))
+        .then(whole)
+        .when(unit.is_in(FTE_UNITS))
+        .then(whole | (places <= FTE_PLACES))
+        .otherwise(pl.lit(True))
+        .fill_null(True)
+    )
+
+
+def _count_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:
+    """Plain numbers that do not fit their unit: fractions of people."""
+    value = pl.col(column)
+    thousands = value.str.contains(DOTTED_THOUSANDS)
+    what = (
+        pl.when(pl.col("unit").is_in(FTE_UNITS))
+        .then(pl.lit(f"fte with more than {FTE_PLACES} decimals"))
+        .otherwise(pl.lit("a count of employees must be a whole number"))
+    )
+    hint = (
+        pl.when(thousands)
+        .then(
+            pl.format(
+                "{} looks like {} written with a thousands separator; write {}.",
+                value,
+                value.str.replace(".", ",", literal=True),
+                value.str.replace(".", "", literal=True),
+            )
+        )
+        .when(pl.col("unit").is_in(FTE_UNITS))
+        .then(pl.lit(f"Round full-time equivalents to {FTE_PLACES} decimals, e.g. 12.25."))
+        .otherwise(pl.lit("Give whole people; for full-time equivalents use the unit fte instead."))
+    )
+    return _report(name, column, bad, what, hint)
+
+
 def _date_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:
     value = pl.col(column)
+    early = _date(value) < EARLIEST
+    what = (
+        pl.when(early)
+        .then(pl.lit(f"date before {EARLIEST.isoformat()}"))
+        .otherwise(pl.lit("not a valid date"))
+    )
     hint = (
-        pl.when(value.str.contains(DAY_FIRST))
+        pl.when(early)
+        .then(pl.lit(f"Dates before {EARLIEST.year} are refused: check the year (0000 is a typo)."))
+        .when(value.str.contains(DAY_FIRST))
         .then(pl.lit("Looks like a day/month/year date: write it as YYYY-MM-DD, e.g. 2024-12-31."))
         .when(value.str.contains(ISO_SHAPE))
         .then(pl.lit("That day does not exist in the calendar: check the month and day."))
         .otherwise(pl.lit("Write the date as YYYY-MM-DD, e.g. 2024-12-31."))
     )
-    return _report(name, column, bad, pl.lit("not a valid date"), hint)
+    return _report(name, column, bad, what, hint)
 
 
 def _number_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:

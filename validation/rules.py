@@ -17,6 +17,7 @@ from validation.parse import LINE
 from validation.tables import SOURCE_REFERENCES, TABLES
 
 FILE = "_file"
+TARGET_YEARS = 30
 Tables = dict[str, pl.DataFrame]
 
 
@@ -151,6 +152,21 @@ def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
                 "date",
                 pl.lit(f"date is after today ({today.isoformat()})"),
                 pl.lit("Only claim_type 'target' may refer to a future date; check the year."),
+            )
+        )
+        # A target may lie ahead, but not further than anyone plans: a year such as 9999
+        # is a typo, and far dates break the pages' date types (pandas stops in 2262).
+        horizon = today.replace(year=today.year + TARGET_YEARS, day=min(today.day, 28))
+        distant = observations.select(FILE, LINE, "date", "claim_type").filter(
+            (pl.col("date") > pl.lit(horizon, dtype=pl.Date))
+            & (pl.col("claim_type").fill_null("") == "target")
+        )
+        reports.append(
+            _report(
+                distant,
+                "date",
+                pl.lit(f"date is more than {TARGET_YEARS} years ahead ({horizon.isoformat()})"),
+                pl.lit(f"Targets may look at most {TARGET_YEARS} years ahead; check the year."),
             )
         )
     checks = [("events", "date"), ("sources", "accessed"), ("sources", "published")]

@@ -172,6 +172,20 @@ def cases() -> list[tuple[str, bytes | str, int, str, str]]:
     cell("month_name_date.csv", "date", "Dec 2024", "not a valid date")
     cell("excel_serial_date.csv", "date", "45657", "not a valid date")
     cell("future_date.csv", "date", "2099-12-31", "after today")
+    cell("year_zero.csv", "date", "0000-12-31", "date before 1900-01-01")
+    cell("negative_year.csv", "date", "-0001-12-31", "not a valid date")
+    header_, target = rows(obs)
+    target[0][header_.index("claim_type")] = "target"
+    target[0][header_.index("date")] = "9999-12-31"
+    c.append(("target_year_9999.csv", text(header_, target), 2, "date", "more than 30 years"))
+    # Counts of people (the first curated row is a headcount in employees)
+    cell("european_thousands_headcount.csv", "value", "3.422", "whole number")
+    cell("dotted_thousands_whole.csv", "value", "3.000", "whole number")
+    cell("fractional_employees.csv", "value", "3.5", "whole number")
+    header_, fte = rows(obs)
+    fte[0][header_.index("unit")] = "fte"
+    fte[0][header_.index("value")] = "5527.125"
+    c.append(("fte_three_decimals.csv", text(header_, fte), 2, "value", "more than 2 decimals"))
     # Vocabulary and required cells
     cell("unknown_metric.csv", "metric", "head count", "not an allowed metric")
     cell("unknown_unit.csv", "unit", "people", "not an allowed unit")
