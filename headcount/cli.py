@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from headcount import dataset, diff, ingest
+from headcount import dataset, diff, exports, ingest
 from headcount.store import Revision, Store, StoreError
 from validation import gate, parse
 from validation.parse import LINE
@@ -184,7 +184,7 @@ def export(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in store.read(revision).items():
         exported = dataset.in_export_order(name, frame).drop(LINE)
-        exported.write_csv(out / TABLES[name].filename)
+        (out / TABLES[name].filename).write_bytes(exports.csv_bytes(exported))
     names = ", ".join(table.filename for table in TABLES.values())
     print(f"Exported revision {revision} to {out}/ ({names}).")
     return EXIT_OK

@@ -35,6 +35,11 @@ THOUSANDS_COMMA = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
 DECIMAL_COMMA = r"^[+-]?\d+,\d+$"
 THOUSANDS_DOT = r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"
 SPACED = r"^[+-]?\d{1,3}([ \u00a0\u202f']\d{3})+([.,]\d+)?$"
+# A cell our CSV exports made inert (headcount.exports): one apostrophe before what a
+# spreadsheet would run as a formula. Reading it back drops that apostrophe, so an export
+# re-uploads unchanged.
+FORMULA_CHARS = "=+\\-@\\t\\r"  # what a spreadsheet runs a cell starting with (OWASP)
+NEUTRALISED = rf"^'('*[{FORMULA_CHARS}])"
 DAY_FIRST = r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$"
 ISO_SHAPE = r"^\d{4}-\d{1,2}-\d{1,2}$"
 # The earliest date any table may hold. The data is about companies of the last decades; year
@@ -319,6 +324,10 @@ def _read_rows(name: str, data: bytes, table: Table) -> tuple[pl.DataFrame | Non
     if breaks:
         spare = pl.col("_breaks").cum_sum().shift(1, fill_value=0)
         raw = raw.with_columns(pl.col(LINE) + spare).drop("_breaks")
+    if b"'" in data:
+        raw = raw.with_columns(
+            pl.col(column).str.replace(NEUTRALISED, "$1") for column in table.column_names
+        )
     cleaned = _emptied_to_null(raw, table.column_names)
     blank = pl.all_horizontal(pl.col(column).is_null() for column in table.column_names)
     return cleaned.filter(~blank), problems.frame()

@@ -45,7 +45,7 @@ with st.expander("Templates and format", icon=":material/description:"):
         example = getattr(data, name).select(table.column_names).head(2)
         column.download_button(
             f"{name}.csv",
-            data=example.write_csv().encode("utf-8"),
+            data=exports.csv_bytes(example),
             file_name=f"{name}-template.csv",
             mime="text/csv",
             icon=":material/download:",
