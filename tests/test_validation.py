@@ -306,3 +306,28 @@ def test_minus_zero_is_stored_as_zero_and_the_store_still_checks(store_url):
     values = store.read(revision.id)["observations"]["value"].to_list()
     assert 0.0 in values and all(math.copysign(1, v) == 1 for v in values if v == 0)
     assert store.check() == []
+
+
+@pytest.mark.parametrize(
+    ("company", "problem", "shown"),
+    [
+        ("\u041alarna", "looks like the company 'Klarna'", "<U+041A CYRILLIC CAPITAL LETTER KA>"),
+        ("\uff2blarna", "looks like the company 'Klarna'", "<U+FF2B FULLWIDTH LATIN CAPITAL"),
+        ("Klarna\u200d", "invisible or direction-control character", "Klarna<U+200D>"),
+        ("\u202eanralK", "invisible or direction-control character", "<U+202E>anralK"),
+        ("Kla\u00adrna", "invisible or direction-control character", "Kla<U+00AD>rna"),
+    ],
+)
+def test_a_name_that_only_looks_like_a_published_one_is_refused(context, company, problem, shown):
+    # Only the published tables (the context) hold the real "Klarna".
+    rows = read_rows("events")
+    rows = [{**rows[0], "company": company}]
+    found = only_problem(check("events.csv", to_csv(rows), context))
+    assert (found["line"], found["column"]) == (2, "company")
+    assert problem in found["problem"] and shown in found["value"]
+
+
+def test_a_new_plain_name_and_joiners_in_free_text_are_accepted(context):
+    rows = read_rows("events")
+    rows = [{**rows[0], "company": "Klarnamo", "detail": "emoji \U0001f468\u200d\U0001f4bb ok"}]
+    assert check("events.csv", to_csv(rows), context).ok

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandera.polars as pa
 import polars as pl
 
-from validation import models, problems, rules
+from validation import lookalike, models, problems, rules
 from validation.parse import LINE, ParsedFile
 from validation.rules import FILE
 
@@ -43,6 +43,7 @@ PLACEHOLDER: dict[str, pl.Expr] = {
 }
 
 
+REVEALED = ("visible_name", "shown_as_written")
 FAILURE_SCHEMA = {
     "column": pl.String,
     "check": pl.String,
@@ -121,7 +122,11 @@ def model_problems(parsed: ParsedFile) -> pl.DataFrame:
             pl.lit(parsed.name).alias("file"),
             "line",
             "column",
-            pl.col("failure_case").alias("value"),
+            # What cannot be seen is written out, or the value would look correct.
+            pl.when(pl.col("check").is_in(REVEALED))
+            .then(pl.col("failure_case").map_elements(lookalike.reveal, return_dtype=pl.String))
+            .otherwise(pl.col("failure_case"))
+            .alias("value"),
             "problem",
             "hint",
         )

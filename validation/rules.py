@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from validation import problems, vocabulary
+from validation import lookalike, problems, vocabulary
 from validation.parse import LINE
 from validation.tables import SOURCE_REFERENCES, TABLES
 
@@ -186,11 +186,84 @@ def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
     return problems.combine(reports)
 
 
+# Where each kind of name is written: a company is the same company in every table.
+NAMED: dict[str, tuple[tuple[str, str], ...]] = {
+    "company": (("observations", "company"), ("events", "company"), ("framings", "company")),
+    "source_id": (("sources", "source_id"),),
+    "publisher": (("sources", "publisher"),),
+}
+
+
+def lookalike_names(tables: Tables, today: dt.date) -> pl.DataFrame:
+    """A name that differs from another only in lookalike letters (a Cyrillic Ka for a Latin
+    K, a full-width letter) is flagged, naming the other: the plain one where there is one,
+    else the one on more rows."""
+    reports = []
+    for kind, places in NAMED.items():
+        rows = [
+            tables[name].select(
+                FILE, LINE, pl.col(column).alias("_name"), pl.lit(column).alias("_column")
+            )
+            for name, column in places
+            if name in tables
+        ]
+        if not rows:
+            continue
+        named = pl.concat(rows).filter(pl.col("_name").is_not_null())
+        names = (
+            named.group_by("_name")
+            .agg(pl.len().alias("_rows"), pl.col(LINE).min().alias("_first"))
+            .with_columns(
+                lookalike.skeleton(pl.col("_name")).alias("_skeleton"),
+                lookalike.plain(pl.col("_name")).alias("_plain"),
+            )
+            .filter(pl.col("_skeleton").is_duplicated())
+        )
+        if names.height == 0:
+            continue
+        # The name the others imitate: plain first, then the most used, then the first seen.
+        original = (
+            names.sort(["_plain", "_rows", "_first"], descending=[True, True, False])
+            .group_by("_skeleton", maintain_order=True)
+            .agg(pl.col("_name").first().alias("_original"))
+        )
+        imitations = names.join(original, on="_skeleton").filter(
+            pl.col("_name") != pl.col("_original")
+        )
+        for column in {column for _, column in places}:
+            flagged = (
+                named.filter(pl.col("_column") == column)
+                .join(imitations.select("_name", "_original"), on="_name")
+                .rename({"_name": column})
+            )
+            reports.append(
+                _report(
+                    flagged,
+                    column,
+                    pl.format(
+                        "looks like the {} '{}' but is written with other characters",
+                        pl.lit(kind.replace("_", " ")),
+                        pl.col("_original"),
+                    ),
+                    pl.format(
+                        "Use '{}' if it is the same; a different one needs a name that reads "
+                        "differently, not one in lookalike letters of another script.",
+                        pl.col("_original"),
+                    ),
+                ).with_columns(
+                    # The lookalike letters written out: the value would look correct.
+                    pl.col("value").map_elements(lookalike.reveal, return_dtype=pl.String)
+                )
+            )
+    return problems.combine(reports)
+
+
 RULES: tuple[Callable[[Tables, dt.date], pl.DataFrame], ...] = (
     units_per_metric,
     unique_keys,
     sources_resolve,
     dates_not_future,
+    lookalike_names,
 )
 
 

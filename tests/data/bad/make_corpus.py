@@ -202,6 +202,15 @@ def cases() -> list[tuple[str, bytes | str, int, str, str]]:
     cell("script_in_company.csv", "company", "<script>alert(1)</script>", "markup")
     cell("image_in_note.csv", "note", "![x](https://evil.example/x.png)", "markup")
     cell("control_character.csv", "note", "bell\x07here", "control characters")
+    # Names that look like another (the other rows of each file say "Klarna")
+    cell("zero_width_joiner_company.csv", "company", "Klarna\u200d", "invisible")
+    cell("zero_width_space_source_id.csv", "source_id", "f1-\u200bpaymentsdive", "invisible")
+    cell("bom_inside_basis.csv", "basis", "full-time\ufeff employees", "invisible")
+    cell("soft_hyphen_company.csv", "company", "Klar\u00adna", "invisible")
+    cell("right_to_left_override_company.csv", "company", "\u202eanralK", "direction-control")
+    cell("isolate_in_note.csv", "note", "spine \u2066series\u2069", "direction-control")
+    cell("cyrillic_ka_company.csv", "company", "\u041alarna", "looks like the company 'Klarna'")
+    cell("fullwidth_company.csv", "company", "\uff2blarna", "looks like the company 'Klarna'")
     # The other tables
     for name, table, column, value, problem in (
         ("javascript_url.csv", "sources", "url", "javascript:alert(1)", "http(s)"),
