@@ -64,9 +64,7 @@ def own_server(tmp_path, browser):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.browser
-def test_a_40_mb_junk_upload_is_summarised_and_the_server_stays_bounded(
-    page, own_server, tmp_path
-):
+def test_a_40_mb_junk_upload_is_summarised_and_the_server_stays_bounded(page, own_server, tmp_path):
     path, rows = junk_file(tmp_path)
     page.goto(f"{own_server.url}/upload")
     page.locator(UPLOAD).wait_for(state="attached", timeout=60_000)

@@ -239,9 +239,7 @@ def summary_and_listed(problems, column: str) -> tuple[list[int], list[tuple[int
     return listed["line"].to_list(), list(more.select("line", "problem").iter_rows())
 
 
-def test_a_junk_file_gets_a_few_problems_of_each_kind_and_a_count_of_the_rest(
-    context, monkeypatch
-):
+def test_a_junk_file_gets_a_few_problems_of_each_kind_and_a_count_of_the_rest(context, monkeypatch):
     # 45,000 rows, each wrong four ways: parse problems (value, date), a model problem (metric,
     # over more than one chunk of the model) and a cross-table problem (source_id).
     monkeypatch.setenv("HEADCOUNT_PROBLEMS_PER_KIND", "5")
