@@ -36,7 +36,7 @@ class Verdict:
 
 # Rows per Pandera call. Pandera lists every failing cell; a junk file of 1.6 million rows
 # gave 11 million failure cases at once. Chunks keep that to what one chunk can fail.
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 100_000
 PLACEHOLDER: dict[str, pl.Expr] = {
     "date": pl.lit(dt.date(2000, 1, 1), dtype=pl.Date),
     "number": pl.lit(0.0, dtype=pl.Float64),

@@ -453,12 +453,14 @@ def _countable(table: Table, text: pl.Expr, number: pl.Expr) -> pl.Expr:
     unit = pl.col("unit")
     # "3.000" is whole, and still 3,000 written with a thousands separator.
     whole = (number == number.floor()) & ~text.str.contains(DOTTED_THOUSANDS)
-    places = text.str.extract(r"\.(\d*)$").str.len_chars().fill_null(0)
+    # Arithmetic, not a regex on the text: this runs on every row of every upload.
+    scaled = number * 10**FTE_PLACES
+    in_places = (scaled - scaled.round()).abs() < 1e-6
     return (
         pl.when(unit.is_in(WHOLE_UNITS))
         .then(whole)
         .when(unit.is_in(FTE_UNITS))
-        .then(whole | (places <= FTE_PLACES))
+        .then(in_places & ~text.str.contains(DOTTED_THOUSANDS))
         .otherwise(pl.lit(True))
         .fill_null(True)
     )
