@@ -22,6 +22,9 @@ PAGES = [
     st.Page(
         "views/explorer.py", title="Explorer", icon=":material/query_stats:", url_path="explorer"
     ),
+    st.Page(
+        "views/claims.py", title="Claim check", icon=":material/fact_check:", url_path="claims"
+    ),
     st.Page("views/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
     st.Page("views/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"),
     st.Page("views/history.py", title="History", icon=":material/history:", url_path="history"),
@@ -33,7 +36,8 @@ if access.viewing_requires_sign_in() and not st.user.get("is_logged_in", False):
     st.info("This deployment asks viewers to sign in.")
     st.button("Sign in", on_click=st.login, icon=":material/login:")
     st.stop()
-catalog, _ = latest_catalog()  # no catalog: the page shows why
+with state.store_faults_shown():
+    catalog, _ = latest_catalog()  # no catalog: the page shows why
 with st.sidebar:
     if catalog is not None:
         state.link_view(catalog)
@@ -50,4 +54,5 @@ with st.sidebar:
         "Curated, validated, cited time series of what companies say AI does to their "
         "workforce. Every point leads to its source."
     )
-navigation.run()
+with state.store_faults_shown():
+    navigation.run()

@@ -70,7 +70,8 @@ class AppServer:
         command = [
             sys.executable, "-m", "streamlit", "run", script,
             "--server.headless", "true",
-            "--server.address", "127.0.0.1",
+            # No --server.address: .streamlit/config.toml's loopback default is tested as the
+            # README's plain `streamlit run app.py` gets it.
             "--server.port", str(self.port),
             "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",

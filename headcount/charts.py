@@ -9,12 +9,14 @@ can be turned into its full citation.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 import polars as pl
 
 from headcount.claims import LINE, STATEMENT, TARGET
 from headcount.formatting import short
+from headcount.labels import day, label
 from validation.vocabulary import EVENT_KIND_LABELS
 
 SPINE = "#0072B2"
@@ -238,39 +240,98 @@ def arc_figure(
     return figure
 
 
-def comparison_figure(series: pl.DataFrame, index: bool, title: str) -> go.Figure:
-    """Several companies' series on one axis, as values or as an index (first value = 100).
+# Colour means company in the Explorer: the company chosen in the sidebar keeps the arc's spine
+# colour (Klarna's filed line is blue on both pages); the companies compared with it follow.
+COMPANY_COLOURS = (SPINE, AI, "#009E73", "#CC79A7", "#56B4E9", STATEMENT_COLOUR, "#999999")
 
-    ``series`` holds plotted points with ``company`` and ``plot_value`` columns."""
-    figure = go.Figure()
-    palette = (SPINE, AI, *OTHERS, STATEMENT_COLOUR)
-    keys = series.select("company", "metric", "unit", "basis").unique(maintain_order=True)
-    for position, key in enumerate(keys.iter_rows(named=True)):
-        rows = series.filter(
-            (pl.col("company") == key["company"])
-            & (pl.col("metric") == key["metric"])
-            & (pl.col("unit") == key["unit"])
-            & (pl.col("basis") == key["basis"])
-        ).sort("date")
-        records = downsample(rows, column="plot_value").to_dicts()
-        colour = palette[position % len(palette)]
-        figure.add_trace(
-            go.Scatter(
-                x=[r["date"] for r in records],
-                y=[r["plot_value"] for r in records],
-                name=_escape(f"{key['company']} · {key['basis']}"),
-                mode="lines+markers" if rows.height > 1 else "markers",
-                line={"color": colour},
-                marker={"color": colour, "size": 8},
-                customdata=[[hover_text(r), ";".join(r["source_ids"])] for r in records],
-                hovertemplate="%{customdata[0]}<extra></extra>",
-            )
+
+def _comparison_hover(point: dict[str, object], index: bool) -> str:
+    """Company, value (and index), date, basis, kind of claim, cause and every source."""
+    kinds = ", ".join(label("claim_type", c) for c in point["claim_types"])  # type: ignore[union-attr]
+    lines = [f"<b>{_escape(point['company'])}: {_escape(point['label'])}</b>"]
+    if index:
+        lines.append(f"Index {point['plot_value']:,.1f} (first value = 100)")
+    lines += [f"{day(point['date'])} · {_escape(point['basis'])}", f"Kind: {_escape(kinds)}"]  # type: ignore[arg-type]
+    causes = [label("attribution", c) for c in point.get("attributions") or ()]  # type: ignore[union-attr]
+    if causes:
+        lines.append(f"Cause: {_escape(', '.join(causes))}")
+    lines += [f"Source: {_escape(c)}" for c in point["cited_list"]]  # type: ignore[union-attr]
+    return "<br>".join(lines)
+
+
+def _comparison_trace(
+    rows: pl.DataFrame, name: str, index: bool, group: str, first: bool, **style: object
+) -> go.Scatter:
+    records = downsample(rows.sort("date"), column="plot_value").to_dicts()
+    return go.Scatter(
+        x=[r["date"] for r in records],
+        y=[r["plot_value"] for r in records],
+        name=_escape(name),
+        legendgroup=group,
+        legendgrouptitle_text=_escape(group) if first else None,
+        customdata=[[_comparison_hover(r, index), ";".join(r["source_ids"])] for r in records],
+        hovertemplate="%{customdata[0]}<extra></extra>",
+        **style,
+    )
+
+
+def comparison_figure(
+    points: pl.DataFrame, index: bool, title: str, companies: Sequence[str] = ()
+) -> go.Figure:
+    """Several companies on one axis, as values or as an index (first value = 100): colour
+    means company (in the order of ``companies``), marker shape means kind of claim as on the
+    arc (series as lines, lone statements as diamonds, targets hollow); one legend group per
+    company. ``points`` are comparison.Panel points (claims.points plus plot_value)."""
+    order = [*companies, *(c for c in points.get_column("company").unique(maintain_order=True))]
+    colours = {
+        c: COMPANY_COLOURS[i % len(COMPANY_COLOURS)] for i, c in enumerate(dict.fromkeys(order))
+    }
+    traces: list[go.Scatter] = []
+    for company in dict.fromkeys(order):
+        mine = points.filter(pl.col("company") == company)
+        colour = colours[company]
+        first = True
+        lines = mine.filter(pl.col("role") == LINE).sort(
+            ["spine", "basis"], descending=[True, False]
         )
+        for (basis,), rows in lines.group_by("basis", maintain_order=True):
+            best = bool(rows.get_column("spine").first())
+            traces.append(
+                _comparison_trace(
+                    rows,
+                    str(basis),
+                    index,
+                    company,
+                    first,
+                    mode="lines+markers",
+                    line={
+                        "color": colour,
+                        "width": 3 if best else 1.5,
+                        "dash": None if best else "dot",
+                    },
+                    marker={"color": colour, "size": 8 if best else 6},
+                )
+            )
+            first = False
+        for role, (name, style, _) in MARKER_STYLES.items():
+            rows = mine.filter(pl.col("role") == role)
+            if rows.height:
+                marker = {**style, "color": colour}
+                traces.append(
+                    _comparison_trace(
+                        rows, name, index, company, first, mode="markers", marker=marker
+                    )
+                )
+                first = False
+    figure = go.Figure(traces)
     _layout(figure, title)
+    # Always a legend: with one trace Plotly hides it, and the company would go unnamed.
+    figure.update_layout(showlegend=True, legend={"groupclick": "toggleitem"})
     figure.update_yaxes(
         title_text="Index (first value = 100)" if index else "Value",
         separatethousands=True,
     )
-    # Room for the plot plus one legend line per series below it.
-    figure.update_layout(height=420 + 20 * len(figure.data))
+    # Room for the plot plus the legend below it: a title and a line or two per company.
+    groups = len({t.legendgroup for t in traces})
+    figure.update_layout(height=420 + 24 * (len(traces) + groups))
     return figure

@@ -5,11 +5,16 @@
     headcount history
     headcount diff REV [REV]
     headcount rollback REV --note TEXT [--author NAME]
-    headcount export [--rev REV] --out DIR
+    headcount export [--rev REV] --out DIR [--force]
+    headcount check-store
+    headcount upgrade
 
 Every command but validate takes --store URL (default: $HEADCOUNT_STORE_URL, else the SQLite
 file the app uses). Exit codes: 0 done, 1 problems found or publish refused (nothing written),
-2 a file could not be read at all (missing, binary, empty, not CSV text).
+2 a file could not be read at all (missing, binary, empty, not CSV text), 3 the store could
+not be reached, read or written (a full disk, a locked or read-only database, a lost server),
+4 the store's schema is not this version's (run `headcount upgrade`; nothing was read or
+changed).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
-from headcount import dataset, diff, exports, ingest
+from headcount import dataset, diff, exports, faults, ingest, outfiles, schema
 from headcount.store import Revision, Store, StoreError
 from validation import gate, parse
 from validation.parse import LINE
@@ -32,6 +37,8 @@ from validation.problems import PROBLEM_COLUMNS, as_records
 from validation.tables import TABLES
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+EXIT_STORE = 3  # the store could not be reached, read or written (full, locked, read-only)
+EXIT_SCHEMA = 4  # the store's schema is behind or ahead of this version
 VALUE_WIDTH = 40  # values can be whole lines; everything else is shown in full
 
 
@@ -153,8 +160,8 @@ def _known(store: Store, revision: int) -> bool:
 
 def show_diff(args: argparse.Namespace) -> int:
     store = _store(args.store)
-    newer = args.rev2 or store.latest_id()
-    if not (_known(store, args.rev) and _known(store, newer)):
+    newer = store.latest_id() if args.rev2 is None else args.rev2
+    if newer is None or not (_known(store, args.rev) and _known(store, newer)):
         return EXIT_INVALID
     changes = diff.diff(store.read(args.rev), store.read(newer))
     print(f"From revision {args.rev} to revision {newer}:")
@@ -177,21 +184,41 @@ def rollback(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     store = _store(args.store)
-    revision = args.rev or store.latest_id()
-    if not _known(store, revision):
+    revision = store.latest_id() if args.rev is None else args.rev  # 0 is not "the latest"
+    if revision is None or not _known(store, revision):
         return EXIT_INVALID
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, frame in store.read(revision).items():
-        exported = dataset.in_export_order(name, frame).drop(LINE)
-        (out / TABLES[name].filename).write_bytes(exports.csv_bytes(exported))
-    names = ", ".join(table.filename for table in TABLES.values())
-    print(f"Exported revision {revision} to {out}/ ({names}).")
+    files = {
+        TABLES[name].filename: exports.csv_bytes(dataset.in_export_order(name, frame).drop(LINE))
+        for name, frame in store.read(revision).items()
+    }
+    try:
+        outfiles.write_all(out, files, overwrite=args.force)
+    except outfiles.Refused as refused:
+        print(f"Refused: {refused}")
+        return EXIT_INVALID
+    print(f"Exported revision {revision} to {out}/ ({', '.join(files)}).")
     return EXIT_OK
 
 
 def check_store(args: argparse.Namespace) -> int:
     store = Store(args.store)
+    found = store.check()
+    for problem in found:
+        print(f"INCONSISTENT: {problem}")
+    if found:
+        return EXIT_INVALID
+    print(f"Consistent: {len(store.revisions())} revision(s), each complete and as published.")
+    return EXIT_OK
+
+
+def upgrade(args: argparse.Namespace) -> int:
+    store = Store(args.store, as_is=True)
+    before, after = store.upgrade()
+    if before == after:
+        print(f"The store's schema is up to date (version {after}).")
+    else:
+        print(f"Upgraded the store's schema from {before or 'no version'} to version {after}.")
     found = store.check()
     for problem in found:
         print(f"INCONSISTENT: {problem}")
@@ -243,9 +270,20 @@ def build_parser() -> argparse.ArgumentParser:
             help="check that every revision is complete and matches its recorded hashes",
         )
     )
+    with_store(
+        commands.add_parser(
+            "upgrade",
+            help="migrate the store's schema to this version's, keeping every revision",
+            description="Run after installing a new version and before starting the app (the "
+            "first step of a deploy). Back the database up first. Then checks the store.",
+        )
+    )
     out = with_store(commands.add_parser("export", help="write a revision's tables as CSV"))
     out.add_argument("--rev", type=int, help="default: the latest")
     out.add_argument("--out", required=True, metavar="DIR")
+    out.add_argument(
+        "--force", action="store_true", help="overwrite files of the same names in DIR"
+    )
     return parser
 
 
@@ -260,8 +298,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rollback": rollback,
         "export": export,
         "check-store": check_store,
+        "upgrade": upgrade,
     }
-    return commands[args.command](args)
+    try:
+        return commands[args.command](args)
+    except schema.SchemaMismatch as mismatch:
+        print(str(mismatch), file=sys.stderr)
+        return EXIT_SCHEMA
+    except Exception as error:
+        # A store fault is the machine's, not the user's input: say what and what to do.
+        fault = faults.describe(error)
+        if fault is None:
+            raise
+        print(f"error: {fault.message}", file=sys.stderr)
+        return EXIT_STORE
 
 
 if __name__ == "__main__":

@@ -7,6 +7,14 @@ revision is its parent's plus the rows it opens minus the rows it closes: a publ
 change, not the whole revision, and `headcount check-store` can still recompute it from the
 rows it finds.
 
+Which columns a fingerprint covers: `ROWS_V1` freezes, per table, the columns the contract had
+when this scheme was defined; they are encoded in that order, always. A column the contract
+gained later (such as `attribution`, 2026-12) is appended only when the row has a value in it,
+as its name, "=" and the value, in name order. So a row whose later columns are all null keeps
+the fingerprint it had before they existed, every revision published before a column was added
+still verifies after it, and adding a column needs no change here (never edit `ROWS_V1`). A
+table added since has no frozen columns: all of its columns are encoded that way.
+
 It detects damage and drift (a lost, doubled or altered row); it is not a signature against
 someone who can write to the database and wants to forge a match.
 """
@@ -25,6 +33,34 @@ SCHEME = "rows-v1:"
 _MODULUS = 1 << 256
 _APART, _NULL = "\x1f", "\x1e"
 
+# The columns of each table when rows-v1 was defined (2026-11), in the order they are encoded.
+# Frozen: recorded fingerprints depend on it. Columns added to the contract since are "later".
+ROWS_V1: dict[str, tuple[str, ...]] = {
+    "observations": (
+        "company", "metric", "date", "period", "value", "unit", "basis", "claim_type",
+        "source_id", "note",
+    ),
+    "events": ("company", "date", "kind", "title", "source_id", "detail"),
+    "sources": (
+        "source_id", "publisher", "title", "url", "accessed", "published", "via",
+        "reliability", "quote", "language",
+    ),
+    "framings": ("company", "claim", "source_id", "shows", "evidence_id"),
+}  # fmt: skip
+
+
+def covered(table: Table) -> tuple[Column, ...]:
+    """The columns every row's encoding holds, in their frozen order."""
+    by_name = {column.name: column for column in table.columns}
+    return tuple(by_name[name] for name in ROWS_V1.get(table.name, ()))
+
+
+def later(table: Table) -> tuple[Column, ...]:
+    """Columns the contract gained after rows-v1 (all of a table added since): encoded only
+    where a row has a value, so that table too can gain columns without a new scheme."""
+    base = set(ROWS_V1.get(table.name, ()))
+    return tuple(sorted((c for c in table.columns if c.name not in base), key=lambda c: c.name))
+
 
 def _as_text(column: Column, frame: pl.DataFrame) -> pl.Expr:
     if column.kind == "number":
@@ -39,11 +75,22 @@ def _as_text(column: Column, frame: pl.DataFrame) -> pl.Expr:
 
 def _encoded(table: Table, frame: pl.DataFrame) -> list[bytes]:
     """Each row as one line of UTF-8 text: cells apart by the ASCII unit separator
-    (validation refuses control characters in cells), a null as the record separator."""
+    (validation refuses control characters in cells), a null as the record separator; then
+    each later column that has a value, as separator, name, "=" and value (a missing later
+    column is a null one)."""
     if frame.height == 0:
         return []
-    cells = [_as_text(column, frame).fill_null(pl.lit(_NULL)) for column in table.columns]
-    line = pl.concat_str(cells, separator=_APART).cast(pl.Binary)  # UTF-8 bytes as they are
+    cells = [_as_text(column, frame).fill_null(pl.lit(_NULL)) for column in covered(table)]
+    # A table added after rows-v1 has no always-encoded cells: its lines start empty.
+    line = (
+        pl.concat_str(cells, separator=_APART) if cells else pl.lit(pl.Series([""] * frame.height))
+    )
+    for column in later(table):
+        if column.name not in frame.columns:
+            continue
+        tagged = pl.lit(f"{_APART}{column.name}=") + _as_text(column, frame)
+        line = line + tagged.fill_null(pl.lit(""))
+    line = line.cast(pl.Binary)  # UTF-8 bytes as they are
     return frame.select(line).to_series().to_list()
 
 
@@ -109,7 +156,8 @@ def is_current(recorded: str) -> bool:
 def legacy(table: Table, frame: pl.DataFrame) -> str:
     """How revisions published before fingerprints were recorded: SHA-256 of the rows sorted
     and written as CSV. Kept only so `check-store` can verify those revisions."""
-    canonical = frame.select(table.column_names).sort(list(table.column_names), nulls_last=True)
+    columns = [column.name for column in covered(table)]  # the contract of that time
+    canonical = frame.select(columns).sort(columns, nulls_last=True)
     return hashlib.sha256(canonical.write_csv().encode("utf-8")).hexdigest()
 
 

@@ -15,8 +15,18 @@ def compact(value: float) -> str:
 
 
 def money(value: float, currency: str) -> str:
+    """'$45.6B', '-$273M' (the sign before the symbol, where readers look for it), 'SEK 7.0M'."""
     symbol = SYMBOLS.get(currency)
-    return f"{symbol}{compact(value)}" if symbol else f"{currency} {compact(value)}"
+    sign = "-" if value < 0 else ""
+    amount = compact(abs(value))
+    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{currency} {amount}"
+
+
+def count(value: float) -> str:
+    """A number of things: '3,422', '118M' (never '1.18e+08'), '2.5' only if it has decimals."""
+    if abs(value) >= 1e6:
+        return compact(value)
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
 
 
 def quantity(value: float, unit: str) -> str:
@@ -26,14 +36,12 @@ def quantity(value: float, unit: str) -> str:
     if unit.endswith("/employee"):
         return f"{money(value, unit.split('/')[0])} per employee"
     if unit == "fte":
-        return f"{value:,.0f} FTE"
-    if unit == "employees":
-        return f"{value:,.0f} employees"
-    return f"{value:,g} {unit}"
+        return f"{count(value)} FTE"
+    return f"{count(value)} {unit}"
 
 
 def short(value: float, unit: str) -> str:
     """The label next to a marker: the number alone where the axis already names the unit."""
     if unit == "employees":
-        return f"{value:,.0f}"
+        return count(value)
     return quantity(value, unit).removesuffix(" per employee")

@@ -1,7 +1,7 @@
 """The view state as URL query parameters: a small API that a shared link must honour.
 
     ?company=Klarna&compare=Salesforce&compare=IBM&metric=headcount&basis=...&from=2022-01-01
-     &to=2025-12-31&index=1
+     &to=2025-12-31&index=1&statements=1&cause=ai_does_work
 
 The page itself is the URL path (``/``, ``/explorer``, ``/sources``). Parsing never fails: an
 unknown or malformed value falls back to its default and yields a notice for the reader.
@@ -15,10 +15,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from validation.vocabulary import METRICS
+from validation.vocabulary import ATTRIBUTIONS, METRICS
 
-PARAMETERS = ("company", "compare", "metric", "basis", "from", "to", "index")
+PARAMETERS = (
+    "company",
+    "compare",
+    "metric",
+    "basis",
+    "from",
+    "to",
+    "index",
+    "statements",
+    "cause",
+)
+# Streamlit's own parameters (embedding, theme) are not the view's and deserve no notice.
+STREAMLIT_PARAMETERS = ("embed", "embed_options")
 DEFAULT_METRICS: tuple[str, ...] = ("headcount",)
+# A notice quotes at most this much of a bad value: a link may carry kilobytes of garbage.
+QUOTED = 40
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,8 @@ class View:
     start: dt.date | None = None
     end: dt.date | None = None
     index: bool = False
+    statements: bool = False  # also lone statements and targets, not only each best series
+    attributions: tuple[str, ...] = ()  # causes of AI claims to show; empty: every cause
 
     @property
     def companies(self) -> tuple[str, ...]:
@@ -43,18 +59,55 @@ class Parsed:
 
 
 def _date(text: str) -> dt.date | None:
+    # fromisoformat also takes "20221231" and week dates; a link's date is YYYY-MM-DD only.
+    if len(text) != 10:
+        return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
 
 
+def quoted(value: object) -> str:
+    """A value from a link as a notice shows it: in quotes and never longer than a line."""
+    text = str(value)
+    return repr(text if len(text) <= QUOTED else text[:QUOTED] + "…")
+
+
+def _dates(
+    start: dt.date | None, end: dt.date | None, span: tuple[dt.date, dt.date] | None
+) -> tuple[dt.date | None, dt.date | None, list[str]]:
+    """The link's dates kept inside the data's first and last date (a bound at or beyond
+    either end is no bound); a range that ends before it starts is dropped."""
+    notices: list[str] = []
+    if start and end and start > end:
+        return None, None, ["Ignored the date range: it ends before it starts."]
+    if span is None:
+        return start, end, notices
+    lowest, highest = span
+    if start and start > highest:
+        notices.append(
+            f"Ignored from={start.isoformat()}: the data ends on {highest.isoformat()}."
+        )
+        start = None
+    if end and end < lowest:
+        notices.append(f"Ignored to={end.isoformat()}: the data starts on {lowest.isoformat()}.")
+        end = None
+    start = None if start is None or start <= lowest else start
+    end = None if end is None or end >= highest else end
+    if start and end and start > end:  # only possible once one side was dropped above
+        return None, None, notices
+    return start, end, notices
+
+
 def parse(
     params: Mapping[str, Sequence[str]],
     companies: Sequence[str],
     bases: Sequence[str] = (),
+    span: tuple[dt.date, dt.date] | None = None,
 ) -> Parsed:
-    """The view a link asks for, restricted to what the data has, with notices for the rest."""
+    """The view a link asks for, restricted to what the data has (its companies, bases and,
+    given ``span``, its first and last date), with notices for the rest."""
     notices: list[str] = []
     default = companies[0] if companies else ""
 
@@ -63,12 +116,12 @@ def parse(
         return values[-1] if values else None
 
     for name in params:
-        if name not in PARAMETERS:
-            notices.append(f"Ignored the unknown link parameter {name!r}.")
+        if name not in PARAMETERS and name not in STREAMLIT_PARAMETERS:
+            notices.append(f"Ignored the unknown link parameter {quoted(name)}.")
 
     company = last("company")
     if company is not None and company not in companies:
-        notices.append(f"The link names the company {company!r}, which is not in the data.")
+        notices.append(f"The link names the company {quoted(company)}, which is not in the data.")
         company = None
 
     def known(name: str, allowed: Sequence[str], unknown: str) -> list[str]:
@@ -76,39 +129,44 @@ def parse(
         kept: list[str] = []
         for value in params.get(name) or ():
             if value not in allowed:
-                notices.append(unknown.format(value=value))
+                notices.append(unknown.format(value=quoted(value)))
             elif value not in kept:
                 kept.append(value)
         return kept
 
     compare = known(
-        "compare", companies, "Left out {value!r} from the comparison: not in the data."
+        "compare", companies, "Left out {value} from the comparison: not in the data."
     )
-    metrics = known("metric", METRICS, "Left out the unknown metric {value!r}.")
-    chosen_bases = known("basis", bases, "Left out the basis {value!r}: not in the data.")
+    metrics = known("metric", METRICS, "Left out the unknown metric {value}.")
+    chosen_bases = known("basis", bases, "Left out the basis {value}: not in the data.")
+    causes = known("cause", ATTRIBUTIONS, "Left out the unknown cause {value}.")
 
     dates = {}
     for name in ("from", "to"):
         text = last(name)
         dates[name] = _date(text) if text else None
         if text and dates[name] is None:
-            notices.append(f"Ignored {name}={text!r}: dates are written YYYY-MM-DD.")
-    if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
-        notices.append("Ignored the date range: it ends before it starts.")
-        dates = {"from": None, "to": None}
+            notices.append(f"Ignored {name}={quoted(text)}: dates are written YYYY-MM-DD.")
+    start, end, date_notices = _dates(dates["from"], dates["to"], span)
+    notices.extend(date_notices)
 
-    index_text = last("index")
-    if index_text not in (None, "0", "1"):
-        notices.append(f"Ignored index={index_text!r}: use 1 for an index, 0 for values.")
+    switches = {}
+    for name, meaning in (("index", "an index"), ("statements", "statements and targets")):
+        text = last(name)
+        if text not in (None, "0", "1"):
+            notices.append(f"Ignored {name}={quoted(text)}: use 1 for {meaning}, 0 for none.")
+        switches[name] = text == "1"
 
     view = View(
         company=company or default,
         compare=tuple(compare),
         metrics=tuple(metrics) or DEFAULT_METRICS,
         bases=tuple(chosen_bases),
-        start=dates["from"],
-        end=dates["to"],
-        index=index_text == "1",
+        start=start,
+        end=end,
+        index=switches["index"],
+        statements=switches["statements"],
+        attributions=tuple(causes),
     )
     return Parsed(view, tuple(notices))
 
@@ -130,6 +188,10 @@ def encode(view: View, default_company: str) -> dict[str, list[str]]:
         params["to"] = [view.end.isoformat()]
     if view.index:
         params["index"] = ["1"]
+    if view.statements:
+        params["statements"] = ["1"]
+    if view.attributions:
+        params["cause"] = list(view.attributions)
     return params
 
 

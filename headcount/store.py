@@ -8,6 +8,9 @@ changes, so storage grows with the change, not with the dataset, and nothing is 
 Publishing is one transaction that first takes the store's write lock and checks that the
 revision the change was based on is still the latest; otherwise nothing is written and the
 caller learns who published what in between.
+
+The schema is Alembic's (headcount/schema.py, headcount/migrations): opening a store never
+changes it, except that an empty database is created at the latest version.
 """
 
 from __future__ import annotations
@@ -17,13 +20,13 @@ import json
 import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
 import sqlalchemy as sa
 
-from headcount import fingerprint
+from headcount import fingerprint, schema
 from headcount.config import ROOT
 from headcount.diff import TableDiff, diff_table
 from validation.tables import TABLES, Table
@@ -95,7 +98,9 @@ def _schema(metadata: sa.MetaData) -> tuple[sa.Table, dict[str, sa.Table]]:
 
 
 class Store:
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, as_is: bool = False) -> None:
+        """Open a store whose schema is current (an empty database is created); any other is
+        refused with `schema.SchemaMismatch`, unless ``as_is`` (only to `upgrade` it)."""
         self.url = url or default_url()
         if self.url.startswith("sqlite:///"):
             Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -104,18 +109,19 @@ class Store:
             self._serialise_sqlite_writes()
         self.metadata = sa.MetaData()
         self.revisions_table, self.rows = _schema(self.metadata)
-        self.metadata.create_all(self.engine)
-        self._upgrade_indexes()
+        if not as_is:
+            try:
+                schema.ensure(self.engine, self._lock)
+            except schema.SchemaMismatch:
+                self.engine.dispose()
+                raise
 
-    def _upgrade_indexes(self) -> None:
-        """Stores made by earlier versions: add the index they lack (create_all only adds
-        missing tables) and drop the ones it replaced, which every write had to maintain."""
+    def upgrade(self) -> tuple[str | None, str]:
+        """Migrate the schema to this code's (under the write lock; one transaction on
+        PostgreSQL). Returns the versions before and after."""
         with self.engine.begin() as connection:
-            for rows in self.rows.values():
-                for index in rows.indexes:
-                    index.create(connection, checkfirst=True)
-                for old in ("key", "from", "to"):
-                    connection.exec_driver_sql(f"DROP INDEX IF EXISTS ix_{rows.name}_{old}")
+            self._lock(connection)
+            return schema.upgrade(connection)
 
     @property
     def dialect(self) -> str:
@@ -171,7 +177,8 @@ class Store:
 
     def read(self, revision_id: int | None = None) -> dict[str, pl.DataFrame]:
         """The tables as they were in a revision (default: the latest)."""
-        revision_id = revision_id or self.latest_id()
+        if revision_id is None:  # 0 is a revision that does not exist, not "the latest"
+            revision_id = self.latest_id()
         if revision_id is None:
             return {}
         self.revision(revision_id)  # a missing revision is an error, not empty tables
@@ -392,6 +399,8 @@ class Store:
         Refused, with nothing written, when another revision was published after ``base``."""
         if all(change.empty for change in changes.values()):
             raise NothingToPublish("Nothing changes: the upload equals the current revision.")
+        tables = {name: _canonical(TABLES[name], frame) for name, frame in tables.items()}
+        changes = {name: _canonical_change(change) for name, change in changes.items()}
         with self.engine.begin() as connection:
             self._lock(connection)
             head = connection.execute(sa.select(sa.func.max(self.revisions_table.c.id))).scalar()
@@ -503,14 +512,19 @@ class Store:
     ) -> None:
         """Rows into a table the fastest way each database offers: COPY on PostgreSQL, one
         prepared statement over plain tuples on SQLite. Identifiers come from the contract
-        (never from data); values travel as data, never inside SQL text."""
+        (never from data); values travel as data, never inside SQL text.
+
+        COPY gets each row as values through psycopg's `write_row`, which escapes them for
+        the format it speaks; never as text composed here. As CSV, a cell `\\.` alone on a
+        line ended the data and silently dropped the rows after it (issue 12.1); quoting
+        every cell would keep the marker but turn nulls into empty text."""
         names = ", ".join(_quoted(c) for c in columns)
         raw = connection.connection.driver_connection
         if self.dialect == "postgresql":
-            text = rows.select(columns).write_csv(include_header=False, null_value="")
-            statement = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)"
+            statement = f"COPY {table} ({names}) FROM STDIN"
             with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-                copy.write(text)
+                for row in rows.select(columns).iter_rows():
+                    copy.write_row(row)
             return
         # SQLite keeps dates as ISO text (as SQLAlchemy's Date type writes them).
         plain = rows.select(columns).with_columns(
@@ -542,6 +556,28 @@ def _fingerprints(
         else:
             found[name] = fingerprint.updated(previous, table, change.opened, change.closed)
     return found
+
+
+def _canonical(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """Numbers as every database keeps them: SQLite stores -0.0 as 0.0, so a -0.0 hashed as
+    given would make its revision fail `check-store` (issue 12.5)."""
+    numbers = [c for c in table.columns_of_kind("number") if frame.schema.get(c) == pl.Float64]
+    return frame.with_columns(
+        pl.when(pl.col(c) == 0).then(pl.lit(0.0)).otherwise(pl.col(c)).alias(c) for c in numbers
+    )
+
+
+def _canonical_change(change: TableDiff) -> TableDiff:
+    """A change with canonical numbers in the rows it opens and in those it closes (whose
+    fingerprints are taken away as they were added: canonical since this was written)."""
+    table = change.table
+    return replace(
+        change,
+        added=_canonical(table, change.added),
+        removed=_canonical(table, change.removed),
+        changed=_canonical(table, change.changed),
+        replaced=_canonical(table, change.replaced),
+    )
 
 
 def _polars_schema(table: Table) -> dict[str, pl.DataType]:

@@ -15,6 +15,7 @@ import polars as pl
 import streamlit as st
 
 from headcount import dataset, diff, ingest
+from headcount.schema import SchemaMismatch
 from headcount.store import STORE_ENV, Store, default_url
 from validation import problems
 
@@ -33,7 +34,11 @@ def store_url() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
-    return Store(url)
+    try:
+        return Store(url)
+    except SchemaMismatch as mismatch:  # nothing cached: the next run after an upgrade opens it
+        st.error(str(mismatch))
+        st.stop()
 
 
 def store() -> Store:

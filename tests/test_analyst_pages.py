@@ -29,7 +29,7 @@ def store(tmp_path, monkeypatch) -> Store:
     return store
 
 
-ANALYST = {"is_logged_in": True, "email": "ana@example.org"}
+ANALYST = {"is_logged_in": True, "email": "ana@example.org", "email_verified": True}
 ANALYSTS = {"emails": ["ana@example.org"]}
 
 
@@ -97,7 +97,9 @@ def test_publish_refused_when_someone_published_meanwhile(store):
 
 def test_signed_in_non_analyst_cannot_publish(store):
     at = open_page(
-        "upload", {"is_logged_in": True, "email": "eve@example.com"}, {"domains": ["example.org"]}
+        "upload",
+        {"is_logged_in": True, "email": "eve@example.com", "email_verified": True},
+        {"domains": ["example.org"]},
     )
     # Nothing to publish from: checking a file needs the analyst role too (issue 12.2).
     assert not at.get("file_uploader")
@@ -107,12 +109,26 @@ def test_signed_in_non_analyst_cannot_publish(store):
 def test_signed_in_analyst_by_domain_can_publish(store):
     data, _ = with_cell("observations", 3, "value", "4999")
     page = open_page(
-        "upload", {"is_logged_in": True, "email": "ana@example.org"}, {"domains": ["example.org"]}
+        "upload",
+        {"is_logged_in": True, "email": "ana@example.org", "email_verified": True},
+        {"domains": ["example.org"]},
     )
     at = upload(page, "observations.csv", data)
     at.text_input(key="publish_note").input("by domain").run()
     publish_button(at).click().run()
     assert store.revision(2).author == "ana@example.org"
+
+
+@pytest.mark.parametrize("verified", [False, None, "false", "yes"])
+def test_an_unverified_email_of_an_analysts_domain_cannot_publish(store, verified):
+    user = {"is_logged_in": True, "email": "mallory@example.org"}
+    if verified is not None:
+        user["email_verified"] = verified
+    at = open_page("upload", user, {"domains": ["example.org"]})
+    # Not an analyst: no file can even be checked (issue 12.2), so nothing to publish from.
+    assert not at.get("file_uploader")
+    assert "not say this e-mail address is verified" in at.warning[0].value.replace("\\", "")
+    assert store.latest_id() == 1
 
 
 def test_signed_out_user_is_offered_sign_in(store):
@@ -138,3 +154,32 @@ def test_history_lists_revisions_diffs_and_rolls_back(store):
     next(b for b in at.button if b.label.startswith("Publish a copy")).click().run()
     assert "Published revision 3, equal to revision 1" in at.success[0].value
     assert store.revision(3).hashes == store.revision(1).hashes
+
+
+def publish_change(store: Store, row: int, value: str, note: str) -> None:
+    data, _ = with_cell("observations", row, "value", value)
+    changes = ingest.prepare(ingest.parse_uploads([("observations.csv", data)]), store, "upsert")
+    ingest.publish(changes, store, "ana", note)
+
+
+def test_history_shows_a_rollback_at_once_and_proposes_the_revision_before_the_latest(store):
+    publish_change(store, 3, "4999", "first fix")
+    publish_change(store, 4, "4998", "second fix")
+    at = open_page("history", ANALYST, ANALYSTS)
+    assert at.selectbox(key="rollback_to").value == 2  # undo the latest publish
+    at.text_input(key="rollback_note").input("undo the second fix").run()
+    next(b for b in at.button if b.label.startswith("Publish a copy")).click().run()
+    assert not at.exception, at.exception
+    # Without a reload: the new revision heads the table, and is the one rolled back from next.
+    assert list(at.dataframe[0].value["revision"]) == [4, 3, 2, 1]
+    assert at.selectbox(key="rollback_to").value == 3
+    assert "Published revision 4, equal to revision 2" in at.success[0].value
+    assert store.revision(4).hashes == store.revision(2).hashes
+
+
+def test_history_table_speaks_in_words(store):
+    publish_change(store, 3, "4999", "fix")
+    table = open_page("history", ANALYST, ANALYSTS).dataframe[0].value
+    assert list(table["based on"]) == ["revision 1", "first revision"]
+    published = " ".join(table["published (UTC)"])
+    assert "None" not in published and ":00:00" not in published

@@ -94,7 +94,7 @@ def test_a_shared_link_restores_the_view_in_a_new_browser(browser, app_server):
     company = other.locator('[data-testid="stSidebar"] input[aria-label="Company"]')
     company.wait_for(timeout=30_000)
     assert company.input_value() == "Salesforce"
-    assert other.get_by_role("switch").first.is_checked()
+    assert other.get_by_role("switch", name="Index (each series").is_checked()
     assert "company=Salesforce" in other.url and "index=1" in other.url
     receiver.close()
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
+
+from headcount import cli
 from headcount.config import ROOT
 from tests.csvtools import CURATED, with_cell
 from validation.tables import TABLES
@@ -172,3 +176,69 @@ def test_unknown_revision_is_a_clear_error(tmp_path):
     store = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     result = run_store(store, "diff", "7")
     assert result.returncode == 1 and "There is no revision 7" in result.stdout
+
+
+# `headcount export --out DIR` (issue 12.8), run in-process: what is proved is what it writes.
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('export') / 'cli.sqlite'}"
+    assert cli.main(["history", "--store", url]) == cli.EXIT_OK
+    return url
+
+
+def export(store: str, out: Path, *extra: str) -> int:
+    return cli.main(["export", "--store", store, "--out", str(out), *extra])
+
+
+def listing(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_export_refuses_to_overwrite_unless_forced(seeded, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "observations.csv").write_bytes(b"someone's work\n")
+    assert export(seeded, out) == cli.EXIT_INVALID
+    told = capsys.readouterr().out
+    assert "observations.csv already exist(s)" in told and "--force" in told
+    assert listing(out) == {"observations.csv": b"someone's work\n"}  # nothing else written
+    assert export(seeded, out, "--force") == cli.EXIT_OK
+    assert sorted(listing(out)) == sorted(t.filename for t in TABLES.values())
+    assert (out / "observations.csv").read_text().startswith("company,metric,date")
+
+
+def test_export_never_writes_through_a_link(seeded, tmp_path, capsys):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"keep me\n")
+    linked_folder = tmp_path / "linked"
+    linked_folder.symlink_to(elsewhere, target_is_directory=True)
+    for extra in ((), ("--force",)):
+        assert export(seeded, linked_folder, *extra) == cli.EXIT_INVALID
+        assert "symbolic link" in capsys.readouterr().out
+    assert listing(elsewhere) == {}
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "sources.csv").symlink_to(victim)
+    for extra in ((), ("--force",)):
+        assert export(seeded, out, *extra) == cli.EXIT_INVALID
+        assert "sources.csv in" in capsys.readouterr().out
+    assert victim.read_bytes() == b"keep me\n"
+    assert sorted(p.name for p in out.iterdir()) == ["sources.csv"]  # nothing else written
+
+
+@pytest.mark.parametrize("revision", ["0", "-1", "99"])
+def test_export_of_a_revision_that_does_not_exist_is_a_clear_error(
+    seeded, tmp_path, capsys, revision
+):
+    out = tmp_path / "out"
+    assert export(seeded, out, "--rev", revision) == cli.EXIT_INVALID
+    assert f"There is no revision {revision}" in capsys.readouterr().out
+    assert not out.exists()
+
+
+def test_diff_against_revision_0_is_not_the_latest(seeded, capsys):
+    assert cli.main(["diff", "1", "0", "--store", seeded]) == cli.EXIT_INVALID
+    assert "There is no revision 0" in capsys.readouterr().out

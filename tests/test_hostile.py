@@ -20,7 +20,7 @@ import pytest
 from harness import AppServer
 from headcount import diff, ingest
 from headcount.store import STORE_ENV, Store
-from tests.csvtools import read_rows
+from tests.csvtools import read_rows, to_csv
 
 pytestmark = pytest.mark.browser
 MARK = "pwned"
@@ -38,6 +38,17 @@ SCRIPTS = [
     f'<a href="javascript:alert(1)" id="{MARK}">{MARK}</a>',
     f"![{MARK}](https://evil.example/{MARK}.png)",
 ]
+# Bare addresses that GitHub-flavoured markdown would turn into live links (issue 12.6), in
+# the forms that slipped past escaping: after an underscore or asterisk, without a scheme,
+# with a broken scheme, as e-mail addresses and as markdown autolinks.
+LINKS = [
+    "_www.evil.example/x www.evil.example *www.evil.example*",
+    "evil.example/x https:/x __https://evil.example/y__ HTTP://EVIL.EXAMPLE/z",
+    "eve@evil.example _eve@evil.example_ mailto:eve@evil.example xmpp:eve@evil.example",
+    "*eve@evil.example* (www.evil.example) ~www.evil.example~ [www.evil.example]",
+]
+# Refused in data (markup), but a link may carry them.
+AUTOLINKS = ["<https://evil.example/a>", "<eve@evil.example>", "*<www.evil.example>*"]
 SELECTORS = ", ".join(
     [
         f"#{MARK}",
@@ -47,6 +58,8 @@ SELECTORS = ", ".join(
         "embed",
         'a[href^="javascript:"]',
         'a[href*="evil.example"]',
+        'a[href*="EVIL.EXAMPLE"]',
+        'a[href^="mailto:"]',
     ]
 )
 INJECTED = (
@@ -152,6 +165,23 @@ def script_server(tmp_path_factory) -> Iterator[AppServer]:
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def link_server(tmp_path_factory) -> Iterator[tuple[AppServer, str]]:
+    """Address-like text published the normal way, as an analyst would."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'links.sqlite'}"
+    store = Store(url)
+    ingest.seed(store)
+    tables = hostile_tables(store, LINKS)
+    uploads = [(f"{name}.csv", csv_of(frame)) for name, frame in tables.items()]
+    proposal = ingest.prepare(ingest.parse_uploads(uploads), store, "upsert")
+    assert proposal.ok, proposal.problems.to_dicts()
+    ingest.publish(proposal, store, "ana", LINKS[0])
+    store.engine.dispose()
+    server = AppServer(env={STORE_ENV: url})
+    yield server, f"Evil Co {LINKS[0]}"
+    server.stop()
+
+
 class Watch:
     """Everything a page does that hostile text could cause."""
 
@@ -235,3 +265,81 @@ def test_hostile_query_parameters_fall_back_with_a_text_notice(page, app_server)
     )
     watch.assert_clean("explorer query parameters")
     assert read_rows("observations")  # the curated data still loads beside hostile links
+
+
+INVISIBLE = ("\u2060", "\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad")
+
+
+def main_text(page) -> str:  # type: ignore[no-untyped-def]
+    return page.locator("[data-testid='stMain']").inner_text()
+
+
+def test_address_like_text_in_data_never_becomes_a_link(page, link_server):
+    server, company = link_server
+    watch = Watch(page, server)
+    chart = '[data-testid="stPlotlyChart"] .js-plotly-plot .scatterlayer .trace'
+    where = quote(company)
+    for path, ready in (
+        (f"?company={where}", chart),
+        (f"explorer?company={where}", chart),
+        ("sources", '[data-testid="stDataFrame"]'),
+        ("history", '[data-testid="stDataFrame"]'),
+    ):
+        watch.visit(f"{server.url}/{path}", ready)
+        watch.assert_clean(path)
+        shown = main_text(page)
+        assert not any(mark in shown for mark in INVISIBLE), path
+    watch.visit(f"{server.url}/?company={where}", chart)
+    shown = main_text(page)
+    assert company in shown  # the title reads (and copies) exactly as written
+    watch.visit(f"{server.url}/sources", '[data-testid="stDataFrame"]')
+    shown = main_text(page)
+    # The framing's claim and what it shows, character for character.
+    assert LINKS[1] in shown and LINKS[2] in shown
+    # A citation's address copies exactly: no invisible character after "https:".
+    assert "https://" in shown
+
+
+@pytest.mark.parametrize("path", ["", "explorer", "sources"])
+def test_an_address_in_the_link_is_shown_in_the_notice_as_text(page, app_server, path):
+    watch = Watch(page, app_server)
+    for payload in ("_www.evil.example/x", LINKS[2], *AUTOLINKS):
+        watch.visit(
+            f"{app_server.url}/{path}?company={quote(payload)}",
+            "[data-testid='stAlertContentInfo']",
+        )
+        watch.assert_clean(f"{path or 'arc'} notice for {payload}")
+        notice = page.locator("[data-testid='stAlertContentInfo']").first.inner_text()
+        assert payload in notice, notice
+
+
+# Every label the upload's status box shows while it works, and any link or bold text that
+# ever appears in it (the "Reading NAME" label lasts only while the file is read).
+WATCH_STATUS = """
+window.__labels = []; window.__marked = [];
+new MutationObserver(() => {
+  for (const label of document.querySelectorAll('[data-testid="stExpander"] summary')) {
+    const text = label.innerText;
+    if (!window.__labels.includes(text)) window.__labels.push(text);
+    for (const e of label.querySelectorAll('a, strong, em, img')) window.__marked.push(e.outerHTML);
+  }
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def test_the_uploaded_file_name_is_shown_as_text(page, app_server):
+    """Issue 12.10: the name is the uploader's own text and must not become markdown."""
+    name = "**pwned** [x](http:evil.example) _www.evil.example_ eve@evil.example.csv"
+    rows = read_rows("observations")
+    junk = [dict(rows[0], note=f"row {n}") for n in range(20_000)]  # slow enough to be seen
+    watch = Watch(page, app_server)
+    page.add_init_script(WATCH_STATUS)
+    watch.visit(f"{app_server.url}/upload", "[data-testid='stFileUploader']")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": to_csv(rows + junk)}
+    )
+    page.get_by_text("Checked.").wait_for(timeout=120_000)
+    labels = page.evaluate("window.__labels")
+    assert any(name in label for label in labels), labels  # the name, character for character
+    assert page.evaluate("window.__marked") == []
+    watch.assert_clean("upload status")

@@ -113,8 +113,8 @@ def test_a_shared_link_restores_company_and_explorer_choices():
     assert at.selectbox(key="company").value == "Salesforce"
     assert at.multiselect(key="compare").value == ["Klarna"]
     assert at.toggle(key="index").value is True
-    names = " ".join(t["name"] for f in figures(at) for t in f["data"])
-    assert "Salesforce" in names or "Klarna" in names
+    companies = {t["legendgroup"] for f in figures(at) for t in f["data"]}
+    assert companies and companies <= {"Salesforce", "Klarna"}
 
 
 def test_malformed_link_falls_back_with_a_notice():
@@ -124,26 +124,89 @@ def test_malformed_link_falls_back_with_a_notice():
     assert "'Nope'" in notice and "'jobs'" in notice and "'bogus'" in notice
 
 
-def test_explorer_table_is_exactly_what_is_plotted():
+def chart_points(at: AppTest) -> set[tuple[str, str, float]]:
+    """(company, date, drawn value) of every point in the Explorer's charts."""
+    return {
+        (trace["legendgroup"], str(x)[:10], round(float(y), 6))
+        for figure in figures(at)
+        for trace in figure["data"]
+        for x, y in zip(trace["x"], trace["y"], strict=True)
+    }
+
+
+def table_points(at: AppTest, column: str) -> set[tuple[str, str, float]]:
+    table = at.dataframe[0].value
+    return {
+        (company, str(date)[:10], round(float(value), 6))
+        for company, date, value in zip(table["company"], table["date"], table[column], strict=True)
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "column"),
+    [
+        ({}, "value"),
+        ({"statements": "1"}, "value"),
+        ({"compare": ["Salesforce", "IBM"], "statements": "1"}, "value"),
+        ({"index": "1"}, "plot_value"),
+        ({"index": "1", "statements": "1", "compare": ["Salesforce"]}, "plot_value"),
+    ],
+)
+def test_explorer_table_is_exactly_what_is_plotted(params, column):
+    at = run_app("explorer", **params)
+    assert chart_points(at)
+    assert table_points(at, column) == chart_points(at)
+
+
+def test_explorer_shows_each_companys_filed_series_by_default():
+    rows = [r for r in observations_of("Klarna", "headcount") if r["claim_type"] != "target"]
+    filed: dict[str, int] = {}
+    for r in rows:
+        filed[r["basis"]] = filed.get(r["basis"], 0) + (r["claim_type"] == "filing")
+    best = max(filed, key=filed.__getitem__)  # the rule: most filed values
     at = run_app("explorer")
     table = at.dataframe[0].value
-    rows = observations_of("Klarna", "headcount")
-    assert len(table) == len(rows)
-    assert sorted(table["value"]) == sorted(float(r["value"]) for r in rows)
-    assert set(table["source_id"]) == {r["source_id"] for r in rows}
-    assert [b.label for b in at.get("download_button")] == [
-        "Download what is shown (CSV)",
-        "Download the whole dataset (CSV)",
-    ]
+    assert set(table["basis"]) == {best}
+    assert sorted(table["value"]) == sorted(float(r["value"]) for r in rows if r["basis"] == best)
+    assert "Statements and targets" in " ".join(c.value for c in at.caption)
+    at.toggle(key="statements").set_value(True).run()
+    table = at.dataframe[0].value
+    everything = observations_of("Klarna", "headcount")
+    assert sorted(table["value"]) == sorted(float(r["value"]) for r in everything)
+    assert at.query_params["statements"] in ("1", ["1"])
 
 
 def test_explorer_compares_companies_read_one_by_one_with_every_row_of_each():
-    at = run_app("explorer", company="Salesforce", compare=["Klarna"], metric=["headcount"])
+    at = run_app(
+        "explorer", company="Salesforce", compare=["Klarna"], metric=["headcount"], statements="1"
+    )
     table = at.dataframe[0].value
     expected = observations_of("Salesforce", "headcount") + observations_of("Klarna", "headcount")
     assert sorted(zip(table["company"], table["value"], strict=True)) == sorted(
         (r["company"], float(r["value"])) for r in expected
     )
+
+
+def test_explorer_colours_companies_and_keeps_the_arcs_spine_colour():
+    arc = figures(run_app())[0]
+    spine = max(arc["data"], key=lambda t: (t.get("line") or {}).get("width", 0))
+    at = run_app("explorer", compare=["Salesforce"], statements="1")
+    traces = figures(at)[0]["data"]
+    klarna = [t for t in traces if t["legendgroup"] == "Klarna"]
+    assert spine["name"].endswith(klarna[0]["name"])  # the same filed series first...
+    assert {t["marker"]["color"] for t in klarna} == {spine["line"]["color"]}  # ...same colour
+    others = {t["marker"]["color"] for t in traces if t["legendgroup"] == "Salesforce"}
+    assert len(others) == 1 and others != {spine["line"]["color"]}
+
+
+def test_explorer_speaks_in_words_not_codes():
+    at = run_app("explorer", statements="1")
+    table = at.dataframe[0].value
+    codes = {r["claim_type"] for r in read_rows("observations") if "_" in r["claim_type"]}
+    assert codes and not codes & set(table["claim_type"])
+    hovers = " ".join(h for t in figures(at)[0]["data"] for h, _ in t["customdata"])
+    assert not any(code in hovers for code in codes)
+    assert "00:00" not in hovers
 
 
 def test_explorer_never_mixes_units_on_one_chart():
@@ -165,6 +228,21 @@ def test_sources_page_lists_every_source_and_what_cites_it():
         cites = sum(r["source_id"] == source["source_id"] for r in read_rows("observations"))
         cites += sum(r["source_id"] == source["source_id"] for r in read_rows("events"))
         assert counts[source["source_id"]] == cites
+
+
+def test_sources_page_speaks_in_words():
+    at = run_app("sources")
+    table = at.dataframe[0].value
+    cells = " ".join(str(v) for column in table.columns for v in table[column])
+    assert "None" not in cells and "00:00:00" not in cells
+    grades = {s["reliability"] for s in read_rows("sources") if s["reliability"]}
+    assert grades and not grades & set(table["reliability"])
+    metrics = {r["metric"] for r in read_rows("observations") if "_" in r["metric"]}
+    assert metrics and not any(m in cells for m in metrics)
+    assert not any(f"{float(r['value'])} " in cells + " " for r in read_rows("observations"))
+    text = text_of(at)
+    claim_types = {r["claim_type"] for r in read_rows("observations") if "_" in r["claim_type"]}
+    assert not any(code in text for code in claim_types | metrics)
 
 
 def test_sources_search_filters_the_bibliography():

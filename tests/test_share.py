@@ -32,6 +32,9 @@ def test_default_view_is_the_bare_url():
         share.View("Klarna", compare=("Salesforce", "IBM")),
         share.View("Klarna", metrics=("headcount", "valuation"), index=True),
         share.View("IBM", bases=tuple(BASES), start=dt.date(2022, 1, 1), end=dt.date(2025, 6, 30)),
+        share.View("Klarna", start=dt.date(2022, 12, 31)),
+        share.View("Klarna", end=dt.date(2023, 6, 30)),
+        share.View("Klarna", statements=True, attributions=("ai_does_work", "forecast")),
     ],
 )
 def test_every_view_survives_a_link(view):
@@ -60,6 +63,9 @@ def test_link_keeps_the_page_and_drops_old_query():
         ),
         ({"index": ["yes"]}, share.View("Klarna"), "index='yes'"),
         ({"utm_source": ["mail"]}, share.View("Klarna"), "unknown link parameter 'utm_source'"),
+        ({"statements": ["on"]}, share.View("Klarna"), "statements='on'"),
+        ({"cause": ["robots"]}, share.View("Klarna"), "unknown cause 'robots'"),
+        ({"from": ["20221231"]}, share.View("Klarna"), "YYYY-MM-DD"),
     ],
 )
 def test_bad_parameters_fall_back_with_a_notice(params, expected, notice):
@@ -71,3 +77,35 @@ def test_bad_parameters_fall_back_with_a_notice(params, expected, notice):
 def test_main_company_is_never_duplicated_in_the_comparison():
     view = share.View("Klarna", compare=("Klarna", "IBM"))
     assert view.companies == ("Klarna", "IBM")
+
+
+SPAN = (dt.date(2018, 12, 31), dt.date(2025, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("params", "start", "end", "notice"),
+    [
+        ({"from": ["2030-01-01"]}, None, None, "the data ends on 2025-12-31"),
+        ({"to": ["2001-01-01"]}, None, None, "the data starts on 2018-12-31"),
+        ({"from": ["2024-01-01"], "to": ["2030-01-01"]}, dt.date(2024, 1, 1), None, None),
+        ({"from": ["1900-01-01"], "to": ["2023-01-01"]}, None, dt.date(2023, 1, 1), None),
+        ({"from": ["2030-01-01"], "to": ["2031-01-01"]}, None, None, "the data ends on"),
+    ],
+)
+def test_dates_beyond_the_data_are_no_bound(params, start, end, notice):
+    parsed = share.parse(params, COMPANIES, BASES, SPAN)
+    assert (parsed.view.start, parsed.view.end) == (start, end)
+    if notice is None:
+        assert parsed.notices == ()
+    else:
+        assert any(notice in n for n in parsed.notices), parsed.notices
+
+
+def test_a_huge_value_is_quoted_short_in_its_notice():
+    parsed = share.parse({"company": ["x" * 100_000]}, COMPANIES, BASES)
+    assert parsed.view.company == "Klarna"
+    assert len(parsed.notices[0]) < 120
+
+
+def test_streamlit_embedding_parameters_need_no_notice():
+    assert share.parse({"embed": ["true"]}, COMPANIES, BASES).notices == ()

@@ -1,6 +1,7 @@
 """Sign-in end to end: a real OIDC provider on loopback (oidc-provider-mock), the app with an
 [auth] section and an analysts list, and Chromium clicking through the provider's login page.
-An analyst can publish; a signed-in non-analyst cannot."""
+An analyst can publish; a signed-in non-analyst cannot, nor can an address of the analysts'
+domain that the provider has not verified."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from tests.csvtools import with_cell
 pytestmark = pytest.mark.browser
 UPLOAD = '[data-testid="stFileUploader"] input[type="file"]'
 ANALYST, OUTSIDER = "ana@example.org", "eve@example.com"
+# Of the analysts' domain, but the provider says (or does not say) the address is unverified.
+UNVERIFIED, UNSTATED = "mallory@example.org", "trent@example.org"
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +23,13 @@ def provider():  # type: ignore[no-untyped-def]
     from oidc_provider_mock import User, run_server_in_thread
 
     users = [
-        User(sub=email, claims={"email": email, "name": email}) for email in (ANALYST, OUTSIDER)
+        User(sub=email, claims={"email": email, "name": email, "email_verified": True})
+        for email in (ANALYST, OUTSIDER)
     ]
+    users.append(
+        User(sub=UNVERIFIED, claims={"email": UNVERIFIED, "name": "m", "email_verified": False})
+    )
+    users.append(User(sub=UNSTATED, claims={"email": UNSTATED, "name": "t"}))
     with run_server_in_thread(port=free_port(), user_claims=users) as server:
         yield f"http://127.0.0.1:{server.server_port}"
 
@@ -39,7 +47,8 @@ def signed_server(provider, tmp_path_factory, browser):  # type: ignore[no-untyp
         'client_secret = "test-only-client-secret"\n'
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
         "\n[analysts]\n"
-        f'emails = ["{ANALYST}"]\n',
+        f'emails = ["{ANALYST}"]\n'
+        'domains = ["example.org"]\n',
         encoding="utf-8",
     )
     server = AppServer(
@@ -93,6 +102,20 @@ def test_signed_in_outsider_cannot_publish_or_have_files_checked(browser, signed
     )
     assert page.locator(UPLOAD).count() == 0
     page.screenshot(path=str(ARTIFACTS / "sign-in-outsider.png"), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("email", [UNVERIFIED, UNSTATED])
+def test_an_unverified_address_of_the_analysts_domain_cannot_publish(
+    browser, signed_server, email
+):
+    context, page = sign_in(browser, signed_server, email)
+    page.get_by_text("does not say this e-mail address is verified").wait_for(timeout=30_000)
+    # Not an analyst, so no file is even checked (issue 12.2): nothing to publish from.
+    page.get_by_text("Checking and publishing files needs the analyst role").wait_for(
+        timeout=30_000
+    )
+    assert page.locator(UPLOAD).count() == 0
     context.close()
 
 

@@ -8,8 +8,11 @@ from collections import Counter
 import polars as pl
 import pytest
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 
 from headcount import dataset, diff, fingerprint, ingest
+from headcount.schema import SchemaMismatch
 from headcount.store import Conflict, NothingToPublish, Store
 from tests.csvtools import CURATED, read_rows, to_csv, with_cell
 from validation import parse
@@ -133,9 +136,10 @@ def test_rollback_publishes_a_copy_of_an_old_revision(store):
     assert 9999.0 in store.read(2)["observations"].get_column("value").to_list()
 
 
-def test_reading_a_missing_revision_is_an_error(store):
-    with pytest.raises(KeyError):
-        store.read(99)
+@pytest.mark.parametrize("revision", [99, 0, -1])
+def test_reading_a_missing_revision_is_an_error(store, revision):
+    with pytest.raises(KeyError, match=f"no revision {revision}"):
+        store.read(revision)  # 0 is not "the latest"
 
 
 def test_schema_is_created_once_and_reopened(store_url):
@@ -263,13 +267,47 @@ def test_changes_between_revisions_equal_the_diff_of_the_whole_revisions(store):
     }
 
 
-def test_a_store_made_before_the_revision_key_index_gets_it(store_url):
+def test_a_store_made_before_the_revision_key_index_gets_it_on_upgrade(store_url):
     first = Store(store_url)
     ingest.seed(first)
     with first.engine.begin() as connection:
         connection.exec_driver_sql("DROP INDEX ix_rows_observations_revision_key")
+        connection.exec_driver_sql(  # the index it replaced, which every write maintained
+            "CREATE INDEX ix_rows_observations_key ON rows_observations (company, metric)"
+        )
+        connection.exec_driver_sql("DROP TABLE alembic_version")  # as before versions
     first.engine.dispose()
+    with pytest.raises(SchemaMismatch, match="headcount upgrade"):
+        Store(store_url)
+    old = Store(store_url, as_is=True)
+    assert old.upgrade()[0] is None
+    old.engine.dispose()
     again = Store(store_url)
     names = {i["name"] for i in sa.inspect(again.engine).get_indexes("rows_observations")}
     assert "ix_rows_observations_revision_key" in names
+    assert "ix_rows_observations_key" not in names
+    assert again.check() == []
+    again.engine.dispose()
+
+
+def test_opening_a_store_changes_nothing_and_its_schema_is_what_the_code_describes(store_url):
+    # Migrations and the tables the code queries (from the data contract) must agree: a column
+    # added to validation/tables.py without a migration is caught here.
+    store = Store(store_url)
+    with store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), store.metadata) == []
+    ddl: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith(("CREATE", "ALTER", "DROP")):
+            ddl.append(statement)
+
+    sa.event.listen(sa.Engine, "before_cursor_execute", seen)
+    try:
+        again = Store(store_url)
+        assert again.latest_id() == store.latest_id()
+    finally:
+        sa.event.remove(sa.Engine, "before_cursor_execute", seen)
+    assert ddl == []
+    store.engine.dispose()
     again.engine.dispose()

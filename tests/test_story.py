@@ -127,6 +127,6 @@ def test_ledger_pairs_disagreeing_sources_once_and_never_agreeing_ones(data):
     ]
     assert len(keys) == len(set(keys))
     # The Q3 2025 AI workload: 853 in two sources and 800 in a third is one conflict.
-    fte = [r for r in observations_of("Klarna", "ai_workload_fte") if r["date"] == "2025-09-30"]
+    fte = [r for r in observations_of("Klarna", "ai_workload_fte") if r["date"] == "2025-11-18"]
     if len({r["value"] for r in fte}) > 1:
         assert ledger.filter(ledger["metric"] == "ai_workload_fte").height == 1

@@ -10,7 +10,7 @@ from tests.csvtools import CURATED, read_rows, to_csv, with_cell
 from validation import gate, parse
 from validation.tables import TABLES
 
-TODAY = dt.date(2026, 11, 21)
+TODAY = dt.date(2026, 12, 2)  # the day the curated rows were last checked (accessed)
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ CELL_CASES = [
     ("observations", 0, "metric", "headcunt", "not an allowed metric"),
     ("observations", 0, "period", "monthly", "not an allowed period"),
     ("observations", 0, "claim_type", "rumour", "not an allowed claim_type"),
-    ("observations", 0, "unit", "people", "not an allowed unit"),
+    ("observations", 0, "unit", "heads", "not an allowed unit"),
     ("observations", 0, "value", "-5527", "negative value"),
     ("observations", 0, "value", "1e300", "implausibly large value"),
     ("observations", 0, "value", "inf", "not a finite number"),
@@ -97,6 +97,26 @@ def test_unit_must_fit_the_metric(context):
     assert found["hint"] == "Use one of: employees, fte."
 
 
+def test_a_net_loss_may_be_negative_but_a_headcount_may_not(context):
+    rows = read_rows("observations")
+    loss = {**rows[0], "metric": "net_income", "unit": "USD", "value": "-273000000"}
+    loss["basis"] = "net loss for the year (test)"
+    assert check("observations.csv", to_csv([*rows, loss]), context).problems.height == 0
+
+    data, line = with_cell("observations", 0, "value", "-1")
+    found = only_problem(check("observations.csv", data, context))
+    assert (found["line"], found["column"], found["problem"]) == (line, "value", "negative value")
+    assert "headcount" in found["hint"] and "net_income" in found["hint"]
+
+
+def test_a_huge_loss_is_refused_as_implausible(context):
+    rows = read_rows("observations")
+    loss = {**rows[0], "metric": "net_income", "unit": "USD", "value": "-1e300"}
+    loss["basis"] = "net loss for the year (test)"
+    found = only_problem(check("observations.csv", to_csv([*rows, loss]), context))
+    assert (found["line"], found["problem"]) == (len(rows) + 2, "implausibly large value")
+
+
 def test_duplicate_key_points_at_the_first_copy(context):
     rows = read_rows("observations")
     found = only_problem(check("observations.csv", to_csv([*rows, rows[3]]), context))
@@ -130,7 +150,7 @@ def test_future_dates_only_for_targets(context):
     data, line = with_cell("observations", 0, "date", "2027-01-01")
     found = only_problem(check("observations.csv", data, context))
     assert (found["line"], found["column"]) == (line, "date")
-    assert found["problem"] == "date is after today (2026-11-21)"
+    assert found["problem"] == "date is after today (2026-12-02)"
     rows = read_rows("observations")
     target = next(i for i, r in enumerate(rows) if r["claim_type"] == "target")
     data, _ = with_cell("observations", target, "date", "2027-01-01")
@@ -229,7 +249,8 @@ def test_row_with_too_many_cells_is_reported_with_its_line(context):
     rows[4] += ",surplus,cells"
     found = only_problem(check("events.csv", ("\n".join(rows) + "\n").encode(), context))
     assert found["line"] == 5
-    assert "cells but the header has 6" in found["problem"]
+    header = rows[0].count(",") + 1  # the header has no quoted commas
+    assert f"cells but the header has {header}" in found["problem"]
 
 
 def summary_and_listed(problems, column: str) -> tuple[list[int], list[tuple[int, str]]]:

@@ -5,25 +5,32 @@ to what is on screen."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import polars as pl
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from headcount import share
+from headcount import faults, share
 from headcount.dataset import Catalog, Dataset
 from headcount.streamlit_cache import latest_catalog, load_company, load_latest
 from ui.text import escape
 
-VIEW = "_view_from_link"
+VIEW = "_view_shown"  # the view last parsed from a link or published to the address bar
+SEEN = "_query_seen"  # the address's query as last parsed or published
+SEEN_PAGE = "_page_seen"  # ... and the page it was on
+LEFT_BEHIND = "_pages_left_behind"  # pages whose switch left an empty history entry
 # Widget keys that hold the view; pages seed them from the link and read them back.
-COMPANY, COMPARE, METRICS, BASES, RANGE, INDEX = (
+COMPANY, COMPARE, METRICS, BASES, RANGE, INDEX, STATEMENTS, ATTRIBUTIONS = (
     "company",
     "compare",
     "metrics",
     "bases",
     "range",
     "index",
+    "statements",
+    "attributions",
 )
 
 
@@ -67,25 +74,77 @@ def companies_or_stop(catalog: Catalog, companies: Sequence[str]) -> Dataset:
     return Dataset.of_companies([company_or_stop(catalog, company) for company in companies])
 
 
+@contextmanager
+def store_faults_shown() -> Iterator[None]:
+    """A full disk, a locked, read-only, lost or unreachable database ends the page with a
+    short message saying what happened and what to do, never a traceback with paths; any
+    other error is a bug and still fails loudly."""
+    try:
+        yield
+    except Exception as error:
+        fault = faults.describe(error)
+        if fault is None:
+            raise
+        st.error(fault.message, icon=":material/database:")
+        st.stop()
+
+
 def _query() -> dict[str, list[str]]:
     return {name: st.query_params.get_all(name) for name in st.query_params}
 
 
+def _history_navigation() -> bool:
+    """True when the browser's back or forward button started this run."""
+    return bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
+
+
+def _page() -> str:
+    return str(getattr(get_script_run_ctx(), "page_script_hash", ""))
+
+
+def _values(view: share.View, catalog: Catalog) -> dict[str, object]:
+    """Each widget's value for a view."""
+    lowest, highest = date_span(catalog)
+    return {
+        COMPANY: view.company,
+        COMPARE: list(view.compare),
+        METRICS: list(view.metrics),
+        BASES: list(view.bases),
+        INDEX: view.index,
+        STATEMENTS: view.statements,
+        ATTRIBUTIONS: list(view.attributions),
+        # Always a whole range inside the data: the date input refuses a half or a wider one.
+        RANGE: (view.start or lowest, view.end or highest),
+    }
+
+
 def link_view(catalog: Catalog) -> share.View:
-    """The view the link asked for, parsed once per session; its notices are shown once."""
-    if VIEW not in st.session_state:
-        parsed = share.parse(_query(), list(catalog.companies), list(catalog.bases))
+    """The view on screen: parsed from the link when the session starts and again when the
+    back or forward button brings another address (its notices shown once); otherwise the
+    view last published, which also refills the widgets a page switch discarded."""
+    query = _query()
+    changed = st.session_state.get(SEEN) != query and _history_navigation()
+    if changed and not query and _page() in st.session_state.get(LEFT_BEHIND, ()):
+        # Back into the empty address a page switch left behind (Streamlit drops the query when
+        # it switches pages; the view was written into the next entry): not a view of its own.
+        changed = False
+    if VIEW not in st.session_state or changed:
+        parsed = share.parse(
+            query, list(catalog.companies), list(catalog.bases), date_span(catalog)
+        )
         st.session_state[VIEW] = parsed.view
+        st.session_state[SEEN] = query
+        st.session_state[SEEN_PAGE] = _page()
         st.session_state["_link_notices"] = parsed.notices
-        view = parsed.view
-        seed(COMPANY, view.company)
-        seed(COMPARE, list(view.compare))
-        seed(METRICS, list(view.metrics))
-        seed(BASES, list(view.bases))
-        seed(INDEX, view.index)
-        if view.start or view.end:
-            seed(RANGE, (view.start, view.end))
-    return st.session_state[VIEW]
+        for key, value in _values(parsed.view, catalog).items():
+            st.session_state[key] = value
+    view: share.View = st.session_state[VIEW]
+    # Streamlit forgets a widget's value on a run that does not draw it (the Explorer's
+    # choices while the arc is shown); the published view gives it back.
+    for key, value in _values(view, catalog).items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+    return view
 
 
 def show_link_notices() -> None:
@@ -115,8 +174,8 @@ def current_view(catalog: Catalog) -> share.View:
     chosen = state.get(RANGE) or (link.start, link.end)
     start, end = (*chosen, None, None)[:2]  # a half-picked range has one date
     lowest, highest = date_span(catalog)
-    start = None if start == lowest else start
-    end = None if end == highest else end
+    start = None if start is None or start <= lowest else start
+    end = None if end is None or end >= highest else end
     return share.View(
         company=state.get(COMPANY, link.company),
         compare=tuple(state.get(COMPARE, link.compare)),
@@ -125,13 +184,25 @@ def current_view(catalog: Catalog) -> share.View:
         start=start,
         end=end,
         index=bool(state.get(INDEX, link.index)),
+        statements=bool(state.get(STATEMENTS, link.statements)),
+        attributions=tuple(state.get(ATTRIBUTIONS, link.attributions)),
     )
 
 
 def publish(view: share.View, catalog: Catalog) -> str:
     """Write the view into the address bar and return the link that reopens it."""
     default = catalog.companies[0]
-    st.query_params.from_dict(share.encode(view, default))
+    params = share.encode(view, default)
+    page = _page()
+    if page != st.session_state.get(SEEN_PAGE) and params and not _query():
+        # A page switch arrived without the query: this run writes it into a new history
+        # entry, and the empty one before it is remembered as no view of its own.
+        st.session_state[LEFT_BEHIND] = {*st.session_state.get(LEFT_BEHIND, ()), page}
+    st.query_params.from_dict(params)
+    # What back and forward compare against: only another address is another view.
+    st.session_state[VIEW] = view
+    st.session_state[SEEN] = _query()
+    st.session_state[SEEN_PAGE] = page
     return share.link(st.context.url or "", view, default)
 
 

@@ -72,7 +72,8 @@ class Observations(pa.DataFrameModel):
     metric: str = pa.Field(isin=vocabulary.METRICS)
     date: pl.Date = pa.Field()
     period: str = pa.Field(isin=vocabulary.PERIODS)
-    value: float = pa.Field(ge=0, le=MAX_VALUE)
+    # The sign is checked per metric (rules.values_not_negative): a net loss is below 0.
+    value: float = pa.Field(ge=-MAX_VALUE, le=MAX_VALUE)
     unit: str = pa.Field(isin=ALL_UNITS)
     basis: str = pa.Field()
     claim_type: str = pa.Field(isin=vocabulary.CLAIM_TYPES)
@@ -204,12 +205,10 @@ def describe(column: str, check: str) -> tuple[str, str]:
     if check.startswith("isin"):
         allowed = ", ".join(ALLOWED.get(column, ()))
         return f"not an allowed {column}", f"Use one of: {allowed}."
-    if check.startswith("greater_than_or_equal_to"):
-        return "negative value", "Values are counts or amounts and cannot be below 0."
-    if check.startswith("less_than_or_equal_to"):
+    if check.startswith(("greater_than_or_equal_to", "less_than_or_equal_to")):
         return (
             "implausibly large value",
-            f"Values above {MAX_VALUE:.0e} are refused: check for extra digits or a wrong unit.",
+            f"Values beyond ±{MAX_VALUE:.0e} are refused: check for extra digits or a wrong unit.",
         )
     if check == "finite":
         return "not a finite number", "Give a real number; leave the row out if unknown."

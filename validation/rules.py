@@ -77,6 +77,27 @@ def units_per_metric(tables: Tables, today: dt.date) -> pl.DataFrame:
     )
 
 
+def values_not_negative(tables: Tables, today: dt.date) -> pl.DataFrame:
+    observations = tables.get("observations")
+    if observations is None:
+        return problems.frame()
+    # Only metrics declared signed in the vocabulary (a net loss) may fall below 0.
+    signed = ", ".join(vocabulary.SIGNED_METRICS)
+    bad = observations.select(FILE, LINE, "value", "metric").filter(
+        (pl.col("value") < 0) & ~pl.col("metric").is_in(vocabulary.SIGNED_METRICS)
+    )
+    return _report(
+        bad,
+        "value",
+        pl.lit("negative value"),
+        pl.format(
+            "Values of {} are counts or amounts and cannot be below 0 (only {} may be).",
+            pl.col("metric"),
+            pl.lit(signed),
+        ),
+    )
+
+
 def unique_keys(tables: Tables, today: dt.date) -> pl.DataFrame:
     reports = []
     for name, frame in tables.items():
@@ -260,6 +281,7 @@ def lookalike_names(tables: Tables, today: dt.date) -> pl.DataFrame:
 
 RULES: tuple[Callable[[Tables, dt.date], pl.DataFrame], ...] = (
     units_per_metric,
+    values_not_negative,
     unique_keys,
     sources_resolve,
     dates_not_future,

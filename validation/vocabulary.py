@@ -15,8 +15,22 @@ METRIC_UNITS: dict[str, tuple[str, ...]] = {
     "revenue": CURRENCIES,
     "revenue_per_employee": tuple(f"{currency}/employee" for currency in CURRENCIES),
     "valuation": CURRENCIES,
+    # Net result for the period (profit after tax; a loss is negative).
+    "net_income": CURRENCIES,
+    # Average pay per employee as the company states it (its basis says what pay includes).
+    "compensation_per_employee": tuple(f"{currency}/employee" for currency in CURRENCIES),
+    # People working for the company through outsourcing providers, not on its payroll.
+    "outsourced_agents": ("people",),
+    # Consumers the company counts as active under its own (changing) definition.
+    "active_consumers": ("consumers",),
+    # Staff of one team or function (a support org), never to be read as the company's total.
+    "team_headcount": ("employees",),
+    # Roles an executive says AI could replace within a horizon: a forecast, not cuts made.
+    "roles_ai_could_replace": ("roles",),
 }
 METRICS: tuple[str, ...] = tuple(METRIC_UNITS)
+# Metrics whose values may be below zero (a loss); every other value is a count or an amount.
+SIGNED_METRICS: tuple[str, ...] = ("net_income",)
 
 METRIC_LABELS: dict[str, str] = {
     "headcount": "Headcount",
@@ -24,6 +38,12 @@ METRIC_LABELS: dict[str, str] = {
     "revenue": "Revenue",
     "revenue_per_employee": "Revenue per employee",
     "valuation": "Valuation",
+    "net_income": "Net income (loss)",
+    "compensation_per_employee": "Pay per employee",
+    "outsourced_agents": "Outsourced agents",
+    "active_consumers": "Active consumers",
+    "team_headcount": "Team headcount (one function)",
+    "roles_ai_could_replace": "Roles AI could replace (forecast)",
 }
 
 PERIOD_LABELS: dict[str, str] = {
@@ -32,6 +52,8 @@ PERIOD_LABELS: dict[str, str] = {
     "half_year": "half year",
     "year": "year",
     "trailing_12m": "trailing 12 months",
+    # A ratio the source gives without its window (annual, annualised or trailing): say so.
+    "unstated": "period not stated by the source",
 }
 PERIODS: tuple[str, ...] = tuple(PERIOD_LABELS)
 

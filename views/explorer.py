@@ -5,11 +5,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from headcount import charts, citations, claims, exports
+from headcount import charts, citations, comparison, exports
+from headcount.labels import label
 from headcount.streamlit_cache import store
 from ui import state
 from ui.cited import chart, citation_panel, file_stem
-from validation.vocabulary import METRIC_LABELS
+from ui.text import escape
+from validation.vocabulary import ATTRIBUTION_LABELS, METRIC_LABELS
 
 # Only the companies being compared are read (each once per revision): the page opens as
 # fast on thousands of companies as on a handful.
@@ -47,10 +49,11 @@ with second:
     # A basis carried over from another choice of companies or metrics cannot be selected.
     st.session_state[state.BASES] = [b for b in st.session_state[state.BASES] if b in available]
     st.multiselect(
-        "Bases (none chosen: all)",
+        "Bases (none chosen: each company's best series)",
         available,
         key=state.BASES,
-        help="What exactly is counted. A line only ever joins figures of one basis.",
+        help="What exactly is counted. A line only ever joins figures of one basis. With none "
+        "chosen, each company shows its best series: the one with the most filed values.",
     )
     lowest, highest = state.date_span(catalog)
     state.seed(state.RANGE, (view.start or lowest, view.end or highest))
@@ -60,76 +63,84 @@ with second:
         max_value=highest,
         key=state.RANGE,
     )
-    st.toggle(
-        "Index (each series' first value = 100)",
-        key=state.INDEX,
-        help="Compare shapes rather than sizes; each series is indexed to its own first value.",
-    )
+switches = st.columns(3)
+switches[0].toggle(
+    "Statements and targets",
+    key=state.STATEMENTS,
+    help="Also every lone statement, estimate and target, each on its own basis (never joined "
+    "to a line): diamonds for statements, hollow circles for targets.",
+)
+switches[1].toggle(
+    "Index (each series' first value = 100)",
+    key=state.INDEX,
+    help="Compare shapes rather than sizes; each series is indexed to its own first value.",
+)
+switches[2].multiselect(
+    "Cause of AI claims (none chosen: all)",
+    list(ATTRIBUTION_LABELS),
+    format_func=ATTRIBUTION_LABELS.get,
+    key=state.ATTRIBUTIONS,
+    help="Why the source ties a claim to AI. Figures that are no claim about AI (a filed "
+    "headcount, revenue) have no cause and are always shown.",
+)
 
 view = state.current_view(catalog)
 link = state.publish(view, catalog)
 state.share_control(link)
 
-shown = chosen
-if view.bases:
-    shown = shown.filter(pl.col("basis").is_in(list(view.bases)))
-if view.start:
-    shown = shown.filter(pl.col("date") >= view.start)
-if view.end:
-    shown = shown.filter(pl.col("date") <= view.end)
-shown = citations.with_citations(shown, data.sources).sort("company", "metric", "date")
-
-if shown.is_empty():
-    st.info("Nothing matches this choice. Widen the date range or choose other bases.")
+compared = comparison.compare(observations, data.sources, view)
+for note in compared.notes:
+    st.info(escape(note), icon=":material/info:")
 # One chart per metric and unit: SEK and USD, or FTE and employees, never share an axis.
-for metric, unit in shown.select("metric", "unit").unique(maintain_order=True).iter_rows():
-    rows = shown.filter((pl.col("metric") == metric) & (pl.col("unit") == unit))
-    plotted = pl.concat(
-        [claims.points(part) for _, part in rows.group_by("company", maintain_order=True)],
-        how="vertical",
-    )
-    series_key = ["company", "metric", "unit", "basis"]
-    if view.index:
-        # An index needs a start and a later value; lone statements stay in the table below.
-        plotted = plotted.filter(pl.col("date").n_unique().over(series_key) > 1)
-        if plotted.is_empty():
-            st.caption(f"No {METRIC_LABELS[metric].lower()} series with two or more dates here.")
-            continue
-    first_value = pl.col("value").first().over(series_key)
-    plotted = plotted.sort("date").with_columns(
-        (pl.col("value") / first_value * 100 if view.index else pl.col("value")).alias("plot_value")
-    )
-    label = f"{METRIC_LABELS[metric]} ({unit})"
-    figure = charts.comparison_figure(plotted, view.index, label)
-    name = file_stem(*view.companies, metric, unit, "index" if view.index else "values")
-    citation_panel(chart(figure, f"explore_{metric}_{unit}", name, label), data)
+for panel in compared.panels:
+    if not panel.points.is_empty():
+        figure = charts.comparison_figure(panel.points, view.index, panel.title, view.companies)
+        name = file_stem(
+            *view.companies, panel.metric, panel.unit, "index" if view.index else "values"
+        )
+        key = f"explore_{panel.metric}_{panel.unit}"
+        citation_panel(chart(figure, key, name, panel.title), data)
+    for note in panel.notes:  # right under the chart it explains
+        st.caption(escape(note))
 
 st.subheader("Exactly what is plotted")
-table = shown.select(
-    "company",
-    "metric",
-    "date",
-    "period",
-    "value",
-    "unit",
-    "basis",
-    "claim_type",
-    "source_id",
-    "cited_as",
-    "url",
-    "note",
-)
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "date": st.column_config.DateColumn("date"),
-        "value": st.column_config.NumberColumn("value", format="localized"),
-        "url": st.column_config.LinkColumn("url"),
-        "cited_as": st.column_config.TextColumn("source"),
-    },
-)
+shown = compared.rows
+if shown.is_empty():
+    st.caption("Nothing is plotted, so there is nothing to list.")
+else:
+    words = shown.with_columns(
+        pl.col("metric").map_elements(lambda c: label("metric", c), return_dtype=pl.String),
+        pl.col("period").map_elements(lambda c: label("period", c), return_dtype=pl.String),
+        pl.col("claim_type").map_elements(lambda c: label("claim_type", c), return_dtype=pl.String),
+        pl.col("attribution").map_elements(
+            lambda c: label("attribution", c), return_dtype=pl.String
+        ),
+        pl.col("reliability").map_elements(
+            lambda c: label("reliability", c), return_dtype=pl.String
+        ),
+    )
+    # An empty cell, not a grey "None", where a figure has no cause, note or grade.
+    words = words.with_columns(pl.col(pl.String).fill_null(""))
+    columns = ["company", "metric", "date", "period", "value", "unit"]
+    if view.index:
+        columns.append(comparison.PLOT)
+    columns += ["basis", "claim_type", "attribution", "cited_as", "reliability", "url", "note"]
+    columns += ["source_id"]
+    st.dataframe(
+        words.select(columns),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "date": st.column_config.DateColumn("date", format="D MMM YYYY"),
+            "value": st.column_config.NumberColumn("value", format="localized"),
+            comparison.PLOT: st.column_config.NumberColumn("index (first = 100)", format="%.1f"),
+            "claim_type": st.column_config.TextColumn("kind of claim"),
+            "attribution": st.column_config.TextColumn("cause"),
+            "url": st.column_config.LinkColumn("url"),
+            "cited_as": st.column_config.TextColumn("source"),
+            "source_id": st.column_config.TextColumn("source id"),
+        },
+    )
 
 
 def whole_dataset_csv(revision: int | None) -> bytes:
@@ -144,7 +155,7 @@ def whole_dataset_csv(revision: int | None) -> bytes:
 left, right = st.columns(2)
 left.download_button(
     "Download what is shown (CSV)",
-    data=lambda: exports.csv_bytes(shown),
+    data=lambda: exports.csv_bytes(compared.rows),
     file_name=f"{file_stem(*view.companies, 'selection')}.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -7,23 +7,29 @@ import polars as pl
 import streamlit as st
 
 from headcount import ingest
+from headcount.labels import day
 from headcount.store import StoreError
 from headcount.streamlit_cache import revision_changes, store
 from ui import access, state
 from ui.review import show_changes
 from ui.text import escape
 
+PUBLISHED = "_history_published"  # the message of a rollback, shown after the rerun
+
 state.link_view(state.catalog_or_stop())
 the_store = store()
 revisions = the_store.revisions()
 
 st.title("History")
+if PUBLISHED in st.session_state:
+    st.success(st.session_state.pop(PUBLISHED), icon=":material/check_circle:")
 table = pl.DataFrame(
     [
         {
             "revision": r.id,
-            "based on": r.parent_id,
-            "published (UTC)": r.created_at.strftime("%Y-%m-%d %H:%M"),
+            # The first revision was seeded from the curated files; no revision before it.
+            "based on": f"revision {r.parent_id}" if r.parent_id else "first revision",
+            "published (UTC)": f"{day(r.created_at)}, {r.created_at:%H:%M}",
             "author": r.author,
             "note": r.note,
             **{f"{name} rows": count for name, count in sorted(r.counts.items())},
@@ -35,6 +41,13 @@ st.dataframe(table, hide_index=True, width="stretch")
 
 st.subheader("Compare two revisions")
 ids = [r.id for r in revisions]
+by_id = {r.id: r for r in revisions}
+# A publish or rollback (here or elsewhere) makes a new latest revision: the pickers then
+# propose it afresh instead of keeping choices made against the old one.
+if st.session_state.get("_history_latest") != ids[-1]:
+    st.session_state["_history_latest"] = ids[-1]
+    for key in ("diff_from", "diff_to", "rollback_to"):
+        st.session_state.pop(key, None)
 left, right = st.columns(2)
 older = left.selectbox("From", ids, index=max(len(ids) - 2, 0), key="diff_from")
 newer = right.selectbox("To", ids, index=len(ids) - 1, key="diff_to")
@@ -49,7 +62,15 @@ st.caption(
     "Rolling back publishes a new revision whose data equals the chosen one; the revisions in "
     "between stay in the history."
 )
-target = st.selectbox("Make the data equal to revision", ids[:-1] or ids, key="rollback_to")
+# The usual rollback undoes the latest publish: the revision before the latest is proposed.
+earlier = ids[:-1] or ids
+target = st.selectbox(
+    "Make the data equal to revision",
+    earlier,
+    index=len(earlier) - 1,
+    format_func=lambda i: f"{i} ({day(by_id[i].created_at)}, {by_id[i].note[:40]})",
+    key="rollback_to",
+)
 note = st.text_input("Note (required)", key="rollback_note")
 if st.button(
     f"Publish a copy of revision {target}",
@@ -61,6 +82,11 @@ if st.button(
     except StoreError as refused:
         st.error(escape(str(refused)), icon=":material/block:")
     else:
-        st.success(f"Published revision {revision.id}, equal to revision {target}.")
+        # Run the page again so that the table, the comparison and the sidebar all read the
+        # new latest revision (they were drawn above from the one before).
+        st.session_state[PUBLISHED] = (
+            f"Published revision {revision.id}, equal to revision {target}."
+        )
+        st.rerun()
 if not who.allowed:
     st.caption(escape(who.reason))

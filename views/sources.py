@@ -7,7 +7,9 @@ import polars as pl
 import streamlit as st
 
 from headcount import citations, conflicts
+from headcount.bibliography import bibliography as sources_in_words
 from headcount.formatting import quantity
+from headcount.labels import day, label
 from ui import state
 from ui.text import escape, plain
 
@@ -20,46 +22,12 @@ state.show_link_notices()
 st.title("Sources")
 plain(
     "Every figure and event in this dashboard cites one of these sources. Publisher is who made "
-    "the claim; 'via' is whose copy was read. Reliability: primary (the originator's own words or "
-    "document), secondary (a report of someone else's claim), low (aggregator, blog or summary).",
+    "the claim; 'via' is whose copy was read. Reliability says how close the source is to "
+    "the originator of the claim.",
     caption=True,
 )
 
-cited_by = (
-    pl.concat(
-        [
-            data.observations.select(
-                "source_id",
-                pl.format("{} {} {} ({})", "company", "metric", "value", "date").alias("item"),
-            ),
-            data.events.select(
-                "source_id",
-                pl.format("{} event: {} ({})", "company", "title", "date").alias("item"),
-            ),
-        ]
-    )
-    .group_by("source_id")
-    .agg(pl.col("item").sort().alias("cited_by"))
-)
-bibliography = (
-    data.sources.join(cited_by, on="source_id", how="left")
-    .with_columns(pl.col("cited_by").fill_null([]).list.len().alias("citations"))
-    .with_columns(pl.col("cited_by").list.join("; "))
-    .select(
-        "publisher",
-        "title",
-        "published",
-        "url",
-        "via",
-        "reliability",
-        "citations",
-        "cited_by",
-        "quote",
-        "source_id",
-        "accessed",
-    )
-    .sort("publisher", "title")
-)
+bibliography = sources_in_words(data.sources, data.observations, data.events)
 
 query = st.text_input(
     "Search the bibliography", placeholder="publisher, title, company, figure…", key="source_search"
@@ -77,8 +45,8 @@ st.dataframe(
     width="stretch",
     column_config={
         "url": st.column_config.LinkColumn("link"),
-        "published": st.column_config.DateColumn("published"),
         "cited_by": st.column_config.TextColumn("cited by", width="large"),
+        "source_id": st.column_config.TextColumn("source id"),
     },
 )
 
@@ -94,13 +62,14 @@ if ledger.is_empty():
     st.success("No conflicting claims in the data.")
 for row in ledger.iter_rows(named=True):
     with st.container(border=True):
-        metric = row["metric"].replace("_", " ")
+        metric = label("metric", row["metric"])
         plain(f"{row['company']} · {metric} · differ by {row['difference']:.0%}")
         left, right = st.columns(2)
         for column, side in ((left, "a"), (right, "b")):
             with column:
+                kind = label("claim_type", row[f"claim_type_{side}"])
                 st.metric(
-                    f"{row[f'date_{side}']} · {row[f'claim_type_{side}'].replace('_', ' ')}",
+                    f"{day(row[f'date_{side}'])} · {kind}",
                     quantity(row[f"value_{side}"], row["unit"]),
                 )
                 plain(f"Basis: {row[f'basis_{side}']}", caption=True)
@@ -115,18 +84,26 @@ plain(
 framings = citations.with_citations(data.framings, data.sources)
 evidence = citations.with_citations(
     data.framings.select(pl.col("evidence_id").alias("source_id")), data.sources
-).get_column("citation")
-for row, shown_by in zip(framings.iter_rows(named=True), evidence, strict=True):
+).select("citation", "url")
+for row, (shown_by, evidence_url) in zip(
+    framings.iter_rows(named=True), evidence.iter_rows(), strict=True
+):
     with st.container(border=True):
         st.markdown(f"**Claimed:** {escape(row['claim'])}")
         plain(f"Where: {row['citation']}", caption=True)
         st.markdown(f"**What the data shows:** {escape(row['shows'])}")
         plain(f"Evidence: {shown_by}", caption=True)
+        # The addresses inside the citations are text; these are the links (issue 13.5).
+        where, shown = st.columns(2)
+        if row["url"]:
+            where.link_button("Open the claim", row["url"], icon=":material/open_in_new:")
+        if evidence_url:
+            shown.link_button("Open the evidence", evidence_url, icon=":material/open_in_new:")
 
 st.header("How to cite this dashboard")
 latest = data.sources.get_column("accessed").max()
 plain(
     "Cite the figure's own source (above) first. To cite the dashboard view itself: "
-    f"Headcount and AI claims dashboard, data checked {latest}, view at:",
+    f"Headcount and AI claims dashboard, data checked {day(latest)}, view at:",
 )
 st.code(link, language=None, wrap_lines=True)

@@ -92,7 +92,7 @@ if cached is None or cached[0] != fingerprint:
         progress = st.progress(0.0)
         parsed = []
         for position, (name, content) in enumerate(files, start=1):
-            status.update(label=f"Reading {name} ({len(content):,} bytes)…")
+            status.update(label=f"Reading {escape(name)} ({len(content):,} bytes)…")
             parsed.append(ingest.parse_uploads([(name, content)])[0])
             progress.progress(position / (len(files) + 1))
         status.update(label="Validating against the latest revision…")

@@ -188,7 +188,7 @@ def cases() -> list[tuple[str, bytes | str, int, str, str]]:
     c.append(("fte_three_decimals.csv", text(header_, fte), 2, "value", "more than 2 decimals"))
     # Vocabulary and required cells
     cell("unknown_metric.csv", "metric", "head count", "not an allowed metric")
-    cell("unknown_unit.csv", "unit", "people", "not an allowed unit")
+    cell("unknown_unit.csv", "unit", "heads", "not an allowed unit")
     cell("unit_for_other_metric.csv", "unit", "USD", "not allowed for the metric headcount")
     cell("unknown_period.csv", "period", "annual", "not an allowed period")
     cell("unknown_claim_type.csv", "claim_type", "rumour", "not an allowed claim_type")

@@ -1,0 +1,295 @@
+"""The read-only data API: every table of a revision as CSV or JSON at a stable URL.
+
+    /api/observations.csv?company=Klarna&metric=headcount&from=2022-01-01&to=2025-12-31
+    /api/events.json?company=Klarna&rev=3
+    /api/revisions.json          /api/changes.atom
+
+Filters are the Explorer's link parameters (company, metric, basis, from, to) plus ``rev``; a
+parameter that is unknown, malformed or does not apply to the table is refused with a 400 that
+says why, never ignored. Every row carries its citation fields. Responses name their revision
+(``X-Headcount-Revision``) and carry an ETag; a revision never changes, so a response for an
+explicit ``rev`` may be cached for good.
+
+The request handling is plain functions over a Store (``answer``), wrapped as Starlette routes
+by ``routes``; tests drive both, the routes through the running server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urlencode
+from xml.sax.saxutils import escape as xml_escape
+
+import polars as pl
+
+from headcount import citations, dataset, exports, faults, schema
+from headcount.store import Store, default_url
+
+TABLE_FILTERS: dict[str, tuple[str, ...]] = {
+    "observations": ("company", "metric", "basis", "from", "to"),
+    "events": ("company", "from", "to"),
+    "sources": (),
+    "framings": ("company",),
+}
+FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+REPEATABLE = ("company", "metric", "basis")
+FEED_ENTRIES = 50  # the newest revisions in the changes feed
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: bytes
+    media_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _refuse(message: str, status: int = 400) -> Reply:
+    body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
+    return Reply(status, body, "application/json")
+
+
+@lru_cache(maxsize=4)
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+@lru_cache(maxsize=8)
+def _loaded(url: str, revision: int) -> dataset.Loaded:
+    # Served data passes the same gate as every page: nothing half-valid leaves the server.
+    return dataset.load_tables(_store(url).read(revision), revision)
+
+
+def _date(name: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{name}={text!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _etag(revision: int, path: str, params: Mapping[str, Sequence[str]]) -> str:
+    canonical = urlencode(sorted((k, v) for k, vs in params.items() for v in vs))
+    digest = hashlib.sha256(f"{revision}|{path}|{canonical}".encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def _iso(moment: dt.datetime) -> str:
+    """A timestamp with its zone, as Atom requires: the store writes UTC."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).isoformat()
+
+
+def _json_rows(frame: pl.DataFrame) -> list[dict[str, object]]:
+    rows = frame.to_dicts()
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, dt.date | dt.datetime):
+                row[key] = value.isoformat()
+    return rows
+
+
+def table_reply(
+    table: str,
+    fmt: str,
+    params: Mapping[str, Sequence[str]],
+    url: str | None = None,
+    if_none_match: str | None = None,
+) -> Reply:
+    """One table of one revision, filtered, with citations, as CSV or JSON."""
+    if table not in TABLE_FILTERS:
+        return _refuse(f"there is no table {table!r}; tables: {', '.join(TABLE_FILTERS)}", 404)
+    if fmt not in FORMATS:
+        return _refuse(f"there is no format {fmt!r}; formats: csv, json", 404)
+    allowed = (*TABLE_FILTERS[table], "rev")
+    for name, values in params.items():
+        if name not in allowed:
+            applies = ", ".join(allowed)
+            return _refuse(f"the parameter {name!r} does not apply to {table}; it takes: {applies}")
+        if name not in REPEATABLE and len(values) > 1:
+            return _refuse(f"the parameter {name!r} is given {len(values)} times; give it once")
+    url = url or default_url()
+    store = _store(url)
+    latest = store.latest_id()
+    if latest is None:
+        return _refuse("the store holds no revision yet", 503)
+    revision = latest
+    if "rev" in params:
+        text = params["rev"][-1]
+        if not text.isdigit() or not 1 <= int(text) <= latest:
+            return _refuse(f"rev={text!r} is not a revision; revisions are 1 to {latest}", 404)
+        revision = int(text)
+    etag = _etag(revision, f"{table}.{fmt}", params)
+    headers = {
+        "ETag": etag,
+        "X-Headcount-Revision": str(revision),
+        # A named revision never changes; the latest may, so it is checked again soon.
+        "Cache-Control": "public, max-age=31536000, immutable"
+        if "rev" in params
+        else "public, max-age=60",
+        "Access-Control-Allow-Origin": "*",
+    }
+    if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
+        return Reply(304, b"", FORMATS[fmt], headers)
+    loaded = _loaded(url, revision)
+    if loaded.dataset is None:
+        return _refuse(f"revision {revision} did not pass validation; see the dashboard", 503)
+    data = loaded.dataset
+    frame = getattr(data, table)
+    try:
+        for name in REPEATABLE:
+            if name in params and name in frame.columns:
+                frame = frame.filter(pl.col(name).is_in(list(params[name])))
+        if "from" in params:
+            frame = frame.filter(pl.col("date") >= _date("from", params["from"][-1]))
+        if "to" in params:
+            frame = frame.filter(pl.col("date") <= _date("to", params["to"][-1]))
+    except ValueError as error:
+        return _refuse(str(error))
+    if table in ("observations", "events"):
+        frame = citations.with_citations(frame, data.sources)
+    elif table == "framings":
+        frame = citations.with_citations(frame, data.sources).rename(
+            {c: f"framing_{c}" for c in ("publisher", "source_title", "url", "via")}
+        )
+    if fmt == "csv":
+        body = exports.csv_bytes(frame)
+    else:
+        payload = {"revision": revision, "table": table, "count": frame.height}
+        body = json.dumps(
+            {**payload, "rows": _json_rows(frame)}, ensure_ascii=False, default=str
+        ).encode("utf-8")
+    return Reply(200, body, FORMATS[fmt], headers)
+
+
+def revisions_reply(fmt: str, url: str | None = None) -> Reply:
+    """Every published revision: id, parent, when, who, note and row counts."""
+    if fmt not in FORMATS:
+        return _refuse(f"there is no format {fmt!r}; formats: csv, json", 404)
+    revisions = _store(url or default_url()).revisions()
+    rows = [
+        {
+            "revision": r.id,
+            "parent": r.parent_id,
+            "published": _iso(r.created_at),
+            "author": r.author,
+            "note": r.note,
+            **{f"{table}_rows": count for table, count in sorted(r.counts.items())},
+        }
+        for r in revisions
+    ]
+    latest = str(revisions[-1].id) if revisions else "0"
+    headers = {"X-Headcount-Revision": latest, "Cache-Control": "public, max-age=60"}
+    if fmt == "json":
+        return Reply(200, json.dumps({"revisions": rows}).encode("utf-8"), FORMATS[fmt], headers)
+    return Reply(200, exports.csv_bytes(pl.DataFrame(rows)), FORMATS[fmt], headers)
+
+
+def feed_reply(base: str, url: str | None = None) -> Reply:
+    """An Atom feed of published revisions, newest first: who, when, note, rows changed."""
+    store = _store(url or default_url())
+    revisions = store.revisions()[-FEED_ENTRIES:][::-1]
+    base = base.rstrip("/")
+    entries = []
+    for revision in revisions:
+        if revision.parent_id is None:
+            changed = "the first revision"
+        else:
+            diffs = store.changes(revision.parent_id, revision.id)
+            parts = [
+                f"{name}: {d.added.height} added, {d.changed.height} changed, "
+                f"{d.removed.height} removed"
+                for name, d in diffs.items()
+                if d.added.height or d.changed.height or d.removed.height
+            ]
+            changed = "; ".join(parts) or "no rows changed"
+        when = _iso(revision.created_at)
+        link = f"{base}/history"
+        entries.append(
+            "<entry>"
+            f"<title>Revision {revision.id}</title>"
+            f"<id>{xml_escape(base)}/api/revisions/{revision.id}</id>"
+            f"<updated>{when}</updated>"
+            f"<author><name>{xml_escape(revision.author)}</name></author>"
+            f'<link href="{xml_escape(link)}"/>'
+            f"<summary>{xml_escape(revision.note)} ({xml_escape(changed)})</summary>"
+            "</entry>"
+        )
+    updated = _iso(revisions[0].created_at) if revisions else "1970-01-01T00:00:00+00:00"
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Headcount &amp; AI claims: published revisions</title>"
+        f"<id>{xml_escape(base)}/api/changes.atom</id>"
+        f"<updated>{updated}</updated>"
+        f'<link rel="self" href="{xml_escape(base)}/api/changes.atom"/>'
+        + "".join(entries)
+        + "</feed>"
+    )
+    return Reply(200, body.encode("utf-8"), "application/atom+xml", {"Cache-Control": "max-age=60"})
+
+
+def data_url(
+    base: str, table: str, companies: Sequence[str], params: Mapping[str, Sequence[str]]
+) -> str:
+    """The API address of what a view shows: the same filters, every company named."""
+    query: list[tuple[str, str]] = [("company", c) for c in companies]
+    for name in TABLE_FILTERS[table]:
+        if name != "company":
+            query.extend((name, v) for v in params.get(name, ()))
+    text = urlencode(query)
+    return f"{base.rstrip('/')}/api/{table}.csv" + (f"?{text}" if text else "")
+
+
+def _or_unavailable(answer: Callable[..., Reply], *args: object) -> Reply:
+    """The answer, or a 503 that says what is wrong with the store and what to do: the same
+    words the pages show, never a traceback or a driver's message."""
+    try:
+        return answer(*args)
+    except schema.SchemaMismatch as mismatch:
+        return _refuse(str(mismatch), 503)
+    except Exception as error:
+        fault = faults.describe(error)
+        if fault is None:
+            raise
+        return _refuse(fault.message, 503)
+
+
+def routes() -> list[object]:
+    """The API as Starlette routes for ``st.App``; the work runs in a thread, off the loop."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    def params_of(request: Request) -> dict[str, list[str]]:
+        params: dict[str, list[str]] = {}
+        for key, value in request.query_params.multi_items():
+            params.setdefault(key, []).append(value)
+        return params
+
+    def respond(reply: Reply) -> Response:
+        return Response(reply.body, reply.status, reply.headers, reply.media_type)
+
+    async def table(request: Request) -> Response:
+        name, fmt = request.path_params["name"], request.path_params["fmt"]
+        tag = request.headers.get("if-none-match")
+        return respond(await guarded(table_reply, name, fmt, params_of(request), None, tag))
+
+    async def revisions(request: Request) -> Response:
+        return respond(await guarded(revisions_reply, request.path_params["fmt"]))
+
+    async def feed(request: Request) -> Response:
+        return respond(await guarded(feed_reply, str(request.base_url)))
+
+    async def guarded(answer: Callable[..., Reply], *args: object) -> Reply:
+        return await run_in_threadpool(_or_unavailable, answer, *args)
+
+    return [
+        Route("/api/revisions.{fmt}", revisions, methods=["GET"]),
+        Route("/api/changes.atom", feed, methods=["GET"]),
+        Route("/api/{name}.{fmt}", table, methods=["GET"]),
+    ]

@@ -1,0 +1,217 @@
+"""What the Explorer compares: the rows a view selects, each company's best series, values or an
+index (first value = 100), and a message for everything the chart leaves out.
+
+The page draws ``Panel.points`` and lists ``Panel.rows`` under "exactly what is plotted", so the
+table can never show more or less than the chart; every note belongs to the panel it explains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from headcount import citations, claims
+from headcount.labels import label
+from headcount.share import View
+
+SERIES_KEY = list(claims.SERIES_KEY)
+POINT_KEY = list(claims.POINT_KEY)
+PLOT = "plot_value"  # the value drawn: the figure itself, or its index
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One chart: one metric in one unit (SEK and USD never share an axis)."""
+
+    metric: str
+    unit: str
+    points: pl.DataFrame  # claims.points rows with company, attributions and plot_value
+    rows: pl.DataFrame  # the observations behind those points, with their citations
+    notes: tuple[str, ...]
+
+    @property
+    def title(self) -> str:
+        return f"{label('metric', self.metric)} ({self.unit})"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    panels: tuple[Panel, ...]
+    notes: tuple[str, ...]  # about the view as a whole (nothing matches, companies missing)
+
+    @property
+    def rows(self) -> pl.DataFrame:
+        """Every plotted observation, panel by panel: the table under the charts."""
+        frames = [panel.rows for panel in self.panels]
+        return pl.concat(frames, how="vertical") if frames else pl.DataFrame()
+
+
+def _selected(observations: pl.DataFrame, view: View) -> pl.DataFrame:
+    """The chosen companies and metrics in the date range, of the chosen causes (a figure
+    that is no claim about AI, such as a filed headcount, has no cause and always stays)."""
+    rows = observations.filter(
+        pl.col("company").is_in(list(view.companies)) & pl.col("metric").is_in(list(view.metrics))
+    )
+    if view.start:
+        rows = rows.filter(pl.col("date") >= view.start)
+    if view.end:
+        rows = rows.filter(pl.col("date") <= view.end)
+    if view.attributions and "attribution" in rows.columns:
+        rows = rows.filter(
+            pl.col("attribution").is_null() | pl.col("attribution").is_in(list(view.attributions))
+        )
+    return rows
+
+
+def best_bases(observations: pl.DataFrame) -> pl.DataFrame:
+    """Each company's, metric's and unit's best series (most filed values, then most dates),
+    judged on all its rows so that a narrow date range does not change which one it is."""
+    found = [
+        {"company": company, "metric": metric, "unit": unit, "basis": basis}
+        for (company, metric, unit), rows in observations.group_by(
+            "company", "metric", "unit", maintain_order=True
+        )
+        if (basis := claims.spine_basis(rows)) is not None
+    ]
+    schema = {name: pl.String for name in SERIES_KEY}
+    return pl.DataFrame(found, schema=schema)
+
+
+def _words(metric: str) -> str:
+    """A metric's label inside a sentence: 'headcount', but 'AI workload (FTE)' kept."""
+    text = label("metric", metric)
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _hidden_note(company: str, metric: str, hidden: int, has_best: bool, index: bool) -> str:
+    figures = _count(hidden, "figure", "figures")
+    # Lone figures are never indexed: in index mode the toggle alone would not show them.
+    how = "switch the index off and turn on" if index else "turn on"
+    if has_best:
+        return (
+            f"{company}: {figures} on other bases (statements, estimates, targets) not shown; "
+            f"{how} “Statements and targets” to add them."
+        )
+    return (
+        f"{company} has no {_words(metric)} series with two or more dates; "
+        f"{how} “Statements and targets” to see its {figures}."
+    )
+
+
+def _with_attributions(points: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """Each point's causes (attribution codes), from the rows merged into it."""
+    if "attribution" not in rows.columns:
+        return points.with_columns(pl.lit([], pl.List(pl.String)).alias("attributions"))
+    causes = rows.group_by(POINT_KEY).agg(
+        pl.col("attribution").drop_nulls().unique(maintain_order=True).alias("attributions")
+    )
+    return points.join(causes, on=POINT_KEY, how="left").with_columns(
+        pl.col("attributions").fill_null([])
+    )
+
+
+def _index(points: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """Series of two or more dates as an index of their first value; a series whose first
+    value is 0 cannot be indexed and is named instead of divided by."""
+    lines = points.filter(pl.col("role") == claims.LINE).sort("date", "value")
+    first = lines.group_by(SERIES_KEY, maintain_order=True).agg(
+        pl.col("value").first().alias("_base")
+    )
+    zero = first.filter(pl.col("_base") == 0)
+    notes = [
+        f"{r['company']} · {r['basis']} starts at 0 and cannot be indexed; it is left out."
+        for r in zero.iter_rows(named=True)
+    ]
+    indexed = (
+        lines.join(first.filter(pl.col("_base") != 0), on=SERIES_KEY, how="inner")
+        .with_columns((pl.col("value") / pl.col("_base") * 100).alias(PLOT))
+        .drop("_base")
+    )
+    lone = points.height - lines.height
+    if lone:
+        notes.append(
+            f"{_count(lone, 'lone statement or target is', 'lone statements and targets are')} "
+            "not indexed (an index needs a first and a later value); switch the index off to see "
+            f"{'it' if lone == 1 else 'them'}."
+        )
+    return indexed, notes
+
+
+def _panel(metric: str, unit: str, rows: pl.DataFrame, index: bool, notes: list[str]) -> Panel:
+    parts = [claims.points(part) for _, part in rows.group_by("company", maintain_order=True)]
+    points = _with_attributions(pl.concat(parts, how="vertical"), rows)
+    if index:
+        points, index_notes = _index(points)
+        notes = notes + index_notes
+        if points.is_empty():
+            notes.append(
+                f"No {_words(metric)} series in {unit} with two or more dates "
+                "here, so there is nothing to index."
+            )
+    else:
+        points = points.with_columns(pl.col("value").alias(PLOT))
+    plotted = rows.join(points.select(*POINT_KEY, PLOT), on=POINT_KEY, how="inner")
+    return Panel(metric, unit, points.sort("company", "date"), plotted, tuple(notes))
+
+
+def compare(observations: pl.DataFrame, sources: pl.DataFrame, view: View) -> Comparison:
+    """The panels a view draws, each with exactly its rows and the notes that explain it."""
+    chosen = _selected(observations, view)
+    shown = chosen
+    hidden: dict[tuple[str, str], list[str]] = {}
+    if view.bases:
+        shown = chosen.filter(pl.col("basis").is_in(list(view.bases)))
+    elif not view.statements:
+        best = best_bases(observations.filter(pl.col("company").is_in(list(view.companies))))
+        shown = chosen.join(best, on=SERIES_KEY, how="semi").filter(
+            pl.col("claim_type") != "target"
+        )
+        left_out = chosen.join(shown, on=[*SERIES_KEY, "date", "source_id"], how="anti")
+        for (company, metric, unit), rows in left_out.group_by(
+            "company", "metric", "unit", maintain_order=True
+        ):
+            has_best = best.filter(
+                (pl.col("company") == company)
+                & (pl.col("metric") == metric)
+                & (pl.col("unit") == unit)
+            ).height
+            note = _hidden_note(str(company), str(metric), rows.height, bool(has_best), view.index)
+            hidden.setdefault((str(metric), str(unit)), []).append(note)
+    shown = citations.with_citations(shown, sources).sort("company", "metric", "date")
+
+    notes = _missing(chosen, view)
+    panels = []
+    for metric, unit in shown.select("metric", "unit").unique(maintain_order=True).iter_rows():
+        rows = shown.filter((pl.col("metric") == metric) & (pl.col("unit") == unit))
+        panels.append(_panel(metric, unit, rows, view.index, hidden.pop((metric, unit), [])))
+    for left in hidden.values():  # hidden rows of a metric and unit with no panel of its own
+        notes.extend(left)
+    if not panels and not notes:
+        notes.append("Nothing matches this choice. Widen the date range or choose other bases.")
+    return Comparison(tuple(panels), tuple(notes))
+
+
+def _missing(chosen: pl.DataFrame, view: View) -> list[str]:
+    """A note for each metric that some chosen company has no figure of in this choice."""
+    notes = []
+    for metric in view.metrics:
+        present = set(chosen.filter(pl.col("metric") == metric).get_column("company"))
+        absent = [c for c in view.companies if c not in present]
+        if absent:
+            notes.append(
+                f"No {_words(metric)} figures for {_names(absent)} in this "
+                "choice of dates and causes."
+            )
+    return notes
+
+
+def _names(companies: Sequence[str]) -> str:
+    return (
+        companies[0] if len(companies) == 1 else f"{', '.join(companies[:-1])} or {companies[-1]}"
+    )

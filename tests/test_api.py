@@ -1,0 +1,113 @@
+"""The data API's answers, checked against the curated CSV files read here on their own:
+filters, citations on every row, clear refusals, ETags and the changes feed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from headcount import api, ingest
+from headcount.store import Store
+from tests.csvtools import read_rows, to_csv
+from validation import parse
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def url(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'api.sqlite'}"
+    ingest.seed(Store(url))
+    return url
+
+
+def rows_of(reply: api.Reply) -> list[dict]:
+    assert reply.status == 200, reply.body
+    return json.loads(reply.body)["rows"]
+
+
+def test_observations_are_filtered_like_the_explorers_links(url):
+    reply = api.table_reply(
+        "observations",
+        "json",
+        {"company": ["Klarna"], "metric": ["headcount"], "from": ["2024-01-01"]},
+        url,
+    )
+    expected = {
+        (r["date"], r["value"], r["source_id"])
+        for r in read_rows("observations")
+        if r["company"] == "Klarna" and r["metric"] == "headcount" and r["date"] >= "2024-01-01"
+    }
+    got = {(r["date"], r["value"], r["source_id"]) for r in rows_of(reply)}
+    assert {(d, float(v), s) for d, v, s in expected} == got
+    assert reply.headers["X-Headcount-Revision"] == "1"
+
+
+def test_every_row_carries_its_citation(url):
+    sources = {r["source_id"]: r for r in read_rows("sources")}
+    reply = api.table_reply("events", "csv", {"company": ["Klarna"]}, url)
+    assert reply.status == 200
+    rows = list(csv.DictReader(io.StringIO(reply.body.decode("utf-8-sig"))))
+    assert rows
+    for row in rows:
+        assert row["url"] == sources[row["source_id"]]["url"]
+        assert row["publisher"] == sources[row["source_id"]]["publisher"]
+        assert sources[row["source_id"]]["url"] in row["citation"]
+
+
+@pytest.mark.parametrize(
+    ("table", "params", "status", "words"),
+    [
+        ("observations", {"colour": ["red"]}, 400, "'colour' does not apply to observations"),
+        ("events", {"metric": ["headcount"]}, 400, "'metric' does not apply to events"),
+        ("observations", {"from": ["2024-13-01"]}, 400, "is not a date"),
+        ("observations", {"from": ["2024-01-01", "2025-01-01"]}, 400, "given 2 times"),
+        ("observations", {"rev": ["0"]}, 404, "revisions are 1 to 1"),
+        ("observations", {"rev": ["abc"]}, 404, "is not a revision"),
+        ("salaries", {}, 404, "there is no table 'salaries'"),
+    ],
+)
+def test_a_bad_request_is_refused_with_what_is_wrong(url, table, params, status, words):
+    reply = api.table_reply(table, "json", params, url)
+    assert reply.status == status
+    assert words in json.loads(reply.body)["error"]
+
+
+def test_an_unchanged_answer_is_a_304_and_a_named_revision_is_cached_for_good(url):
+    first = api.table_reply("sources", "json", {}, url)
+    again = api.table_reply("sources", "json", {}, url, if_none_match=first.headers["ETag"])
+    assert again.status == 304 and again.body == b""
+    named = api.table_reply("sources", "json", {"rev": ["1"]}, url)
+    assert "immutable" in named.headers["Cache-Control"]
+    assert "immutable" not in first.headers["Cache-Control"]
+
+
+def test_the_changes_feed_names_each_revision_and_what_it_changed(url):
+    store = Store(url)
+    rows = read_rows("sources")
+    rows[0] = {**rows[0], "title": rows[0]["title"] + " (corrected)"}
+    proposal = ingest.prepare([parse.parse("sources.csv", to_csv(rows))], store)
+    assert proposal.ok, proposal.problems
+    ingest.publish(proposal, store, "analyst@example.org", "Title corrected")
+    feed = ET.fromstring(api.feed_reply("http://example.test/", url).body)
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.find(f"{ATOM}title").text for e in entries] == ["Revision 2", "Revision 1"]
+    newest = entries[0]
+    assert newest.find(f"{ATOM}author/{ATOM}name").text == "analyst@example.org"
+    assert "Title corrected" in newest.find(f"{ATOM}summary").text
+    assert "sources: 0 added, 1 changed, 0 removed" in newest.find(f"{ATOM}summary").text
+    listed = json.loads(api.revisions_reply("json", url).body)["revisions"]
+    assert [r["revision"] for r in listed] == [1, 2]
+
+
+def test_an_unreachable_store_is_a_503_saying_what_to_do_not_a_traceback():
+    closed = "postgresql+psycopg://postgres@127.0.0.1:1/nothing"  # nothing listens on port 1
+    reply = api._or_unavailable(api.table_reply, "sources", "json", {}, closed)
+    assert reply.status == 503
+    message = json.loads(reply.body)["error"]
+    assert "Nothing was written" in message or "nothing was written" in message
+    assert "Traceback" not in message and "127.0.0.1:1" not in message

@@ -1,0 +1,189 @@
+"""The Explorer's comparison: best series by default, every left-out figure named, an index that
+never divides by zero, the cause filter, and a table that is exactly the chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from headcount import charts, comparison
+from headcount.claims import STATEMENT, TARGET
+from headcount.share import View
+
+FILED = "employees at year end (annual report)"
+SAID = "employees stated by the CEO"
+
+
+def row(company, date, value, basis=FILED, claim="filing", metric="headcount", cause=None):
+    return {
+        "company": company,
+        "metric": metric,
+        "date": dt.date.fromisoformat(date),
+        "period": "instant",
+        "value": float(value),
+        "unit": "fte" if metric == "ai_workload_fte" else "employees",
+        "basis": basis,
+        "claim_type": claim,
+        "source_id": f"s-{company}-{date}-{value}",
+        "note": None,
+        "attribution": cause,
+    }
+
+
+OBSERVATIONS = pl.DataFrame(
+    [
+        row("A", "2022-12-31", 5000),
+        row("A", "2023-12-31", 4000),
+        row("A", "2024-12-31", 3500),
+        row("A", "2024-06-01", 3800, SAID, "executive_statement", cause="ai_does_work"),
+        row("A", "2030-01-01", 2000, "target headcount", "target", cause="forecast"),
+        row("B", "2023-01-01", 9000, SAID, "executive_statement", cause="ai_named_reason"),
+        row("B", "2024-01-01", 7000, "other statement", "press_estimate", cause="ai_denied"),
+        row("C", "2022-12-31", 0),  # a series that starts at 0 cannot be indexed
+        row("C", "2023-12-31", 40),
+        row("C", "2024-12-31", 80),
+    ]
+)
+SOURCES = pl.DataFrame(
+    {
+        "source_id": OBSERVATIONS.get_column("source_id"),
+        "publisher": "P",
+        "title": "T",
+        "url": "https://example.org/",
+        "accessed": dt.date(2026, 11, 21),
+        "published": None,
+        "via": None,
+        "reliability": "primary",
+        "quote": None,
+        "language": None,
+    },
+    schema_overrides={"published": pl.Date, "via": pl.String, "quote": pl.String},
+)
+
+
+def compare(**choices: object) -> comparison.Comparison:
+    view = View("A", **{"compare": ("B", "C"), **choices})  # type: ignore[arg-type]
+    return comparison.compare(OBSERVATIONS, SOURCES, view)
+
+
+def plotted(result: comparison.Comparison) -> set[tuple[str, dt.date, float]]:
+    return {
+        (r["company"], r["date"], round(r["plot_value"], 6))
+        for panel in result.panels
+        for r in panel.points.iter_rows(named=True)
+    }
+
+
+def listed(result: comparison.Comparison) -> set[tuple[str, dt.date, float]]:
+    return {
+        (r["company"], r["date"], round(r["plot_value"], 6))
+        for r in result.rows.iter_rows(named=True)
+    }
+
+
+def test_by_default_each_company_shows_its_filed_series_only():
+    result = compare()
+    assert plotted(result) == {
+        ("A", dt.date(2022, 12, 31), 5000.0),
+        ("A", dt.date(2023, 12, 31), 4000.0),
+        ("A", dt.date(2024, 12, 31), 3500.0),
+        ("C", dt.date(2022, 12, 31), 0.0),
+        ("C", dt.date(2023, 12, 31), 40.0),
+        ("C", dt.date(2024, 12, 31), 80.0),
+    }
+    notes = " ".join(result.panels[0].notes)
+    assert "A: 2 figures on other bases" in notes
+    assert "B has no headcount series with two or more dates" in notes
+    assert "see its 2 figures" in notes
+
+
+def test_statements_and_targets_add_every_row_as_its_kind():
+    result = compare(statements=True)
+    points = result.panels[0].points
+    assert points.height == OBSERVATIONS.height
+    roles = dict(zip(points.get_column("value"), points.get_column("role"), strict=True))
+    assert roles[2000.0] == TARGET and roles[9000.0] == STATEMENT
+    assert result.panels[0].notes == ()
+
+
+@pytest.mark.parametrize("choices", [{}, {"statements": True}, {"index": True}])
+def test_the_table_lists_exactly_the_plotted_points(choices):
+    result = compare(**choices)
+    assert listed(result) == plotted(result)
+    assert result.rows.height == len(plotted(result))  # one source per point here
+
+
+def test_index_starts_each_series_at_100_and_never_divides_by_zero():
+    result = compare(index=True, statements=True)
+    values = {(c, d): v for c, d, v in plotted(result)}
+    assert values[("A", dt.date(2022, 12, 31))] == 100.0
+    assert values[("A", dt.date(2024, 12, 31))] == 70.0
+    assert not any(company == "C" for company, _ in values)
+    notes = " ".join(result.panels[0].notes)
+    assert "C · employees at year end (annual report) starts at 0" in notes
+    assert "4 lone statements and targets are not indexed" in notes
+
+
+def test_index_with_nothing_to_index_says_so_next_to_the_empty_chart():
+    result = comparison.compare(OBSERVATIONS, SOURCES, View("B", index=True, statements=True))
+    (panel,) = result.panels
+    assert panel.points.is_empty() and panel.rows.is_empty()
+    assert any("nothing to index" in note for note in panel.notes)
+
+
+def test_the_cause_filter_keeps_claims_of_that_cause_and_every_filed_figure():
+    result = compare(statements=True, attributions=("ai_does_work",))
+    causes = set(result.rows.get_column("attribution").to_list())
+    assert causes == {None, "ai_does_work"}
+    assert result.rows.filter(pl.col("claim_type") == "filing").height == 6
+
+
+def test_a_company_without_the_metric_is_named():
+    result = compare(metrics=("headcount", "ai_workload_fte"))
+    assert "No AI workload (FTE) figures for A, B or C" in " ".join(result.notes)
+
+
+def test_nothing_in_the_range_gives_one_clear_message():
+    result = compare(start=dt.date(2025, 6, 1), end=dt.date(2025, 7, 1))
+    assert result.panels == ()
+    assert "No headcount figures for A, B or C" in result.notes[0]
+
+
+def test_colour_means_company_and_shape_means_kind_of_claim():
+    result = compare(statements=True)
+    figure = charts.comparison_figure(result.panels[0].points, False, "t", ("A", "B", "C"))
+    by_group: dict[str, set[str]] = {}
+    for trace in figure.data:
+        by_group.setdefault(trace.legendgroup, set()).add(trace.marker.color)
+    assert all(len(colours) == 1 for colours in by_group.values())
+    assert by_group["A"] == {charts.SPINE}  # the sidebar's company keeps the arc's colour
+    assert len({next(iter(c)) for c in by_group.values()}) == 3
+    symbols = {t.name: t.marker.symbol for t in figure.data if t.mode == "markers"}
+    assert symbols[charts.MARKER_STYLES[TARGET][0]].endswith("-open")
+    assert symbols[charts.MARKER_STYLES[STATEMENT][0]] == "diamond"
+    titles = [t.legendgrouptitle.text for t in figure.data if t.legendgrouptitle.text]
+    assert titles == ["A", "B", "C"]
+
+
+def test_hovers_say_kind_and_cause_in_words():
+    result = compare(statements=True)
+    figure = charts.comparison_figure(result.panels[0].points, False, "t", ("A",))
+    hovers = " ".join(h for t in figure.data for h, _ in t.customdata)
+    assert "Kind: executive statement" in hovers and "Cause: AI does the work" in hovers
+    assert "executive_statement" not in hovers and "ai_does_work" not in hovers
+    assert "31 Dec 2022" in hovers and "00:00" not in hovers
+
+
+def test_in_index_mode_the_hidden_note_says_what_would_show_them():
+    notes = " ".join(compare(index=True).panels[0].notes)
+    assert "B has no headcount series" in notes
+    assert "switch the index off and turn on “Statements and targets”" in notes
+
+
+def test_one_series_still_names_its_company_in_a_legend():
+    result = comparison.compare(OBSERVATIONS, SOURCES, View("A"))
+    figure = charts.comparison_figure(result.panels[0].points, False, "t", ("A",))
+    assert len(figure.data) == 1 and figure.layout.showlegend is True
+    assert figure.data[0].legendgrouptitle.text == "A"

@@ -1,0 +1,86 @@
+"""Links never break: any query string opens every page with a notice, never an exception."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from headcount import share
+from headcount.config import ROOT
+from tests.csvtools import read_rows
+
+PAGES = ("arc", "explorer", "sources", "history", "upload")
+COMPANIES = sorted({r["company"] for r in read_rows("observations")})
+DATES = sorted(r["date"] for r in read_rows("observations"))
+FIRST, LAST = dt.date.fromisoformat(DATES[0]), dt.date.fromisoformat(DATES[-1])
+
+dates = st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(dt.date.isoformat)
+values = st.one_of(
+    dates,
+    st.sampled_from([*COMPANIES, "headcount", "valuation", "0", "1", "", "ai_does_work"]),
+    st.text(max_size=12),
+    st.text(min_size=2000, max_size=3000, alphabet="9-"),  # a huge value
+)
+queries = st.dictionaries(
+    st.one_of(st.sampled_from(share.PARAMETERS), st.text(min_size=1, max_size=8)),
+    st.lists(values, min_size=1, max_size=3),  # repeated keys
+    max_size=5,
+)
+
+
+def open_page(page: str, query: dict[str, list[str]]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    if page != "arc":
+        at.switch_page(f"views/{page}.py").run()
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(query=queries)
+def test_any_query_string_opens_every_page(page, query):
+    at = open_page(page, query)
+    assert not at.exception, (query, at.exception)
+
+
+# The links the issue saw break, one by one, on every page.
+BROKEN = [
+    {"from": ["2022-12-31"]},  # what "Copy link" gives after changing only the start year
+    {"to": ["2023-06-30"]},
+    {"from": ["2030-01-01"]},
+    {"to": ["2030-01-01"]},
+    {"from": ["2024-01-01"], "to": ["2030-01-01"]},
+    {"from": ["1900-01-01"], "to": ["1900-06-01"]},
+    {"from": ["2025-01-01"], "to": ["2023-01-01"]},
+    {"from": ["2023-01-01", "nonsense"], "index": ["yes", "1"], "compare": ["A", "A"]},
+]
+
+
+@pytest.mark.parametrize("query", BROKEN)
+@pytest.mark.parametrize("page", ("arc", "explorer", "sources"))
+def test_one_date_out_of_range_or_reversed_opens_the_page(page, query):
+    at = open_page(page, query)
+    assert not at.exception, at.exception
+
+
+def test_explorer_opens_a_one_date_link_at_that_date_to_the_last():
+    start = dt.date.fromisoformat(DATES[len(DATES) // 2])
+    at = open_page("explorer", {"from": [start.isoformat()]})
+    assert at.date_input(key="range").value == (start, LAST)
+    assert at.query_params["from"] in (start.isoformat(), [start.isoformat()])
+
+
+def test_a_date_past_the_data_is_dropped_with_a_notice_naming_the_data_end():
+    at = open_page("arc", {"from": ["2999-01-01"]})  # the first page opened shows the notice
+    notice = at.info[0].value.replace("\\", "")
+    assert "from=2999-01-01" in notice and LAST.isoformat() in notice
+    at.switch_page("views/explorer.py").run()
+    assert at.date_input(key="range").value == (FIRST, LAST)
+    assert "from" not in at.query_params
