@@ -29,7 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
-from headcount import dataset, diff, faults, ingest, outfiles, schema
+from headcount import dataset, diff, exports, faults, ingest, outfiles, schema
 from headcount.store import Revision, Store, StoreError
 from validation import gate, parse
 from validation.parse import LINE
@@ -189,7 +189,7 @@ def export(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     out = Path(args.out)
     files = {
-        TABLES[name].filename: dataset.in_export_order(name, frame).drop(LINE).write_csv().encode()
+        TABLES[name].filename: exports.csv_bytes(dataset.in_export_order(name, frame).drop(LINE))
         for name, frame in store.read(revision).items()
     }
     try:

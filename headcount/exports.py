@@ -1,7 +1,11 @@
 """Files people take away: CSV that a spreadsheet cannot run, and a self-contained HTML brief.
 
 CSV: a text cell starting with = + - @ tab or carriage return is what a spreadsheet runs as a
-formula, so such cells get a leading apostrophe; numbers are left as numbers.
+formula, so such cells get a leading apostrophe; numbers are left as numbers. Every CSV the
+project writes for people goes through ``csv_bytes``. Reading a file back undoes exactly that
+(validation.parse drops one apostrophe before such a start), so an export re-uploads unchanged;
+a cell that already starts with apostrophes before such a start gets one more, to stay
+reversible.
 Brief: one HTML file with plotly.js inlined, so it opens offline from an e-mail attachment;
 every piece of data text in it is HTML-escaped.
 """
@@ -15,7 +19,9 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import polars as pl
 
-FORMULA_START = r"^[=+\-@\t\r]"
+from validation.parse import FORMULA_CHARS
+
+FORMULA_START = rf"^'*[{FORMULA_CHARS}]"
 
 
 def neutralise(frame: pl.DataFrame) -> pl.DataFrame:

@@ -8,6 +8,7 @@ is refused when someone else published in between.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Sequence
@@ -110,6 +111,17 @@ def prepare(
     proposal.proposed = proposed
     proposal.changes = diff.diff(current, proposed)
     return proposal
+
+
+def for_review(proposal: Proposal) -> Proposal:
+    """The proposal as a session keeps it until publishing: the problems, the change and the
+    proposed tables, without the typed rows of the uploaded files or the tables it was
+    checked against (for a large upload, several times the file's size)."""
+    files = [
+        ParsedFile(parsed.name, parsed.table, None, parsed.problems, parsed.readable)
+        for parsed in proposal.files
+    ]
+    return dataclasses.replace(proposal, files=files, current={})
 
 
 # The largest upload accepted, in MB; the same number as server.maxUploadSize in

@@ -204,7 +204,8 @@ def test_export_refuses_to_overwrite_unless_forced(seeded, tmp_path, capsys):
     assert listing(out) == {"observations.csv": b"someone's work\n"}  # nothing else written
     assert export(seeded, out, "--force") == cli.EXIT_OK
     assert sorted(listing(out)) == sorted(t.filename for t in TABLES.values())
-    assert (out / "observations.csv").read_text().startswith("company,metric,date")
+    exported = (out / "observations.csv").read_text(encoding="utf-8-sig")  # a BOM for Excel
+    assert exported.startswith("company,metric,date")
 
 
 def test_export_never_writes_through_a_link(seeded, tmp_path, capsys):

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from pathlib import Path
 
 import plotly.graph_objects as go
 import polars as pl
 
-from headcount import exports
+from headcount import cli, exports, ingest
+from headcount.config import ROOT
+from headcount.store import Store
+from tests.csvtools import read_rows, to_csv
+from validation import parse
+from validation.tables import TABLES
 
 
 def test_formula_cells_are_neutralised_and_numbers_are_not():
@@ -54,3 +61,76 @@ def test_brief_is_self_contained_and_escapes_data_text():
     assert page.count("https://example.org/a") == 1
     assert 'src="http' not in page  # nothing is fetched: plotly.js is inline
     assert page.count("Plotly.newPlot") == 2
+
+
+# Text cells a spreadsheet would run, and cells that look like an export's inert form already.
+TRICKY = [
+    '=HYPERLINK("http://evil.example","click")',
+    "+1",
+    "-1+2",
+    "@SUM(A1)",
+    "'=already quoted",
+    "''+twice",
+    "it's plain",
+    "'plain after an apostrophe",
+]
+
+
+def test_reading_an_export_gives_back_exactly_the_text_written():
+    frame = pl.DataFrame({"company": TRICKY})
+    written = exports.csv_bytes(frame).decode("utf-8-sig")
+    cells = [row["company"] for row in csv.DictReader(io.StringIO(written))]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    observations = read_rows("observations")[: len(TRICKY)]
+    rows = [{**row, "note": cell} for row, cell in zip(observations, cells, strict=True)]
+    parsed = parse.parse("observations.csv", to_csv(rows))
+    assert parsed.frame is not None
+    assert parsed.frame.get_column("note").to_list() == TRICKY
+
+
+def no_live_formula(path: Path) -> None:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            for column, cell in row.items():
+                number = column == "value"  # numbers stay numbers, a negative one included
+                assert number or not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+def test_cli_export_holds_no_live_formula_and_re_uploads_unchanged(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    ingest.seed(store)
+    rows = read_rows("observations")
+    for index, cell in enumerate(TRICKY):
+        rows[index] = {**rows[index], "note": cell, "basis": f"{cell} basis"}
+    proposal = ingest.prepare(ingest.parse_uploads([("observations.csv", to_csv(rows))]), store)
+    assert proposal.ok, proposal.problems.to_dicts()
+    ingest.publish(proposal, store, "ana", "formula-like text")
+
+    out = tmp_path / "export"
+    assert cli.main(["export", "--store", store.url, "--out", str(out)]) == cli.EXIT_OK
+    exported = sorted(out.glob("*.csv"))
+    assert len(exported) == len(TABLES)
+    for path in exported:
+        no_live_formula(path)
+    assert "'=HYPERLINK" in (out / "observations.csv").read_text(encoding="utf-8-sig")
+    again = ingest.prepare(
+        ingest.parse_uploads([(p.name, p.read_bytes()) for p in exported]), store, "replace"
+    )
+    assert again.ok and again.empty, again.problems.to_dicts()
+
+
+def test_every_csv_the_app_writes_goes_through_csv_bytes():
+    # The class, not the example: no page, CLI command or module writes CSV for people except
+    # through exports.csv_bytes. store.py streams rows to COPY and fingerprint.py hashes them:
+    # neither is a file anyone opens.
+    internal = {"headcount/exports.py", "headcount/store.py", "headcount/fingerprint.py"}
+    writers = re.compile(r"\.write_csv\(|\.to_csv\(|csv\.writer\(|csv\.DictWriter\(")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in ("headcount", "views", "ui", "validation", "app.py")
+        for path in sorted((ROOT / folder).rglob("*.py") if folder != "app.py" else [ROOT / folder])
+        if str(path.relative_to(ROOT)) not in internal
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if writers.search(line)
+    ]
+    assert found == []

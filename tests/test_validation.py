@@ -251,3 +251,103 @@ def test_row_with_too_many_cells_is_reported_with_its_line(context):
     assert found["line"] == 5
     header = rows[0].count(",") + 1  # the header has no quoted commas
     assert f"cells but the header has {header}" in found["problem"]
+
+
+def summary_and_listed(problems, column: str) -> tuple[list[int], list[tuple[int, str]]]:
+    rows = problems.filter(problems["column"] == column)
+    more = rows.filter(rows["problem"].str.starts_with("and "))
+    listed = rows.filter(~rows["problem"].str.starts_with("and "))
+    return listed["line"].to_list(), list(more.select("line", "problem").iter_rows())
+
+
+def test_a_junk_file_gets_a_few_problems_of_each_kind_and_a_count_of_the_rest(context, monkeypatch):
+    # 45,000 rows, each wrong four ways: parse problems (value, date), a model problem (metric,
+    # over more than one chunk of the model) and a cross-table problem (source_id).
+    monkeypatch.setenv("HEADCOUNT_PROBLEMS_PER_KIND", "5")
+    monkeypatch.setattr(gate, "CHUNK_ROWS", 10_000)  # five chunks: counts add up across them
+    base = read_rows("observations")[0]
+    rows = [
+        {**base, "basis": f"b{i}", "value": "x", "date": "31/12/2024", "metric": "head count"}
+        | {"source_id": "nowhere"}
+        for i in range(45_000)
+    ]
+    problems = check("observations.csv", to_csv(rows), context).problems
+    assert problems.height == 4 * (5 + 1)
+    for column, words in (
+        ("value", "not a plain number"),
+        ("date", "not a valid date"),
+        ("metric", "not an allowed metric"),
+        ("source_id", "source_id does not match any row of sources.csv"),
+    ):
+        listed, more = summary_and_listed(problems, column)
+        assert listed == [2, 3, 4, 5, 6]
+        assert more == [(7, f"and 44,995 more of the same kind: {words}")]
+
+
+def test_duplicates_are_capped_too(context, monkeypatch):
+    monkeypatch.setenv("HEADCOUNT_PROBLEMS_PER_KIND", "3")
+    row = read_rows("observations")[0]
+    problems = check("observations.csv", to_csv([row] * 3_000), context).problems
+    listed, more = summary_and_listed(problems, "source_id")
+    assert listed == [3, 4, 5]
+    assert len(more) == 1 and more[0][0] == 6
+    assert more[0][1].startswith("and 2,996 more of the same kind: duplicate of line 2")
+
+
+def test_a_long_cell_is_named_and_its_value_shortened(context):
+    data, line = with_cell("observations", 0, "note", "y" * 400_000)
+    found = only_problem(check("observations.csv", data, context))
+    assert (found["line"], found["column"]) == (line, "note")
+    assert found["problem"] == "text longer than 5,000 characters"
+    assert found["value"] == "y" * 200 + "… (400,000 characters)"
+
+
+def test_a_50_mb_header_is_named_as_a_first_line_too_long():
+    rows = (CURATED / "observations.csv").read_text(encoding="utf-8").splitlines()
+    data = (rows[0] + "," + "x" * 50_000_000 + "\n" + "\n".join(rows[1:]) + "\n").encode()
+    found = only_problem(check("observations.csv", data))
+    assert found["line"] == 1
+    assert found["problem"].startswith(f"the first line is {len(rows[0]) + 50_000_001:,} char")
+    assert len(found["value"]) <= 120
+
+
+def test_minus_zero_is_stored_as_zero_and_the_store_still_checks(store_url):
+    import math
+
+    from headcount import ingest
+    from headcount.store import Store
+
+    store = Store(store_url)
+    ingest.seed(store)
+    data, _ = with_cell("observations", 3, "value", "-0")
+    proposal = ingest.prepare(ingest.parse_uploads([("observations.csv", data)]), store)
+    assert proposal.ok, proposal.problems.to_dicts()
+    revision = ingest.publish(proposal, store, "ana", "minus zero")
+    values = store.read(revision.id)["observations"]["value"].to_list()
+    assert 0.0 in values and all(math.copysign(1, v) == 1 for v in values if v == 0)
+    assert store.check() == []
+
+
+@pytest.mark.parametrize(
+    ("company", "problem", "shown"),
+    [
+        ("\u041alarna", "looks like the company 'Klarna'", "<U+041A CYRILLIC CAPITAL LETTER KA>"),
+        ("\uff2blarna", "looks like the company 'Klarna'", "<U+FF2B FULLWIDTH LATIN CAPITAL"),
+        ("Klarna\u200d", "invisible or direction-control character", "Klarna<U+200D>"),
+        ("\u202eanralK", "invisible or direction-control character", "<U+202E>anralK"),
+        ("Kla\u00adrna", "invisible or direction-control character", "Kla<U+00AD>rna"),
+    ],
+)
+def test_a_name_that_only_looks_like_a_published_one_is_refused(context, company, problem, shown):
+    # Only the published tables (the context) hold the real "Klarna".
+    rows = read_rows("events")
+    rows = [{**rows[0], "company": company}]
+    found = only_problem(check("events.csv", to_csv(rows), context))
+    assert (found["line"], found["column"]) == (2, "company")
+    assert problem in found["problem"] and shown in found["value"]
+
+
+def test_a_new_plain_name_and_joiners_in_free_text_are_accepted(context):
+    rows = read_rows("events")
+    rows = [{**rows[0], "company": "Klarnamo", "detail": "emoji \U0001f468\u200d\U0001f4bb ok"}]
+    assert check("events.csv", to_csv(rows), context).ok

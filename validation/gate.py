@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandera.polars as pa
 import polars as pl
 
-from validation import models, problems, rules
+from validation import lookalike, models, problems, rules
 from validation.parse import LINE, ParsedFile
 from validation.rules import FILE
 
@@ -34,42 +34,120 @@ class Verdict:
         return all(parsed.readable for parsed in self.files)
 
 
-def model_problems(parsed: ParsedFile) -> pl.DataFrame:
-    """Run the table's Pandera model on a parsed file and word its failures."""
-    if parsed.table is None or parsed.frame is None:
-        return problems.frame()
-    model = models.MODELS[parsed.table.name]
+# Rows per Pandera call. Pandera lists every failing cell; a junk file of 1.6 million rows
+# gave 11 million failure cases at once. Chunks keep that to what one chunk can fail.
+CHUNK_ROWS = 100_000
+PLACEHOLDER: dict[str, pl.Expr] = {
+    "date": pl.lit(dt.date(2000, 1, 1), dtype=pl.Date),
+    "number": pl.lit(0.0, dtype=pl.Float64),
+}
+
+
+REVEALED = ("visible_name", "shown_as_written")
+FAILURE_SCHEMA = {
+    "column": pl.String,
+    "check": pl.String,
+    "failure_case": pl.String,
+    "index": pl.Int64,
+}
+
+
+def _model_frame(parsed: ParsedFile) -> pl.DataFrame:
+    """The frame the model sees: a cell that did not parse is already reported, so it gets a
+    placeholder the model accepts instead of the null it would report as empty."""
+    assert parsed.table is not None and parsed.frame is not None
     frame = parsed.frame.select(parsed.table.column_names)
+    for kind, placeholder in PLACEHOLDER.items():
+        for column in parsed.table.columns_of_kind(kind):
+            failed = parsed.unparsed.get(column)
+            if failed is not None:
+                frame = frame.with_columns(
+                    pl.when(failed).then(placeholder).otherwise(pl.col(column)).alias(column)
+                )
+    return frame
+
+
+def _failures(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> pl.DataFrame:
     try:
         model.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
-        failures = errors.failure_cases.filter(pl.col("index").is_not_null())
-    else:
+        return errors.failure_cases.filter(pl.col("index").is_not_null()).select(
+            "column",
+            "check",
+            pl.col("failure_case").cast(pl.String).fill_null(""),
+            pl.col("index").cast(pl.Int64),
+        )
+    return pl.DataFrame(schema=FAILURE_SCHEMA)
+
+
+def model_problems(parsed: ParsedFile) -> pl.DataFrame:
+    """Run the table's Pandera model on a parsed file, chunk by chunk, and word its failures:
+    the first of each kind in full, the rest counted."""
+    if parsed.table is None or parsed.frame is None:
         return problems.frame()
+    model = models.MODELS[parsed.table.name]
+    frame = _model_frame(parsed)
+    limit = problems.per_kind()
+    kind = ["column", "check"]
+    kept: list[pl.DataFrame] = []
+    tallies: list[pl.DataFrame] = []
+    for offset in range(0, frame.height, CHUNK_ROWS):
+        failures = _failures(model, frame.slice(offset, CHUNK_ROWS)).with_columns(
+            pl.col("index") + offset
+        )
+        # One more than is listed: the first unlisted failure says where the rest start.
+        rank = pl.int_range(pl.len()).over(kind)
+        kept.append(problems.detached(failures.sort("index").filter(rank <= limit)))
+        tallies.append(failures.group_by(kind).agg(pl.len().alias("count")))
+    if not kept:
+        return problems.frame()
+    lines = parsed.frame.select(pl.col(LINE).alias("line")).with_row_index("index")
+    located = (
+        pl.concat(kept)
+        .sort("index")
+        .with_columns(pl.int_range(pl.len()).over(kind).alias("rank"))
+        .filter(pl.col("rank") <= limit)
+        .join(lines.with_columns(pl.col("index").cast(pl.Int64)), on="index")
+    )
+    counts = pl.concat(tallies).group_by(kind).agg(pl.col("count").sum())
     words = pl.DataFrame(
-        [
-            (column, check, *models.describe(column, check))
-            for column, check in failures.select("column", "check").unique().iter_rows()
-        ],
+        [(c, k, *models.describe(c, k)) for c, k in counts.select(kind).iter_rows()],
         schema={"column": pl.String, "check": pl.String, "problem": pl.String, "hint": pl.String},
         orient="row",
     )
-    lines = parsed.frame.select(pl.col(LINE).alias("line")).with_row_index("index")
-    report = (
-        failures.with_columns(pl.col("index").cast(pl.UInt32))
-        .join(lines, on="index", how="left")
-        .join(words, on=["column", "check"], how="left")
+    listed = (
+        located.filter(pl.col("rank") < limit)
+        .join(words, on=kind)
         .select(
             pl.lit(parsed.name).alias("file"),
             "line",
             "column",
-            pl.col("failure_case").cast(pl.String).fill_null("").alias("value"),
+            # What cannot be seen is written out, or the value would look correct.
+            pl.when(pl.col("check").is_in(REVEALED))
+            .then(pl.col("failure_case").map_elements(lookalike.reveal, return_dtype=pl.String))
+            .otherwise(pl.col("failure_case"))
+            .alias("value"),
             "problem",
             "hint",
         )
     )
-    # A cell that did not parse is already reported; the model only sees its null.
-    return report.join(parsed.problems, on=["line", "column"], how="anti")
+    more = (
+        located.filter(pl.col("rank") == limit)
+        .join(counts, on=kind)
+        .join(words, on=kind)
+        .with_columns(pl.col("count") - limit)
+    )
+    return problems.combine([listed, problems.frame(_more(parsed, more, limit))])
+
+
+def _more(parsed: ParsedFile, more: pl.DataFrame, limit: int) -> list[problems.Problem]:
+    """One row per kind with more failures than are listed: how many more, from which line."""
+    return [
+        problems.more_row(
+            parsed.name, row["line"], row["column"], row["count"], row["problem"], limit
+        )
+        for row in more.iter_rows(named=True)
+    ]
 
 
 def combined_tables(files: list[ParsedFile]) -> dict[str, pl.DataFrame]:

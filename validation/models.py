@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from validation import vocabulary
-from validation.tables import EVENTS, FRAMINGS, OBSERVATIONS, SOURCES
+from validation import lookalike, vocabulary
+from validation.tables import EVENTS, FRAMINGS, OBSERVATIONS, SOURCES, Table
 
 ALL_UNITS: tuple[str, ...] = tuple(
     sorted({u for us in vocabulary.METRIC_UNITS.values() for u in us})
@@ -36,6 +36,30 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 
 def _plain(column: pl.Expr) -> pl.Expr:
     return column.is_null() | ~column.str.contains(MARKUP)
+
+
+# Names and keys: what tells one company, series or source from another. Invisible characters
+# are refused in them; other text may hold joiners (emoji, Persian) but no direction controls.
+NAMES: dict[str, tuple[str, ...]] = {
+    "observations": ("company", "basis", "source_id"),
+    "events": ("company", "title", "source_id"),
+    "sources": ("source_id", "publisher"),
+    "framings": ("company", "claim", "source_id", "evidence_id"),
+}
+
+
+def _free_text(table: Table) -> tuple[str, ...]:
+    return tuple(c for c in table.columns_of_kind("text") if c not in NAMES[table.name])
+
+
+def _visible(data: pa.PolarsData) -> pl.LazyFrame:
+    column = pl.col(data.key)
+    return data.lazyframe.select(column.is_null() | ~column.str.contains(lookalike.INVISIBLE))
+
+
+def _shown_as_written(data: pa.PolarsData) -> pl.LazyFrame:
+    column = pl.col(data.key)
+    return data.lazyframe.select(column.is_null() | ~column.str.contains(lookalike.HIDDEN_IN_TEXT))
 
 
 def _short(data: pa.PolarsData) -> pl.LazyFrame:
@@ -65,6 +89,14 @@ class Observations(pa.DataFrameModel):
     def plain_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(_plain(pl.col(data.key)))
 
+    @pa.check(*NAMES["observations"], name="visible_name")
+    def visible_name(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _visible(data)
+
+    @pa.check(*_free_text(OBSERVATIONS), name="shown_as_written")
+    def shown_as_written(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _shown_as_written(data)
+
     @pa.check(*OBSERVATIONS.columns_of_kind("text"), name="short_text")
     def short_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return _short(data)
@@ -82,6 +114,14 @@ class Events(pa.DataFrameModel):
     @pa.check("company", "title", "source_id", "detail", name="plain_text")
     def plain_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(_plain(pl.col(data.key)))
+
+    @pa.check(*NAMES["events"], name="visible_name")
+    def visible_name(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _visible(data)
+
+    @pa.check(*_free_text(EVENTS), name="shown_as_written")
+    def shown_as_written(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _shown_as_written(data)
 
     @pa.check(*EVENTS.columns_of_kind("text"), name="short_text")
     def short_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -113,6 +153,14 @@ class Sources(pa.DataFrameModel):
     def plain_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(_plain(pl.col(data.key)))
 
+    @pa.check(*NAMES["sources"], name="visible_name")
+    def visible_name(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _visible(data)
+
+    @pa.check(*_free_text(SOURCES), name="shown_as_written")
+    def shown_as_written(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _shown_as_written(data)
+
     @pa.check(*SOURCES.columns_of_kind("text"), name="short_text")
     def short_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return _short(data)
@@ -128,6 +176,14 @@ class Framings(pa.DataFrameModel):
     @pa.check("company", "claim", "source_id", "shows", "evidence_id", name="plain_text")
     def plain_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(_plain(pl.col(data.key)))
+
+    @pa.check(*NAMES["framings"], name="visible_name")
+    def visible_name(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _visible(data)
+
+    @pa.check(*_free_text(FRAMINGS), name="shown_as_written")
+    def shown_as_written(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return _shown_as_written(data)
 
     @pa.check(*FRAMINGS.columns_of_kind("text"), name="short_text")
     def short_text(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -160,6 +216,19 @@ def describe(column: str, check: str) -> tuple[str, str]:
         return (
             "contains markup or control characters",
             "Write plain text: no HTML tags, script links, markdown images or control characters.",
+        )
+    if check == "visible_name":
+        return (
+            "contains an invisible or direction-control character",
+            "Retype the name: it holds a character nobody can see (a zero-width space or "
+            "joiner, a byte order mark, a soft hyphen or a direction control), shown in the "
+            "value as <U+...>, which makes it a different name that looks the same.",
+        )
+    if check == "shown_as_written":
+        return (
+            "contains a direction-control or zero-width character",
+            "Remove it (shown in the value as <U+...>): direction overrides and isolates, byte "
+            "order marks and zero-width spaces change how text reads without being seen.",
         )
     if check == "short_text":
         return (

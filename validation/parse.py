@@ -8,6 +8,7 @@ crash and never a silent null. Each typed frame carries ``_line``, the cell's li
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,14 +28,31 @@ BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 SAVE_AS_CSV = "Open it in your spreadsheet and use File > Save As > 'CSV UTF-8 (comma delimited)'."
 MAX_RAGGED_REPORTED = 100
+MAX_HEADER_CHARS = 10_000  # the four headers together are under 400 characters
 PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 NOT_FINITE = r"(?i)^[+-]?(nan|inf|infinity|n/a)$"
 THOUSANDS_COMMA = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
 DECIMAL_COMMA = r"^[+-]?\d+,\d+$"
 THOUSANDS_DOT = r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"
 SPACED = r"^[+-]?\d{1,3}([ \u00a0\u202f']\d{3})+([.,]\d+)?$"
+# A cell our CSV exports made inert (headcount.exports): one apostrophe before what a
+# spreadsheet would run as a formula. Reading it back drops that apostrophe, so an export
+# re-uploads unchanged.
+FORMULA_CHARS = "=+\\-@\\t\\r"  # what a spreadsheet runs a cell starting with (OWASP)
+NEUTRALISED = rf"^'('*[{FORMULA_CHARS}])"
 DAY_FIRST = r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$"
 ISO_SHAPE = r"^\d{4}-\d{1,2}-\d{1,2}$"
+# The earliest date any table may hold. The data is about companies of the last decades; year
+# 0000 or a minus sign is a typo, and such dates crash Python's and pandas' date types on the
+# pages (pandas stops at 1677). The latest dates are bounded by rules.dates_in_range.
+EARLIEST = dt.date(1900, 1, 1)
+# Counts of employees are whole people; "3.422" is 3,422 written with a thousands separator.
+# Full-time equivalents may have two decimals (a quarter of a post is 0.25 fte); a third
+# decimal is no such fraction and would hide the same thousands-separator typo.
+WHOLE_UNITS = ("employees",)
+FTE_UNITS = ("fte",)
+DOTTED_THOUSANDS = r"^\d{1,3}\.\d{3}$"
+FTE_PLACES = 2
 
 
 @dataclass
@@ -46,6 +64,10 @@ class ParsedFile:
     frame: pl.DataFrame | None = None
     problems: pl.DataFrame = field(default_factory=problems.frame)
     readable: bool = True
+    # Per date or number column, which rows held a cell that did not parse (a null in the
+    # frame). The report lists only the first few of them, so the gate cannot tell them
+    # apart from empty cells by the report alone.
+    unparsed: dict[str, pl.Series] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -65,6 +87,19 @@ def parse(name: str, data: bytes) -> ParsedFile:
         return _not_utf8(name, data, error)
     if not header_line.strip():
         return _failed(name, 1, "", "", "the first line is empty", _header_hint())
+    if len(header_line) > MAX_HEADER_CHARS:
+        # Not a header at all (the widest is a few hundred characters): say so, rather than
+        # what the CSV reader or the header match would make of 50 MB of it.
+        return _failed(
+            name,
+            1,
+            "",
+            _shorten(header_line),
+            f"the first line is {len(header_line):,} characters long; a header of these "
+            f"tables is at most {MAX_HEADER_CHARS:,}",
+            f"{_header_hint()} If the file's lines end with a carriage return alone (old Mac "
+            "files), save it again as 'CSV UTF-8'.",
+        )
     separator = _foreign_separator(header_line)
     if separator:
         return _failed(
@@ -289,6 +324,10 @@ def _read_rows(name: str, data: bytes, table: Table) -> tuple[pl.DataFrame | Non
     if breaks:
         spare = pl.col("_breaks").cum_sum().shift(1, fill_value=0)
         raw = raw.with_columns(pl.col(LINE) + spare).drop("_breaks")
+    if b"'" in data:
+        raw = raw.with_columns(
+            pl.col(column).str.replace(NEUTRALISED, "$1") for column in table.column_names
+        )
     cleaned = _emptied_to_null(raw, table.column_names)
     blank = pl.all_horizontal(pl.col(column).is_null() for column in table.column_names)
     return cleaned.filter(~blank), problems.frame()
@@ -311,6 +350,9 @@ def _emptied_to_null(frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFram
 def _ragged_lines(name: str, text: str) -> pl.DataFrame:
     """Find why the reader refused the file: rows with more cells than the header, or a
     double quote that opens a cell and is never closed."""
+    # Python's reader refuses a cell over 131,072 characters as if its quote never closed;
+    # a long cell is the model's finding (text longer than ...), not a quoting problem.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text), strict=True)
     header = next(reader)
     found: list[problems.Problem] = []
@@ -333,8 +375,7 @@ def _ragged_lines(name: str, text: str) -> pl.DataFrame:
                     break
             start = reader.line_num + 1
     except csv.Error:
-        lines = text.splitlines()
-        line = lines[start - 1] if start - 1 < len(lines) else ""
+        line = _line_text(text, start)
         found.append(
             problems.Problem(
                 name,
@@ -359,35 +400,116 @@ def _ragged_lines(name: str, text: str) -> pl.DataFrame:
     return problems.frame(found)
 
 
+def _line_text(text: str, number: int) -> str:
+    """The start of line ``number`` (1-based) of a text, without splitting all of it."""
+    offset = 0
+    for _ in range(number - 1):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return ""
+    end = text.find("\n", offset)
+    return _shorten(text[offset : end if end >= 0 else len(text)])
+
+
 def _typed(name: str, table: Table, raw: pl.DataFrame) -> ParsedFile:
     """Parse date and number columns; a cell that fails is a problem and a null."""
     reports: list[pl.DataFrame] = []
+    unparsed: dict[str, pl.Series] = {}
     typed = raw
     for column in table.columns_of_kind("date"):
-        parsed = pl.col(column).str.to_date("%Y-%m-%d", strict=False)
-        bad = raw.filter(pl.col(column).is_not_null() & parsed.is_null())
-        reports.append(_date_problems(name, column, bad))
-        typed = typed.with_columns(parsed.alias(column))
+        parsed = _date(pl.col(column))
+        accepted = pl.when(parsed >= EARLIEST).then(parsed)
+        failed = raw.select(pl.col(column).is_not_null() & accepted.is_null()).to_series()
+        reports.append(_date_problems(name, column, raw.select(LINE, column).filter(failed)))
+        typed = typed.with_columns(accepted.alias(column))
+        unparsed[column] = failed
     for column in table.columns_of_kind("number"):
-        plain = pl.col(column).str.contains(PLAIN_NUMBER)
-        bad = raw.filter(pl.col(column).is_not_null() & ~plain)
-        reports.append(_number_problems(name, column, bad))
-        typed = typed.with_columns(
-            pl.when(plain).then(pl.col(column).cast(pl.Float64, strict=False)).alias(column)
+        text = pl.col(column)
+        number = text.cast(pl.Float64, strict=False)
+        # -0 is 0: the same value must be written (and fingerprinted) the same way.
+        number = pl.when(number == 0).then(pl.lit(0.0)).otherwise(number)
+        plain = text.str.contains(PLAIN_NUMBER)
+        counted = _countable(table, text, number)
+        failed = raw.select(text.is_not_null() & ~(plain & counted)).to_series()
+        # Only the columns a report reads: a filter copies every column it keeps.
+        bad = raw.select(LINE, column, *(["unit"] if "unit" in raw.columns else [])).filter(failed)
+        shaped = pl.col(column).str.contains(PLAIN_NUMBER)
+        reports.append(_number_problems(name, column, bad.filter(~shaped)))
+        reports.append(_count_problems(name, column, bad.filter(shaped)))
+        typed = typed.with_columns(pl.when(plain & counted).then(number).alias(column))
+        unparsed[column] = failed
+    return ParsedFile(name, table, typed, problems.combine(reports), unparsed=unparsed)
+
+
+def _date(text: pl.Expr) -> pl.Expr:
+    """An ISO date (YYYY-MM-DD); no sign or other shape, though the parser would take one."""
+    return pl.when(text.str.contains(ISO_SHAPE)).then(text.str.to_date("%Y-%m-%d", strict=False))
+
+
+def _countable(table: Table, text: pl.Expr, number: pl.Expr) -> pl.Expr:
+    """Whether a value fits its unit: whole for employees, at most two decimals for fte."""
+    if "unit" not in table.column_names:
+        return pl.lit(True)
+    unit = pl.col("unit")
+    # "3.000" is whole, and still 3,000 written with a thousands separator.
+    whole = (number == number.floor()) & ~text.str.contains(DOTTED_THOUSANDS)
+    # Arithmetic, not a regex on the text: this runs on every row of every upload.
+    scaled = number * 10**FTE_PLACES
+    in_places = (scaled - scaled.round()).abs() < 1e-6
+    return (
+        pl.when(unit.is_in(WHOLE_UNITS))
+        .then(whole)
+        .when(unit.is_in(FTE_UNITS))
+        .then(in_places & ~text.str.contains(DOTTED_THOUSANDS))
+        .otherwise(pl.lit(True))
+        .fill_null(True)
+    )
+
+
+def _count_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:
+    """Plain numbers that do not fit their unit: fractions of people."""
+    value = pl.col(column)
+    thousands = value.str.contains(DOTTED_THOUSANDS)
+    what = (
+        pl.when(pl.col("unit").is_in(FTE_UNITS))
+        .then(pl.lit(f"fte with more than {FTE_PLACES} decimals"))
+        .otherwise(pl.lit("a count of employees must be a whole number"))
+    )
+    hint = (
+        pl.when(thousands)
+        .then(
+            pl.format(
+                "{} looks like {} written with a thousands separator; write {}.",
+                value,
+                value.str.replace(".", ",", literal=True),
+                value.str.replace(".", "", literal=True),
+            )
         )
-    return ParsedFile(name, table, typed, problems.combine(reports))
+        .when(pl.col("unit").is_in(FTE_UNITS))
+        .then(pl.lit(f"Round full-time equivalents to {FTE_PLACES} decimals, e.g. 12.25."))
+        .otherwise(pl.lit("Give whole people; for full-time equivalents use the unit fte instead."))
+    )
+    return _report(name, column, bad, what, hint)
 
 
 def _date_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:
     value = pl.col(column)
+    early = _date(value) < EARLIEST
+    what = (
+        pl.when(early)
+        .then(pl.lit(f"date before {EARLIEST.isoformat()}"))
+        .otherwise(pl.lit("not a valid date"))
+    )
     hint = (
-        pl.when(value.str.contains(DAY_FIRST))
+        pl.when(early)
+        .then(pl.lit(f"Dates before {EARLIEST.year} are refused: check the year (0000 is a typo)."))
+        .when(value.str.contains(DAY_FIRST))
         .then(pl.lit("Looks like a day/month/year date: write it as YYYY-MM-DD, e.g. 2024-12-31."))
         .when(value.str.contains(ISO_SHAPE))
         .then(pl.lit("That day does not exist in the calendar: check the month and day."))
         .otherwise(pl.lit("Write the date as YYYY-MM-DD, e.g. 2024-12-31."))
     )
-    return _report(name, column, bad, pl.lit("not a valid date"), hint)
+    return _report(name, column, bad, what, hint)
 
 
 def _number_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:
@@ -419,7 +541,15 @@ def _number_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:
 def _report(
     name: str, column: str, bad: pl.DataFrame, what: pl.Expr, hint: pl.Expr
 ) -> pl.DataFrame:
-    return bad.select(
+    # Worded only for the rows a report lists: each kind's first few (the rest are counted).
+    kind = pl.int_range(pl.len()).over(what)
+    listed = bad.filter(kind <= problems.per_kind())
+    counted = (
+        bad.select(pl.col(LINE), what.alias("problem"))  # the line makes a literal one per row
+        .group_by("problem")
+        .agg(pl.len().cast(pl.Int64).alias("len"))
+    )
+    report = listed.select(
         pl.lit(name).alias("file"),
         pl.col(LINE).alias("line"),
         pl.lit(column).alias("column"),
@@ -427,6 +557,7 @@ def _report(
         what.alias("problem"),
         hint.alias("hint"),
     )
+    return problems.capped(report, totals=counted)
 
 
 def _shorten(text: str, limit: int = 120) -> str:

@@ -6,6 +6,7 @@ lines of the file as a text editor does (the header is line 1, 0 means the whole
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 
 import polars as pl
@@ -19,6 +20,15 @@ PROBLEM_SCHEMA: dict[str, pl.DataType] = {
     "hint": pl.String(),
 }
 PROBLEM_COLUMNS: tuple[str, ...] = tuple(PROBLEM_SCHEMA)
+# A kind of problem: the same thing wrong in the same column of the same file. A person fixes a
+# kind once, so listing its first few rows is enough; listing 14 million of them (a junk file)
+# took 4 GB of server memory. The rest of a kind is one summary row.
+KIND: tuple[str, ...] = ("file", "column", "problem")
+PER_KIND_ENV = "HEADCOUNT_PROBLEMS_PER_KIND"
+DEFAULT_PER_KIND = 50
+# A cell's value is shown to identify it, not to be read whole: a 400,000-character cell would
+# otherwise be copied into every report, table and download of it.
+MAX_VALUE_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -36,12 +46,94 @@ def frame(problems: list[Problem] | tuple[Problem, ...] = ()) -> pl.DataFrame:
     return pl.DataFrame([asdict(p) for p in problems], schema=PROBLEM_SCHEMA, orient="row")
 
 
+def detached(rows: pl.DataFrame) -> pl.DataFrame:
+    """A copy that shares no memory with the frame its rows were filtered from. Polars lets a
+    few filtered rows keep the whole source's string buffers alive: 300 problems kept 400 MB
+    of a junk file's cells (and with it the session that holds the report)."""
+    return pl.DataFrame(rows.to_dict(as_series=False), schema=rows.schema)
+
+
+def per_kind() -> int:
+    """How many problems of one kind a report lists (HEADCOUNT_PROBLEMS_PER_KIND, at least 1)."""
+    try:
+        return max(1, int(os.environ.get(PER_KIND_ENV) or DEFAULT_PER_KIND))
+    except ValueError:
+        return DEFAULT_PER_KIND
+
+
+def shortened(value: str | None) -> str | None:
+    """A value cut to MAX_VALUE_CHARS, saying how long the whole cell was. A value already
+    cut (it is a little longer than the limit) is left as it is."""
+    if value is None or len(value) <= MAX_VALUE_CHARS + 40:
+        return value
+    return f"{value[:MAX_VALUE_CHARS]}… ({len(value):,} characters)"
+
+
+MORE = r"^and ([\d,]+) more of the same kind: "
+
+
+def count(report: pl.DataFrame) -> int:
+    """How many problems a capped report stands for: its rows plus the rest it counts."""
+    more = report.select(
+        pl.col("problem").str.extract(MORE).str.replace_all(",", "").cast(pl.Int64).sum()
+    ).item()
+    return report.height + (more or 0) - report.filter(pl.col("problem").str.contains(MORE)).height
+
+
+def more_row(file: str, line: int, column: str, more: int, problem: str, limit: int) -> Problem:
+    """The row that stands for the unlisted rest of a kind, on the line where the rest start."""
+    return Problem(
+        file,
+        line,
+        column,
+        "",
+        f"and {more:,} more of the same kind: {problem}",
+        f"Only the first {limit} of each kind are listed; the rest start on this line. "
+        "Fix them the same way and check again.",
+    )
+
+
+def capped(
+    report: pl.DataFrame, limit: int | None = None, totals: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """The first ``limit`` problems of each kind (in line order), and for a kind with more,
+    one row that says how many more there are and from which line they start.
+
+    ``totals`` (columns problem, len) gives the true count per problem when the report of one
+    file and column holds only the first ``limit`` + 1 rows of each kind.
+    """
+    limit = per_kind() if limit is None else limit
+    if report.height <= limit and totals is None:
+        return report
+    rank = pl.int_range(pl.len()).over(KIND)
+    ranked = report.sort("line", maintain_order=True).with_columns(rank.alias("_rank"))
+    kept = ranked.filter(pl.col("_rank") < limit).drop("_rank")
+    rest = (
+        ranked.filter(pl.col("_rank") >= limit)
+        .group_by(KIND, maintain_order=True)
+        .agg(pl.len().alias("more"), pl.col("line").min())
+    )
+    if totals is not None:
+        rest = rest.drop("more").join(
+            totals.select("problem", (pl.col("len") - limit).alias("more")), on="problem"
+        )
+    summary = [
+        more_row(row["file"], row["line"], row["column"], row["more"], row["problem"], limit)
+        for row in rest.iter_rows(named=True)
+    ]
+    return pl.concat([kept, frame(summary)])
+
+
 def combine(reports: list[pl.DataFrame]) -> pl.DataFrame:
-    """One report, ordered by file and line so a person can walk through it top to bottom."""
-    reports = [r.select(PROBLEM_COLUMNS).cast(PROBLEM_SCHEMA) for r in reports if r.height]
+    """One report, ordered by file and line so a person can walk through it top to bottom;
+    each kind capped and each value shortened, so the report stays small whatever the file."""
+    reports = [capped(r.select(PROBLEM_COLUMNS).cast(PROBLEM_SCHEMA)) for r in reports if r.height]
     if not reports:
         return frame()
-    return pl.concat(reports).sort(["file", "line", "column"], maintain_order=True)
+    report = detached(pl.concat(reports).sort(["file", "line", "column"], maintain_order=True))
+    return report.with_columns(
+        pl.Series("value", [shortened(v) for v in report["value"]], dtype=pl.String)
+    )
 
 
 def as_records(report: pl.DataFrame) -> list[dict[str, object]]:

@@ -12,16 +12,23 @@ from collections.abc import Callable
 
 import polars as pl
 
-from validation import problems, vocabulary
+from validation import lookalike, problems, vocabulary
 from validation.parse import LINE
 from validation.tables import SOURCE_REFERENCES, TABLES
 
 FILE = "_file"
+TARGET_YEARS = 30
 Tables = dict[str, pl.DataFrame]
 
 
 def _report(rows: pl.DataFrame, column: str, what: pl.Expr, hint: pl.Expr) -> pl.DataFrame:
-    return rows.select(
+    """Problems of one rule in one column: the first few rows of each file in words, the rest
+    counted, so a rule that fails on every row of a junk file builds a small report."""
+    limit = problems.per_kind()
+    ranked = rows.sort(LINE, maintain_order=True).with_columns(
+        pl.int_range(pl.len()).over(FILE).alias("_rank")
+    )
+    listed = ranked.filter(pl.col("_rank") < limit).select(
         pl.col(FILE).alias("file"),
         pl.col(LINE).alias("line"),
         pl.lit(column).alias("column"),
@@ -29,6 +36,17 @@ def _report(rows: pl.DataFrame, column: str, what: pl.Expr, hint: pl.Expr) -> pl
         what.alias("problem"),
         hint.alias("hint"),
     )
+    rest = (
+        ranked.filter(pl.col("_rank") >= limit)
+        .group_by(FILE, maintain_order=True)
+        .agg(pl.len().alias("more"), pl.col(LINE).min().alias("line"))
+    )
+    last = listed.group_by("file").agg(pl.col("problem").last())
+    more = [
+        problems.more_row(row[FILE], row["line"], column, row["more"], row["problem"], limit)
+        for row in rest.join(last, left_on=FILE, right_on="file").iter_rows(named=True)
+    ]
+    return problems.combine([listed, problems.frame(more)])
 
 
 def units_per_metric(tables: Tables, today: dt.date) -> pl.DataFrame:
@@ -42,7 +60,9 @@ def units_per_metric(tables: Tables, today: dt.date) -> pl.DataFrame:
     paired = pl.any_horizontal(
         (metric == name) & unit.is_in(units) for name, units in vocabulary.METRIC_UNITS.items()
     )
-    bad = observations.filter(metric.is_in(vocabulary.METRICS) & unit.is_in(known_units) & ~paired)
+    bad = observations.select(FILE, LINE, "metric", "unit").filter(
+        metric.is_in(vocabulary.METRICS) & unit.is_in(known_units) & ~paired
+    )
     allowed = pl.DataFrame(
         {
             "metric": list(vocabulary.METRIC_UNITS),
@@ -63,7 +83,7 @@ def values_not_negative(tables: Tables, today: dt.date) -> pl.DataFrame:
         return problems.frame()
     # Only metrics declared signed in the vocabulary (a net loss) may fall below 0.
     signed = ", ".join(vocabulary.SIGNED_METRICS)
-    bad = observations.filter(
+    bad = observations.select(FILE, LINE, "value", "metric").filter(
         (pl.col("value") < 0) & ~pl.col("metric").is_in(vocabulary.SIGNED_METRICS)
     )
     return _report(
@@ -82,7 +102,10 @@ def unique_keys(tables: Tables, today: dt.date) -> pl.DataFrame:
     reports = []
     for name, frame in tables.items():
         key = list(TABLES[name].key)
-        rows = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+        # Only the columns a rule reads are filtered: a filter copies every column it keeps.
+        rows = frame.select(FILE, LINE, *key).filter(
+            pl.all_horizontal(pl.col(k).is_not_null() for k in key)
+        )
         # Hashing the keys is much cheaper than grouping them; equal hash counts prove there
         # is no duplicate (a hash collision only sends the table down the exact path).
         if rows.select(pl.struct(key).hash().n_unique()).item() == rows.height:
@@ -122,7 +145,9 @@ def sources_resolve(tables: Tables, today: dt.date) -> pl.DataFrame:
         if frame is None:
             continue
         for column in columns:
-            dangling = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(known))
+            dangling = frame.select(FILE, LINE, column).filter(
+                pl.col(column).is_not_null() & ~pl.col(column).is_in(known)
+            )
             reports.append(
                 _report(
                     dangling,
@@ -139,7 +164,7 @@ def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
     later = pl.lit(today, dtype=pl.Date)
     observations = tables.get("observations")
     if observations is not None:
-        future = observations.filter(
+        future = observations.select(FILE, LINE, "date", "claim_type").filter(
             (pl.col("date") > later) & (pl.col("claim_type").fill_null("") != "target")
         )
         reports.append(
@@ -150,12 +175,27 @@ def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
                 pl.lit("Only claim_type 'target' may refer to a future date; check the year."),
             )
         )
+        # A target may lie ahead, but not further than anyone plans: a year such as 9999
+        # is a typo, and far dates break the pages' date types (pandas stops in 2262).
+        horizon = today.replace(year=today.year + TARGET_YEARS, day=min(today.day, 28))
+        distant = observations.select(FILE, LINE, "date", "claim_type").filter(
+            (pl.col("date") > pl.lit(horizon, dtype=pl.Date))
+            & (pl.col("claim_type").fill_null("") == "target")
+        )
+        reports.append(
+            _report(
+                distant,
+                "date",
+                pl.lit(f"date is more than {TARGET_YEARS} years ahead ({horizon.isoformat()})"),
+                pl.lit(f"Targets may look at most {TARGET_YEARS} years ahead; check the year."),
+            )
+        )
     checks = [("events", "date"), ("sources", "accessed"), ("sources", "published")]
     for name, column in checks:
         frame = tables.get(name)
         if frame is None:
             continue
-        future = frame.filter(pl.col(column) > later)
+        future = frame.select(FILE, LINE, column).filter(pl.col(column) > later)
         reports.append(
             _report(
                 future,
@@ -167,12 +207,85 @@ def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
     return problems.combine(reports)
 
 
+# Where each kind of name is written: a company is the same company in every table.
+NAMED: dict[str, tuple[tuple[str, str], ...]] = {
+    "company": (("observations", "company"), ("events", "company"), ("framings", "company")),
+    "source_id": (("sources", "source_id"),),
+    "publisher": (("sources", "publisher"),),
+}
+
+
+def lookalike_names(tables: Tables, today: dt.date) -> pl.DataFrame:
+    """A name that differs from another only in lookalike letters (a Cyrillic Ka for a Latin
+    K, a full-width letter) is flagged, naming the other: the plain one where there is one,
+    else the one on more rows."""
+    reports = []
+    for kind, places in NAMED.items():
+        rows = [
+            tables[name].select(
+                FILE, LINE, pl.col(column).alias("_name"), pl.lit(column).alias("_column")
+            )
+            for name, column in places
+            if name in tables
+        ]
+        if not rows:
+            continue
+        named = pl.concat(rows).filter(pl.col("_name").is_not_null())
+        names = (
+            named.group_by("_name")
+            .agg(pl.len().alias("_rows"), pl.col(LINE).min().alias("_first"))
+            .with_columns(
+                lookalike.skeleton(pl.col("_name")).alias("_skeleton"),
+                lookalike.plain(pl.col("_name")).alias("_plain"),
+            )
+            .filter(pl.col("_skeleton").is_duplicated())
+        )
+        if names.height == 0:
+            continue
+        # The name the others imitate: plain first, then the most used, then the first seen.
+        original = (
+            names.sort(["_plain", "_rows", "_first"], descending=[True, True, False])
+            .group_by("_skeleton", maintain_order=True)
+            .agg(pl.col("_name").first().alias("_original"))
+        )
+        imitations = names.join(original, on="_skeleton").filter(
+            pl.col("_name") != pl.col("_original")
+        )
+        for column in {column for _, column in places}:
+            flagged = (
+                named.filter(pl.col("_column") == column)
+                .join(imitations.select("_name", "_original"), on="_name")
+                .rename({"_name": column})
+            )
+            reports.append(
+                _report(
+                    flagged,
+                    column,
+                    pl.format(
+                        "looks like the {} '{}' but is written with other characters",
+                        pl.lit(kind.replace("_", " ")),
+                        pl.col("_original"),
+                    ),
+                    pl.format(
+                        "Use '{}' if it is the same; a different one needs a name that reads "
+                        "differently, not one in lookalike letters of another script.",
+                        pl.col("_original"),
+                    ),
+                ).with_columns(
+                    # The lookalike letters written out: the value would look correct.
+                    pl.col("value").map_elements(lookalike.reveal, return_dtype=pl.String)
+                )
+            )
+    return problems.combine(reports)
+
+
 RULES: tuple[Callable[[Tables, dt.date], pl.DataFrame], ...] = (
     units_per_metric,
     values_not_negative,
     unique_keys,
     sources_resolve,
     dates_not_future,
+    lookalike_names,
 )
 
 

@@ -14,6 +14,7 @@ from headcount.streamlit_cache import store
 from ui import access, state
 from ui.review import show_changes
 from ui.text import escape, plain
+from validation import problems
 from validation.tables import TABLES
 
 MODE_LABELS = {"upsert": "Add and update rows (by key)", "replace": "Replace the uploaded tables"}
@@ -44,12 +45,22 @@ with st.expander("Templates and format", icon=":material/description:"):
         example = getattr(data, name).select(table.column_names).head(2)
         column.download_button(
             f"{name}.csv",
-            data=example.write_csv().encode("utf-8"),
+            data=exports.csv_bytes(example),
             file_name=f"{name}-template.csv",
             mime="text/csv",
             icon=":material/download:",
             on_click="ignore",
         )
+
+if not who.allowed:
+    # Checking a file costs the server memory and time in proportion to the file; only those
+    # who may publish may make it check one (docs/SECURITY.md, "Uploads").
+    st.info(
+        "Checking and publishing files needs the analyst role; the templates above show the "
+        "format.",
+        icon=":material/lock:",
+    )
+    st.stop()
 
 mode = st.radio(
     "What the upload does",
@@ -85,7 +96,8 @@ if cached is None or cached[0] != fingerprint:
             parsed.append(ingest.parse_uploads([(name, content)])[0])
             progress.progress(position / (len(files) + 1))
         status.update(label="Validating against the latest revision…")
-        proposal = ingest.prepare(parsed, the_store, mode)
+        proposal = ingest.for_review(ingest.prepare(parsed, the_store, mode))
+        del parsed  # the typed rows of a large file: not needed once checked
         progress.progress(1.0)
         status.update(label="Checked.", state="complete" if proposal.ok else "error")
     st.session_state[PROPOSAL] = (fingerprint, proposal)
@@ -102,9 +114,15 @@ if latest != proposal.base:
         st.rerun()
 
 if not proposal.ok:
+    total = problems.count(proposal.problems)
+    listed = (
+        ""
+        if total == proposal.problems.height
+        else f" The first {problems.per_kind()} of each kind are listed, then how many more."
+    )
     st.error(
-        f"{proposal.problems.height} problem(s) found. Nothing was changed. Each row says the "
-        "file, line (the header is line 1), column, value, what is wrong and how to fix it.",
+        f"{total:,} problem(s) found. Nothing was changed. Each row says the file, line (the "
+        f"header is line 1), column, value, what is wrong and how to fix it.{listed}",
         icon=":material/error:",
     )
     st.dataframe(proposal.problems, hide_index=True, width="stretch")

@@ -127,6 +127,29 @@ def cases() -> list[tuple[str, bytes | str, int, str, str]]:
     c.append(
         ("very_long_line.csv", with_cell(obs, 0, "note", "x" * 200_000), 2, "note", "longer than")
     )
+    # A cell longer than Python's CSV reader takes (131,072 characters), then a ragged row:
+    # the problem is the ragged row on its line, not a quote "never closed" at the long cell.
+    long_then_ragged = with_cell(obs, 0, "note", "y" * 140_000).splitlines()
+    long_then_ragged[3] += ",extra"
+    c.append(
+        (
+            "long_cell_then_ragged_row.csv",
+            "\n".join(long_then_ragged) + "\n",
+            4,
+            "",
+            "cells but the header has",
+        )
+    )
+    # A first line far longer than any header (a 50 MB one said "cannot be read as CSV").
+    c.append(
+        (
+            "huge_header.csv",
+            ",".join([*header, "x" * 20_000]) + "\n" + "\n".join(valid.splitlines()[1:]) + "\n",
+            1,
+            "",
+            "characters long; a header of these tables is at most 10,000",
+        )
+    )
     # Numbers
     cell("thousands_separator.csv", "value", "5,527", "not a plain number")
     cell("decimal_comma.csv", "value", "45,6", "not a plain number")
@@ -149,9 +172,23 @@ def cases() -> list[tuple[str, bytes | str, int, str, str]]:
     cell("month_name_date.csv", "date", "Dec 2024", "not a valid date")
     cell("excel_serial_date.csv", "date", "45657", "not a valid date")
     cell("future_date.csv", "date", "2099-12-31", "after today")
+    cell("year_zero.csv", "date", "0000-12-31", "date before 1900-01-01")
+    cell("negative_year.csv", "date", "-0001-12-31", "not a valid date")
+    header_, target = rows(obs)
+    target[0][header_.index("claim_type")] = "target"
+    target[0][header_.index("date")] = "9999-12-31"
+    c.append(("target_year_9999.csv", text(header_, target), 2, "date", "more than 30 years"))
+    # Counts of people (the first curated row is a headcount in employees)
+    cell("european_thousands_headcount.csv", "value", "3.422", "whole number")
+    cell("dotted_thousands_whole.csv", "value", "3.000", "whole number")
+    cell("fractional_employees.csv", "value", "3.5", "whole number")
+    header_, fte = rows(obs)
+    fte[0][header_.index("unit")] = "fte"
+    fte[0][header_.index("value")] = "5527.125"
+    c.append(("fte_three_decimals.csv", text(header_, fte), 2, "value", "more than 2 decimals"))
     # Vocabulary and required cells
     cell("unknown_metric.csv", "metric", "head count", "not an allowed metric")
-    cell("unknown_unit.csv", "unit", "people", "not an allowed unit")
+    cell("unknown_unit.csv", "unit", "heads", "not an allowed unit")
     cell("unit_for_other_metric.csv", "unit", "USD", "not allowed for the metric headcount")
     cell("unknown_period.csv", "period", "annual", "not an allowed period")
     cell("unknown_claim_type.csv", "claim_type", "rumour", "not an allowed claim_type")
@@ -165,6 +202,15 @@ def cases() -> list[tuple[str, bytes | str, int, str, str]]:
     cell("script_in_company.csv", "company", "<script>alert(1)</script>", "markup")
     cell("image_in_note.csv", "note", "![x](https://evil.example/x.png)", "markup")
     cell("control_character.csv", "note", "bell\x07here", "control characters")
+    # Names that look like another (the other rows of each file say "Klarna")
+    cell("zero_width_joiner_company.csv", "company", "Klarna\u200d", "invisible")
+    cell("zero_width_space_source_id.csv", "source_id", "f1-\u200bpaymentsdive", "invisible")
+    cell("bom_inside_basis.csv", "basis", "full-time\ufeff employees", "invisible")
+    cell("soft_hyphen_company.csv", "company", "Klar\u00adna", "invisible")
+    cell("right_to_left_override_company.csv", "company", "\u202eanralK", "direction-control")
+    cell("isolate_in_note.csv", "note", "spine \u2066series\u2069", "direction-control")
+    cell("cyrillic_ka_company.csv", "company", "\u041alarna", "looks like the company 'Klarna'")
+    cell("fullwidth_company.csv", "company", "\uff2blarna", "looks like the company 'Klarna'")
     # The other tables
     for name, table, column, value, problem in (
         ("javascript_url.csv", "sources", "url", "javascript:alert(1)", "http(s)"),

@@ -1,0 +1,60 @@
+"""Names that look the same and are not: invisible characters and lookalike letters.
+
+"Klarna" with a zero-width joiner, a Cyrillic Ka (U+041A) or behind a right-to-left override
+shows as "Klarna" and is another company to every filter and key. Invisible and direction-control
+characters are refused in names and keys (``INVISIBLE``) and direction controls in all text
+(``HIDDEN_IN_TEXT``); a name that differs from another only in lookalike letters is flagged
+against that name (``skeleton``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import polars as pl
+
+# Format characters (Unicode category Cf: zero-width space, joiner and non-joiner, word joiner,
+# byte order mark, soft hyphen, direction marks, embeddings, overrides and isolates) and the
+# blank letters and joiners that are not Cf but show as nothing.
+INVISIBLE = r"[\p{Cf}\x{034F}\x{115F}\x{1160}\x{3164}\x{FFA0}\x{2800}]"
+# In free text (notes, quotes, titles) a joiner can be right (emoji, Persian); what reorders or
+# hides text never is: embeddings, overrides, isolates, byte order marks, zero-width spaces.
+HIDDEN_IN_TEXT = r"[\x{202A}-\x{202E}\x{2066}-\x{2069}\x{FEFF}\x{200B}]"
+
+# Letters of other scripts drawn like Latin ones (a small map of our own, after NFKC has
+# already folded full-width and compatibility forms).
+CYRILLIC = (
+    "\u0410 A,\u0412 B,\u0415 E,\u0417 3,\u041a K,\u041c M,\u041d H,\u041e O,"
+    "\u0420 P,\u0421 C,\u0422 T,\u0423 Y,\u0425 X,\u0405 S,\u0406 I,\u0408 J,"
+    "\u0501 d,\u04bb h,\u04cf l,\u0430 a,\u0435 e,\u043e o,\u0440 p,\u0441 c,"
+    "\u0443 y,\u0445 x,\u0455 s,\u0456 i,\u0458 j,\u051b q,\u051d w"
+)
+GREEK = (
+    "\u0391 A,\u0392 B,\u0395 E,\u0396 Z,\u0397 H,\u0399 I,\u039a K,\u039c M,"
+    "\u039d N,\u039f O,\u03a1 P,\u03a4 T,\u03a5 Y,\u03a7 X,\u03bf o,\u03bd v,"
+    "\u03b1 a,\u03c1 p,\u03b9 i,\u03ba k"
+)
+LOOKALIKES: dict[str, str] = dict(pair.split(" ") for pair in f"{CYRILLIC},{GREEK}".split(","))
+
+
+def skeleton(name: pl.Expr) -> pl.Expr:
+    """What a name looks like: compatibility forms folded, lookalike letters made Latin."""
+    return name.str.normalize("NFKC").str.replace_many(LOOKALIKES)
+
+
+def plain(name: pl.Expr) -> pl.Expr:
+    """A name with no lookalike letters and no compatibility forms: the one others imitate."""
+    return name == name.str.normalize("NFKC").str.replace_many(LOOKALIKES)
+
+
+def reveal(text: str) -> str:
+    """Text with its invisible and lookalike characters written out, e.g. 'Ka<U+041A ...>'."""
+    out = []
+    for char in text:
+        if unicodedata.category(char) == "Cf" or char in "\u034f\u115f\u1160\u3164\uffa0\u2800":
+            out.append(f"<U+{ord(char):04X}>")
+        elif char in LOOKALIKES or unicodedata.normalize("NFKC", char) != char:
+            out.append(f"{char}<U+{ord(char):04X} {unicodedata.name(char, '?')}>")
+        else:
+            out.append(char)
+    return "".join(out)
