@@ -1,58 +1,20 @@
-"""Entry point: page config, navigation, and the sidebar every page shares."""
+"""Entry point of `streamlit run app.py`: the dashboard's pages and its read-only data API.
+
+Streamlit runs this file as ``__main__`` for every rerun of a page: that draws the shell and the
+page (ui/shell.py). `streamlit run` also finds the ``app`` below and serves it with uvicorn,
+importing this file as a module: the same server then answers the data API's routes
+(/api/..., headcount/api.py) beside the pages, from one process.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from headcount.streamlit_cache import latest_catalog
-from ui import access, state
-from ui.cited import IMAGE_FORMAT
+if __name__ == "__main__":
+    from ui.shell import run
 
-st.set_page_config(
-    page_title="Headcount & AI claims",
-    # A file of ours: with a :material/ icon the browser fetches the favicon from Google.
-    page_icon=str(Path(__file__).parent / "ui" / "icon.png"),
-    layout="wide",
-)
+    run()
+else:
+    from headcount.api import routes
 
-PAGES = [
-    st.Page("views/arc.py", title="The arc", icon=":material/timeline:", default=True),
-    st.Page(
-        "views/explorer.py", title="Explorer", icon=":material/query_stats:", url_path="explorer"
-    ),
-    st.Page(
-        "views/claims.py", title="Claim check", icon=":material/fact_check:", url_path="claims"
-    ),
-    st.Page("views/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
-    st.Page("views/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"),
-    st.Page("views/history.py", title="History", icon=":material/history:", url_path="history"),
-]
-
-navigation = st.navigation(PAGES)
-if access.viewing_requires_sign_in() and not st.user.get("is_logged_in", False):
-    st.title("Headcount & AI claims")
-    st.info("This deployment asks viewers to sign in.")
-    st.button("Sign in", on_click=st.login, icon=":material/login:")
-    st.stop()
-with state.store_faults_shown():
-    catalog, _ = latest_catalog()  # no catalog: the page shows why
-with st.sidebar:
-    if catalog is not None:
-        state.link_view(catalog)
-        st.selectbox("Company", catalog.companies, key=state.COMPANY, format_func=catalog.described)
-        state.seed(IMAGE_FORMAT, "png")
-        st.segmented_control(
-            "Chart toolbar saves images as",
-            ["png", "svg"],
-            format_func=str.upper,
-            key=IMAGE_FORMAT,
-            help="The camera button on each chart downloads the chart in this format.",
-        )
-    st.caption(
-        "Curated, validated, cited time series of what companies say AI does to their "
-        "workforce. Every point leads to its source."
-    )
-with state.store_faults_shown():
-    navigation.run()
+    app = st.App(__file__, routes=routes())

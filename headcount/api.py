@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 import polars as pl
 
-from headcount import citations, dataset, exports, faults, schema
+from headcount import citations, dataset, exports, faults, ingest, schema
 from headcount.store import Store, default_url
 
 TABLE_FILTERS: dict[str, tuple[str, ...]] = {
@@ -63,6 +63,16 @@ def _store(url: str) -> Store:
 def _loaded(url: str, revision: int) -> dataset.Loaded:
     # Served data passes the same gate as every page: nothing half-valid leaves the server.
     return dataset.load_tables(_store(url).read(revision), revision)
+
+
+def _latest(store: Store) -> int | None:
+    """The latest revision; a new store is first seeded from data/curated, as the pages do,
+    so the API answers on a fresh start before anyone opened a page."""
+    latest = store.latest_id()
+    if latest is None:
+        ingest.seed(store)
+        latest = store.latest_id()
+    return latest
 
 
 def _date(name: str, text: str) -> dt.date:
@@ -113,7 +123,7 @@ def table_reply(
             return _refuse(f"the parameter {name!r} is given {len(values)} times; give it once")
     url = url or default_url()
     store = _store(url)
-    latest = store.latest_id()
+    latest = _latest(store)
     if latest is None:
         return _refuse("the store holds no revision yet", 503)
     revision = latest
@@ -169,7 +179,9 @@ def revisions_reply(fmt: str, url: str | None = None) -> Reply:
     """Every published revision: id, parent, when, who, note and row counts."""
     if fmt not in FORMATS:
         return _refuse(f"there is no format {fmt!r}; formats: csv, json", 404)
-    revisions = _store(url or default_url()).revisions()
+    store = _store(url or default_url())
+    _latest(store)
+    revisions = store.revisions()
     rows = [
         {
             "revision": r.id,
@@ -191,6 +203,7 @@ def revisions_reply(fmt: str, url: str | None = None) -> Reply:
 def feed_reply(base: str, url: str | None = None) -> Reply:
     """An Atom feed of published revisions, newest first: who, when, note, rows changed."""
     store = _store(url or default_url())
+    _latest(store)
     revisions = store.revisions()[-FEED_ENTRIES:][::-1]
     base = base.rstrip("/")
     entries = []
