@@ -245,17 +245,6 @@ def feed_reply(base: str, url: str | None = None) -> Reply:
     return Reply(200, body.encode("utf-8"), "application/atom+xml", {"Cache-Control": "max-age=60"})
 
 
-def data_url(
-    base: str, table: str, companies: Sequence[str], params: Mapping[str, Sequence[str]]
-) -> str:
-    """The API address of what a view shows: the same filters, every company named."""
-    query: list[tuple[str, str]] = [("company", c) for c in companies]
-    for name in TABLE_FILTERS[table]:
-        if name != "company":
-            query.extend((name, v) for v in params.get(name, ()))
-    text = urlencode(query)
-    return f"{base.rstrip('/')}/api/{table}.csv" + (f"?{text}" if text else "")
-
 
 def _or_unavailable(answer: Callable[..., Reply], *args: object) -> Reply:
     """The answer, or a 503 that says what is wrong with the store and what to do: the same

@@ -200,3 +200,20 @@ def link(current_url: str, view: View, default_company: str) -> str:
     page = current_url.split("?", 1)[0].split("#", 1)[0]
     query = urlencode(encode(view, default_company), doseq=True)
     return f"{page}?{query}" if query else page
+
+
+def data_link(current_url: str, view: View) -> str:
+    """The data API's address of the figures a view shows (headcount/api.py): every company of
+    the view named, with its metrics, bases and dates, so `curl` gets what the page shows."""
+    root = current_url.split("?", 1)[0].split("#", 1)[0]
+    scheme, _, rest = root.partition("://")
+    host = rest.split("/", 1)[0]
+    base = f"{scheme}://{host}" if scheme and host else ""
+    query: list[tuple[str, str]] = [("company", company) for company in view.companies]
+    query += [("metric", metric) for metric in view.metrics]
+    query += [("basis", basis) for basis in view.bases]
+    if view.start:
+        query.append(("from", view.start.isoformat()))
+    if view.end:
+        query.append(("to", view.end.isoformat()))
+    return f"{base}/api/observations.csv?{urlencode(query)}"

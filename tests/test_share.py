@@ -109,3 +109,16 @@ def test_a_huge_value_is_quoted_short_in_its_notice():
 
 def test_streamlit_embedding_parameters_need_no_notice():
     assert share.parse({"embed": ["true"]}, COMPANIES, BASES).notices == ()
+
+
+def test_the_data_link_asks_the_api_for_what_the_view_shows():
+    view = share.View(
+        company="Klarna",
+        compare=("IBM",),
+        metrics=("headcount",),
+        start=dt.date(2022, 1, 1),
+    )
+    assert share.data_link("http://example.test:8501/explorer?compare=IBM", view) == (
+        "http://example.test:8501/api/observations.csv"
+        "?company=Klarna&company=IBM&metric=headcount&from=2022-01-01"
+    )

@@ -206,7 +206,10 @@ def publish(view: share.View, catalog: Catalog) -> str:
     return share.link(st.context.url or "", view, default)
 
 
-def share_control(link: str) -> None:
+def share_control(link: str, view: share.View | None = None) -> None:
     with st.popover("Copy link", icon=":material/link:"):
         st.caption("Anyone with this link sees this view. Copy it with the button on the right.")
         st.code(link, language=None, wrap_lines=True)
+        if view is not None:
+            st.caption("Get this data: the figures of this view as CSV, each with its source.")
+            st.code(share.data_link(st.context.url or "", view), language=None, wrap_lines=True)

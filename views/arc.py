@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from headcount import arcview, charts, citations, exports, story
+from headcount import arcview, charts, citations, exports, share, story
 from headcount.labels import label
 from headcount.streamlit_cache import per_revision
 from ui import state
@@ -159,7 +159,7 @@ def brief() -> str:
 
 
 with buttons:
-    state.share_control(link)
+    state.share_control(link, share.View(company=view.company, metrics=()))
     st.download_button(
         "Brief",
         data=brief,

@@ -102,4 +102,4 @@ for check in checks:
             st.link_button(
                 "Open source", source["url"], icon=":material/open_in_new:", type="tertiary"
             )
-state.share_control(link)
+state.share_control(link, view)

@@ -86,7 +86,7 @@ switches[2].multiselect(
 
 view = state.current_view(catalog)
 link = state.publish(view, catalog)
-state.share_control(link)
+state.share_control(link, view)
 
 compared = comparison.compare(observations, data.sources, view)
 for note in compared.notes:
