@@ -244,6 +244,20 @@ def current_to(data: Dataset) -> dt.date | None:
     return value  # type: ignore[return-value]
 
 
+def stale_series(data: Dataset) -> pl.DataFrame:
+    """Series (company, metric, unit, basis) whose newest figure is more than a year older than
+    the day the data is current to: what an analyst should look for first."""
+    as_of = current_to(data)
+    newest = data.observations.group_by("company", "metric", "unit", "basis").agg(
+        pl.col("date").max().alias("newest"), pl.len().alias("figures")
+    )
+    if as_of is None:
+        return newest.clear()
+    return newest.filter(
+        (pl.lit(as_of) - pl.col("newest")).dt.total_days() > STALE_AFTER_DAYS
+    ).sort("company", "metric", "newest")
+
+
 def overview(data: Dataset) -> pl.DataFrame:
     """One row per company: its filed headcount now and two filings back, its claims and their
     classes, derived revenue per employee and its change, and how fresh its figures are."""

@@ -304,18 +304,27 @@ def narrative(data: Dataset, company: str, points: Mapping[str, pl.DataFrame]) -
         start = rehiring.get_column("date").first()
         before = observed.filter(pl.col("date") < start).sort("date")
         after = observed.filter(pl.col("date") >= start).sort("date")
-        if before.height and after.height:
-            last = before.row(-1, named=True)
+        if after.height:
             later = ", ".join(
                 f"{r['value']:,.0f} ({_month(r['date'])})" for r in after.iter_rows(named=True)
             )
-            verdict = (
-                "all lower" if after.get_column("value").max() < last["value"] else "not all lower"
-            )
+            # Never subtracted across bases (errors.md A13): the statements are named beside
+            # the last filed figure, not judged against it.
+            filed = before.filter(pl.col("claim_types").list.contains("filing"))
+            beside = ""
+            if filed.height:
+                last = filed.row(-1, named=True)
+                filed_since = observed.filter(
+                    (pl.col("date") > start) & pl.col("claim_types").list.contains("filing")
+                ).height
+                beside = (
+                    f"; the last filed figure before it is {last['value']:,.0f} "
+                    f"({_month(last['date'])}, {last['basis']})"
+                    + ("" if filed_since else ", and no filing has come since")
+                )
             sentences.append(
                 f"After the first sign of rehiring ({_month(start)}), the headcount figures "
-                f"stated were {later}: {verdict} than the last figure before it, "
-                f"{last['value']:,.0f} ({_month(last['date'])}, {last['basis']})."
+                f"stated were {later}, each on its own basis{beside}."
             )
     disputes = ledger(data.observations.filter(pl.col("company") == company), data.sources).filter(
         pl.col("metric").is_in(list(HEADLINE_METRICS))

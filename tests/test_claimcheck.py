@@ -26,6 +26,7 @@ Acme,revenue,2022-12-31,year,100000000,USD,total revenue (10-K),filing,acme-10k,
 Acme,revenue,2023-12-31,year,90000000,USD,total revenue (10-K),filing,acme-10k,,
 Acme,revenue,2024-12-31,year,123000000,USD,total revenue (10-K),filing,acme-10k,,
 Acme,revenue,2024-12-31,quarter,30000000,USD,fourth-quarter revenue (10-K),filing,acme-10k,,
+Acme,revenue,2026-06-30,quarter,40000000,USD,fourth-quarter revenue (10-K),filing,acme-10k,,
 Acme,revenue,2023-12-31,year,950000000,SEK,total revenue in SEK (annual report),filing,acme-ar,,
 Acme,revenue_per_employee,2023-12-31,year,200000,USD/employee,revenue per employee (company),company_report,acme-ceo,,
 Acme,ai_workload_fte,2023-03-01,instant,150,fte,work of agents done by the assistant,company_report,acme-ceo,,ai_does_work
@@ -147,7 +148,7 @@ def test_the_overview_has_a_row_per_company_with_its_filed_change(data):
     assert acme["filed_headcount"] == 820.0
     assert acme["change_two_years"] == pytest.approx(-0.18)  # 1,000 -> 820
     assert acme["claims"] == 3
-    assert acme["stale"] is True  # newest figure 31 Dec 2024, data current to 2 Dec 2026
+    assert acme["stale"] is False  # newest figure 30 Jun 2026, data current to 2 Dec 2026
     beta = table.filter(table["company"] == "Beta").row(0, named=True)
     assert beta["filed_headcount"] is None and beta["claims"] == 1
 
@@ -169,3 +170,17 @@ def test_a_statement_of_total_staff_is_not_called_a_share_of_the_headcount(data)
 def test_one_claim_made_by_two_sources_is_one_claim_citing_both(data):
     (beta,) = claimcheck.checks(data, "Beta")
     assert set(beta.claim_sources) == {"beta-ceo", "acme-ceo"}
+
+
+def test_stale_series_are_those_older_than_a_year_on_the_day_the_data_is_current_to(data):
+    assert claimcheck.current_to(data) == dt.date(2026, 12, 2)  # Beta's source, the latest
+    stale = claimcheck.stale_series(data)
+    # Every series ends by 31 Dec 2024 but Acme's quarterly revenue (30 Jun 2026).
+    series = data.observations.select("company", "metric", "unit", "basis").unique().height
+    assert stale.height == series - 1
+    assert "fourth-quarter revenue (10-K)" not in stale.get_column("basis").to_list()
+    assert beta_is_stale(claimcheck.overview(data))
+
+
+def beta_is_stale(table) -> bool:
+    return table.filter(table["company"] == "Beta").get_column("stale").item()

@@ -49,9 +49,10 @@ def test_the_overview_links_each_company_to_its_arc(
 ):
     at = run_claims(tmp_path, monkeypatch)
     table = at.dataframe[0].value
-    assert sorted(table["arc"].str.extract(r"company=(\w+)", expand=False).fillna("default")) == [
-        "Beta",
-        "default",  # the first company's link is the plain page
-    ]
-    assert list(table["filed_headcount"].fillna(-1)) == [820.0, -1]
+    assert sorted(table["arc"].str.extract(r"company=(\w+)", expand=False)) == ["Acme", "Beta"]
+    assert list(table["filed_headcount"]) == ["820", "no filed series"]
+    assert list(table["filed_on"]) == ["31 Dec 2024", ""]
+    # Missing figures are said in words, never a grey None.
+    assert list(table["change_two_years"]) == ["-18%", "fewer than 3 filings"]
+    assert "None" not in table.astype(str).to_string()
     assert at.get("download_button")

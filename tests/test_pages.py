@@ -367,3 +367,20 @@ def test_arc_lists_each_numbered_event_on_a_line_of_its_own_in_date_order():
         day = dt.date.fromisoformat(event["date"])
         assert f"{day.day} {day:%b %Y}" in line
     assert {e["title"] for e in events} == {line.split(": ", 1)[1] for line in lines}
+
+
+def test_sources_lists_the_series_over_a_year_old_on_the_day_the_data_is_current_to():
+    import datetime as dt
+
+    current_to = max(dt.date.fromisoformat(r["accessed"]) for r in read_rows("sources"))
+    newest: dict[tuple[str, str, str, str], dt.date] = {}
+    for r in read_rows("observations"):
+        key = (r["company"], r["metric"], r["unit"], r["basis"])
+        newest[key] = max(newest.get(key, dt.date.min), dt.date.fromisoformat(r["date"]))
+    stale = {k for k, d in newest.items() if (current_to - d).days > 365}
+    at = run_app("sources")
+    assert f"current to {current_to.day} {current_to:%b %Y}" in text_of(at)
+    shown = next(f.value for f in at.dataframe if "newest" in f.value.columns)
+    assert {(r["company"], r["basis"]) for r in shown.to_dict("records")} == {
+        (c, b) for c, _, _, b in stale
+    }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from headcount import citations, conflicts
+from headcount import citations, claimcheck, conflicts
 from headcount.bibliography import bibliography as sources_in_words
 from headcount.formatting import quantity
 from headcount.labels import day, label
@@ -48,6 +48,30 @@ st.dataframe(
         "cited_by": st.column_config.TextColumn("cited by", width="large"),
         "source_id": st.column_config.TextColumn("source id"),
     },
+)
+
+as_of = claimcheck.current_to(data)
+st.header("Series over a year old")
+stale = claimcheck.stale_series(data)
+plain(
+    f"The data is current to {day(as_of)} (the latest day a source was checked). These series' "
+    f"newest figure is more than twelve months older than that: {stale.height} of "
+    f"{data.observations.select('company', 'metric', 'unit', 'basis').unique().height}. "
+    "Their cards say so too.",
+    caption=True,
+)
+st.dataframe(
+    stale.select(
+        "company",
+        pl.col("metric").map_elements(lambda m: label("metric", m), return_dtype=pl.String),
+        "basis",
+        "unit",
+        pl.col("newest").map_elements(day, return_dtype=pl.String),
+        "figures",
+    ),
+    hide_index=True,
+    width="stretch",
+    column_config={"newest": st.column_config.TextColumn("newest figure")},
 )
 
 st.header("Conflicts ledger")
