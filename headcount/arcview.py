@@ -85,13 +85,20 @@ def _event_list(numbered: pl.DataFrame) -> list[str]:
     ]
 
 
+SOURCE_LINE_CHARACTERS = 52  # one line of a chart's subtitle on a phone
+
+
 def _source_line(data: Dataset, ids: list[str]) -> str:
-    """'Source: Klarna Group plc (Form F-1), Reuters and 9 more': the publishers most cited."""
+    """'Source: Klarna Group plc (Form F-1) and 41 more': the publisher most cited, cut so the
+    line fits one subtitle line on a phone (a second line would run into the chart)."""
     publishers = dict(data.sources.select("source_id", "publisher").iter_rows())
     counted = Counter(publishers.get(i, i) for i in ids)
-    top = [name for name, _ in counted.most_common(2)]
-    more = len(counted) - len(top)
-    return "Source: " + ", ".join(top) + (f" and {more} more" if more else "")
+    top = counted.most_common(1)[0][0] if counted else ""
+    more = f" and {len(counted) - 1} more" if len(counted) > 1 else ""
+    room = SOURCE_LINE_CHARACTERS - len("Source: ") - len(more)
+    if len(top) > room:
+        top = top[: room - 1].rstrip() + "…"
+    return f"Source: {top}{more}"
 
 
 def build(data: Dataset, company: str) -> ArcView:

@@ -571,12 +571,13 @@ def stamped(figure: go.Figure | dict, source: str, link: str) -> dict:
     data = figure if isinstance(figure, dict) else figure.to_dict()
     layout = {**data.get("layout", {})}
     title = {**layout.get("title", {})}
-    title["subtitle"] = {
-        "text": wrapped(f"{source} · {link}", 52),
-        "font": {"size": 11, "color": "#6b6b6b"},
-    }
+    # The source on its line, the link on its own (a long address wraps); the top margin grows
+    # with the lines, so the subtitle never runs into the plot.
+    text = wrapped(source, 52) + "<br>" + wrapped(link, 52)
+    lines = text.count("<br>") + 1
+    title["subtitle"] = {"text": text, "font": {"size": 11, "color": "#6b6b6b"}}
     layout["title"] = title
-    layout["margin"] = {**layout.get("margin", {}), "t": 104}
+    layout["margin"] = {**layout.get("margin", {}), "t": max(104, 64 + 14 * lines)}
     return {**data, "layout": layout}
 
 
