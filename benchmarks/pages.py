@@ -11,6 +11,7 @@ one Plotly chart of the same size (benchmarks/apps/bare.py), runs alternated.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -96,7 +97,8 @@ class Switcher:
         # Typing filters the list: with thousands of companies the option is not rendered
         # until the list is narrowed down. The clock starts at the choice.
         self.page.keyboard.type(company)
-        option = self.page.get_by_role("option", name=company, exact=True)
+        # The picker reads "Company · N figures": match the name, then the count.
+        option = self.page.get_by_role("option", name=re.compile(rf"^{re.escape(company)} · "))
         option.wait_for(timeout=TIMEOUT)
         start = time.perf_counter()
         option.click()

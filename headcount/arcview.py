@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 import polars as pl
 
-from headcount import charts, claims, story
+from headcount import charts, claims, productivity, story
 from headcount.dataset import Dataset
 from headcount.formatting import quantity
 from headcount.labels import day, label
@@ -118,16 +118,21 @@ def build(data: Dataset, company: str) -> ArcView:
         numbered = charts.numbered_events(events, charts.arc_span(*shown, events))
     cards = {headline.metric: headline for headline in headlines}
     side = []
+    # Revenue per employee derived from the company's own filings, drawn beside what it reports.
+    derived = productivity.revenue_per_employee(data.observations, company)
     for metric, name in SIDE_CHARTS:
-        if metric not in cards:
+        mine = derived if metric == "revenue_per_employee" else derived.clear()
+        if metric not in cards and mine.is_empty():
             side.append(SideChart(metric, name, None))
             continue
         # One unit per axis: SEK and USD figures are never drawn on the same scale.
-        unit = cards[metric].unit
+        unit = cards[metric].unit if metric in cards else str(mine.get_column("unit").first())
         drawn = claims.points(claimed[metric].filter(pl.col("unit") == unit))
         # The title names the metric; the axis only its unit, short enough for its height.
         axis = unit.replace("/", " per ")
-        figure = charts.metric_figure(drawn, f"{company}: {name.lower()}", axis)
+        figure = charts.metric_figure(
+            drawn, f"{company}: {name.lower()}", axis, mine.filter(pl.col("unit") == unit)
+        )
         hidden = tuple(sorted(set(points[metric].get_column("unit")) - {unit}))
         side.append(SideChart(metric, name, figure, hidden))
     ids = [

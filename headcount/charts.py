@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from headcount.claims import LINE, STATEMENT, TARGET
-from headcount.formatting import short
+from headcount.formatting import quantity, short
 from headcount.labels import day, label
 from headcount.periods import Period, periods
 from headcount.placement import PHONE_PLOT_WIDTH, Canvas, clusters, rows
@@ -372,19 +372,55 @@ def _finish(figure: go.Figure, title: str, height: int) -> go.Figure:
     return figure
 
 
-def metric_figure(points: pl.DataFrame, title: str, y_title: str) -> go.Figure:
-    """One metric's series, statements and targets on a date axis."""
+DERIVED_COLOUR = "#6b6b6b"
+DERIVED_NAME = "derived: filed revenue / filed year-end employees"
+
+
+def derived_trace(rows: pl.DataFrame) -> go.Scatter:
+    """A derived series (productivity.revenue_per_employee rows): its own dashed grey line and
+    hollow squares, its own legend entry, never joined to a reported series. Its hover names
+    the formula and both inputs' sources."""
+    records = rows.sort("date").to_dicts()
+    hovers = [
+        f"<b>{_escape(quantity(r['value'], r['unit']))}</b><br>{_day(r['date'])} · derived"
+        f"<br>{_escape(r['formula'])}"
+        for r in records
+    ]
+    ids = [f"{r['revenue_source_id']};{r['headcount_source_id']}" for r in records]
+    return go.Scatter(
+        x=[r["date"] for r in records],
+        y=[r["value"] for r in records],
+        mode="lines+markers",
+        name=wrapped(DERIVED_NAME),
+        line={"color": DERIVED_COLOUR, "dash": "dash", "width": 1.5},
+        marker={"symbol": "square-open", "size": 8, "color": DERIVED_COLOUR},
+        customdata=[[h, i] for h, i in zip(hovers, ids, strict=True)],
+        hovertemplate="%{customdata[0]}<extra></extra>",
+    )
+
+
+def metric_figure(
+    points: pl.DataFrame, title: str, y_title: str, derived: pl.DataFrame | None = None
+) -> go.Figure:
+    """One metric's series, statements and targets on a date axis, and beside them, drawn
+    as such, a series derived from filings (``derived``), if any."""
     height = 400
-    span = _span([points])
+    has_derived = derived is not None and derived.height > 0
+    span = _span([points, derived] if has_derived else [points])  # type: ignore[list-item]
     canvas = _canvas(points, 1.0, height - CHROME, span)
-    figure = go.Figure(point_traces(points, canvas=canvas))
+    traces = point_traces(points, canvas=canvas) if points.height else []
+    top = canvas.top
+    if has_derived:
+        traces.append(derived_trace(derived))  # type: ignore[arg-type]
+        top = max(top, _top(derived))  # type: ignore[arg-type]
+    figure = go.Figure(traces)
     _finish(figure, title, height)
     figure.update_xaxes(**_x_axis(span))
     # automargin: tick labels and the axis title get their room wherever the figure is
     # drawn (Streamlit's theme gives it; a bare plotly page such as the Brief does not).
     figure.update_yaxes(
         title_text=_escape(y_title),
-        range=[0, canvas.top],
+        range=[0, top],
         separatethousands=True,
         automargin=True,
     )

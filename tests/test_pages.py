@@ -384,3 +384,11 @@ def test_sources_lists_the_series_over_a_year_old_on_the_day_the_data_is_current
     assert {(r["company"], r["basis"]) for r in shown.to_dict("records")} == {
         (c, b) for c, _, _, b in stale
     }
+
+
+def test_arc_shows_the_companys_latest_claims_against_the_filed_record():
+    at = run_app(company="Klarna")
+    assert "Its AI claims against the filed record" in [h.value for h in at.subheader]
+    text = text_of(at)
+    assert "Last filing before it: 3,422 employees on 31 Dec 2024" in text
+    assert "No filing after it yet" in text

@@ -8,7 +8,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from headcount import conflicts, dataset, story
+from headcount import arcview, conflicts, dataset, story
 from tests.csvtools import observations_of, read_rows
 
 
@@ -175,3 +175,29 @@ def test_the_figures_download_holds_every_headline_row_in_words_with_its_citatio
     assert not any("_" in k for k in kinds)  # words, not codes
     text = exports.csv_bytes(table).decode("utf-8-sig")
     assert "kind of claim" in text.splitlines()[0] and "citation" in text.splitlines()[0]
+
+
+def test_revenue_per_employee_chart_draws_the_series_derived_from_filings_apart(data):
+    filed = [
+        r
+        for r in read_rows("observations")
+        if r["company"] == "Amazon" and r["claim_type"] == "filing"
+    ]
+    heads = {
+        r["date"]: float(r["value"])
+        for r in filed
+        if r["metric"] == "headcount" and r["unit"] == "employees"
+    }
+    revenue = {
+        r["date"]: float(r["value"])
+        for r in filed
+        if r["metric"] == "revenue" and r["period"] == "year" and r["unit"] == "USD"
+    }
+    expected = {d: revenue[d] / heads[d] for d in revenue if d in heads}
+    assert len(expected) >= 3  # Amazon files both for several years
+    (side,) = [s for s in arcview.build(data, "Amazon").side if s.metric == "revenue_per_employee"]
+    derived = [t for t in side.figure.data if t.name and t.name.startswith("derived")]
+    assert len(derived) == 1  # its own legend entry, joined to nothing reported
+    got = {str(x)[:10]: y for x, y in zip(derived[0].x, derived[0].y, strict=True)}
+    assert got == pytest.approx(expected)
+    assert derived[0].line.dash == "dash" and derived[0].marker.symbol == "square-open"

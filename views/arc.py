@@ -7,8 +7,8 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from headcount import arcview, charts, citations, exports, share, story
-from headcount.labels import label
+from headcount import arcview, charts, citations, claimcheck, exports, share, story
+from headcount.labels import day, label
 from headcount.streamlit_cache import per_revision
 from ui import state
 from ui.cited import chart, citation_panel, file_stem
@@ -85,6 +85,17 @@ if sentences:
     st.subheader("What the data shows")
     for sentence in sentences:
         plain(sentence)
+
+checks = per_revision(data, "claim-check", company, lambda: claimcheck.checks(data, company))
+if checks:
+    st.subheader("Its AI claims against the filed record")
+    for check in checks[-3:]:  # the latest three; the Claim check page has them all
+        plain(f"{day(check.date)} · {check.attribution}: {' '.join(check.sentences)}")
+    st.page_link(
+        "views/claims.py",
+        label=f"All {len(checks)} claims of {company} on the Claim check page",
+        icon=":material/fact_check:",
+    )
 
 for column, side in zip(st.columns(len(shown.side)), shown.side, strict=True):
     with column:
