@@ -89,3 +89,28 @@ def store_url(request, tmp_path) -> str:  # type: ignore[no-untyped-def]
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.sqlite'}"
     return request.getfixturevalue("postgres_url")
+
+
+# Tests that start a server, a browser, other processes or many generated cases: left out by
+# `uv run pytest -m "not slow"`, the quick loop while working (the whole suite runs in CI).
+SLOW_MODULES = {
+    "test_benchmarks",
+    "test_crashes",
+    "test_faults",
+    "test_properties",
+    "test_links",
+    "test_upgrade",
+    "test_upload_memory",
+    "test_cli",
+    "test_bad_input",
+}
+SLOW_FIXTURES = {"browser", "page", "app_server", "postgres_url"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        fixtures = set(getattr(item, "fixturenames", ()))
+        postgres = "postgresql" in item.name
+        if module in SLOW_MODULES or fixtures & SLOW_FIXTURES or postgres:
+            item.add_marker(pytest.mark.slow)
