@@ -98,7 +98,7 @@ class Switcher:
         # until the list is narrowed down. The clock starts at the choice.
         self.page.keyboard.type(company)
         # The picker reads "Company · N figures": match the name, then the count.
-        option = self.page.get_by_role("option", name=re.compile(rf"^{re.escape(company)} · "))
+        option = self.page.get_by_role("option", name=re.compile(rf"^{re.escape(company)}( · |$)"))
         option.wait_for(timeout=TIMEOUT)
         start = time.perf_counter()
         option.click()

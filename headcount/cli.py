@@ -201,8 +201,8 @@ def export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def check_store(args: argparse.Namespace) -> int:
-    store = Store(args.store)
+def _report_consistency(store: Store) -> int:
+    """Print what `check-store` finds; the exit code says whether the store holds together."""
     found = store.check()
     for problem in found:
         print(f"INCONSISTENT: {problem}")
@@ -210,6 +210,10 @@ def check_store(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     print(f"Consistent: {len(store.revisions())} revision(s), each complete and as published.")
     return EXIT_OK
+
+
+def check_store(args: argparse.Namespace) -> int:
+    return _report_consistency(Store(args.store))
 
 
 def upgrade(args: argparse.Namespace) -> int:
@@ -219,13 +223,7 @@ def upgrade(args: argparse.Namespace) -> int:
         print(f"The store's schema is up to date (version {after}).")
     else:
         print(f"Upgraded the store's schema from {before or 'no version'} to version {after}.")
-    found = store.check()
-    for problem in found:
-        print(f"INCONSISTENT: {problem}")
-    if found:
-        return EXIT_INVALID
-    print(f"Consistent: {len(store.revisions())} revision(s), each complete and as published.")
-    return EXIT_OK
+    return _report_consistency(store)
 
 
 def build_parser() -> argparse.ArgumentParser:
