@@ -601,7 +601,7 @@ def _period_rows(spans: list[Period], span: tuple[dt.date, dt.date]) -> int:
     return max(row for row, _ in placed) + 1
 
 
-def stamped(figure: go.Figure | dict, source: str, link: str) -> dict:
+def stamped(figure: go.Figure | dict, source: str, link: str, room: int = 0) -> dict:
     """The figure as a dict with a source line and the link to its view under its title, so
     a downloaded image says where it comes from, as Our World in Data's charts do."""
     data = figure if isinstance(figure, dict) else figure.to_dict()
@@ -612,8 +612,13 @@ def stamped(figure: go.Figure | dict, source: str, link: str) -> dict:
     text = wrapped(source, 52) + "<br>" + wrapped(link, 52)
     lines = text.count("<br>") + 1
     title["subtitle"] = {"text": text, "font": {"size": 11, "color": "#6b6b6b"}}
+    # Pinned to the top: Plotly centres an unpinned title in the top margin, so a larger
+    # margin would move the subtitle down with the plot instead of opening a gap.
+    title.update(y=1, yanchor="top", yref="container")
+    title["pad"] = {**title.get("pad", {}), "t": 10}
     layout["title"] = title
-    layout["margin"] = {**layout.get("margin", {}), "t": max(104, 64 + 14 * lines)}
+    # ``room``: more space under the subtitle for a chart whose top tick label may reach it.
+    layout["margin"] = {**layout.get("margin", {}), "t": max(104, 64 + 14 * lines) + room}
     return {**data, "layout": layout}
 
 

@@ -102,7 +102,7 @@ for column, side in zip(st.columns(len(shown.side)), shown.side, strict=True):
         if side.figure is None:
             st.caption(f"No {side.label.lower()} figures for {escape(company)}.")
             continue
-        stamped = charts.stamped(side.figure, shown.source_line, link)
+        stamped = charts.stamped(side.figure, shown.source_line, link, room=16)
         figures.append(stamped)
         name = file_stem(company, side.metric)
         citation_panel(chart(stamped, f"{side.metric}_chart", name, side.label), data)
