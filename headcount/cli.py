@@ -31,7 +31,7 @@ import polars as pl
 
 from headcount import dataset, diff, exports, faults, ingest, outfiles, schema
 from headcount.store import Revision, Store, StoreError
-from validation import gate, parse
+from validation import excel, gate, parse
 from validation.parse import LINE
 from validation.problems import PROBLEM_COLUMNS, as_records
 from validation.tables import TABLES
@@ -62,7 +62,7 @@ def format_table(report: pl.DataFrame) -> str:
 
 
 def validate(paths: Sequence[str], as_json: bool) -> int:
-    files = [parse.parse_path(path) for path in paths]
+    files = [parsed for path in paths for parsed in excel.parse_any_path(path)]
     given = {parsed.table.name for parsed in files if parsed.table is not None}
     context = {}
     if {"observations", "events", "sources"} - given:
@@ -116,7 +116,7 @@ def print_changes(changes: dict[str, diff.TableDiff]) -> None:
 
 def publish(args: argparse.Namespace) -> int:
     store = _store(args.store)
-    files = [parse.parse_path(path) for path in args.files]
+    files = [parsed for path in args.files for parsed in excel.parse_any_path(path)]
     proposal = ingest.prepare(files, store, args.mode)
     if not proposal.ok:
         print(format_table(proposal.problems))

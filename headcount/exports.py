@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
+import io
+from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 import polars as pl
+import xlsxwriter
 
 from validation.parse import FORMULA_CHARS
+from validation.tables import TABLES
 
 FORMULA_START = rf"^'*[{FORMULA_CHARS}]"
 
@@ -112,3 +115,51 @@ h1{{font-size:1.6rem}} .cards{{display:flex;flex-wrap:wrap;gap:.8rem}}
 <h2>Sources</h2><ol class="sources">{sources}</ol>
 </body></html>
 """
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_WIDEST = 60  # characters; a long quote wraps in the cell instead of widening the column
+
+
+def xlsx_bytes(tables: Mapping[str, pl.DataFrame]) -> bytes:
+    """The tables as one Excel workbook: a sheet per table, named after it, with the contract's
+    columns in order (sources and their citations included) and rows by key, which the Excel
+    upload (validation.excel) reads back unchanged.
+
+    Text is written as text cells, so a value starting with = is never a formula and needs no
+    apostrophe as in CSV; dates are Excel dates shown as YYYY-MM-DD; numbers are numbers.
+    """
+    out = io.BytesIO()
+    options = {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    }
+    with xlsxwriter.Workbook(out, options) as book:
+        header = book.add_format({"bold": True})
+        day = book.add_format({"num_format": "yyyy-mm-dd"})
+        for name, table in TABLES.items():
+            if name not in tables:
+                continue
+            frame = tables[name].select(table.column_names).sort(list(table.key))
+            sheet = book.add_worksheet(name)
+            sheet.freeze_panes(1, 0)
+            for column, title in enumerate(table.column_names):
+                sheet.write_string(0, column, title, header)
+                longest = frame.select(pl.col(title).cast(pl.String).str.len_chars().max()).item()
+                width = max(len(title), longest or 0) + 2
+                sheet.set_column(column, column, min(width, XLSX_WIDEST))
+            for row, values in enumerate(frame.iter_rows(), start=1):
+                for column, value in enumerate(values):
+                    if value is None:
+                        continue
+                    if isinstance(value, dt.date):
+                        sheet.write_datetime(
+                            row, column, dt.datetime.combine(value, dt.time()), day
+                        )
+                    elif isinstance(value, int | float):
+                        sheet.write_number(row, column, value)
+                    else:
+                        sheet.write_string(row, column, str(value))
+    return out.getvalue()

@@ -19,7 +19,7 @@ import polars as pl
 from headcount import diff
 from headcount.dataset import in_export_order, load_curated, revision_label
 from headcount.store import Revision, Store, StoreError
-from validation import gate, parse, problems, rules
+from validation import excel, gate, problems, rules
 from validation.parse import LINE, ParsedFile
 from validation.rules import FILE
 from validation.tables import TABLES
@@ -138,11 +138,17 @@ def max_upload_mb() -> float:
 
 
 def parse_uploads(uploads: Sequence[tuple[str, bytes]]) -> list[ParsedFile]:
-    """Parse uploaded files; one over the size limit is refused before it is read."""
+    """Parse uploaded files (an .xlsx workbook gives one per sheet, validation.excel); one
+    over the size limit is refused before it is read."""
     limit = max_upload_mb()
     return [
-        parse.parse(name, data) if len(data) <= limit * 2**20 else _too_large(name, data, limit)
+        parsed
         for name, data in uploads
+        for parsed in (
+            excel.parse_any(name, data)
+            if len(data) <= limit * 2**20
+            else [_too_large(name, data, limit)]
+        )
     ]
 
 

@@ -169,3 +169,13 @@ right.download_button(
     icon=":material/download:",
     on_click="ignore",
 )
+right.download_button(
+    "Download all four tables (Excel)",
+    data=lambda: exports.xlsx_bytes(store().read(catalog.revision)),
+    file_name="headcount-tables.xlsx",
+    mime=exports.XLSX_MIME,
+    icon=":material/download:",
+    on_click="ignore",
+    help="One sheet per table, sources with their citations included; it uploads back "
+    "unchanged on the Upload page.",
+)

@@ -72,7 +72,7 @@ mode = st.radio(
     "Replace: each uploaded table becomes exactly the uploaded rows.",
 )
 uploads = st.file_uploader(
-    "CSV files (observations, events, sources, framings)",
+    "CSV files or Excel workbooks (.xlsx): observations, events, sources, framings",
     accept_multiple_files=True,
     key="uploads",
 )
@@ -93,7 +93,7 @@ if cached is None or cached[0] != fingerprint:
         parsed = []
         for position, (name, content) in enumerate(files, start=1):
             status.update(label=f"Reading {escape(name)} ({len(content):,} bytes)…")
-            parsed.append(ingest.parse_uploads([(name, content)])[0])
+            parsed.extend(ingest.parse_uploads([(name, content)]))  # a sheet each
             progress.progress(position / (len(files) + 1))
         status.update(label="Validating against the latest revision…")
         proposal = ingest.for_review(ingest.prepare(parsed, the_store, mode))

@@ -1,0 +1,362 @@
+"""Excel workbooks (.xlsx) as uploads: every sheet becomes the same parsed input as a CSV file.
+
+calamine (through fastexcel, the reader behind ``pl.read_excel(engine="calamine")``) reads each
+cell as text: a formula as its saved value, a number as Excel writes it, an Excel date as its
+ISO date. From there on a sheet goes through validation.parse's own header recognition and
+typing, so a workbook meets the same rules and gets the same problems as a CSV file. fastexcel
+is called directly rather than through polars because only it says which Excel column each
+column came from (an error cell is named by it) and keeps row numbers as Excel shows them.
+
+A problem names the sheet in its file column (SEPARATOR: "book.xlsx, observations" with an
+angle quote for the comma) and its line is the Excel row (the header is row 1). A sheet is a
+table when it is named after one or when its row 1 is one's header; empty sheets that are not
+named after a table are ignored.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
+import fastexcel
+import polars as pl
+
+from validation import parse, problems, xlsx_parts
+from validation.parse import LINE, ParsedFile
+from validation.tables import TABLES, Table
+
+SUFFIXES = (".xlsx",)
+SEPARATOR = " \u203a "  # a right-pointing angle quote
+ZIP = b"PK\x03\x04"
+OLE = b"\xd0\xcf\x11\xe0"  # the container of .xls files and of password-protected .xlsx
+ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
+# An Excel date or date-time cell as calamine writes it as text: the date the analyst sees,
+# followed by a time that is midnight for a date.
+MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
+SAVE_AS_XLSX = "Open it in Excel and save it as 'Excel Workbook (.xlsx)', or save each table as "
+ERROR_MEANING = {
+    "#DIV/0!": "the formula divides by zero",
+    "#N/A": "a lookup found no match",
+    "#REF!": "the formula refers to cells that were deleted",
+    "#VALUE!": "the formula got text where it needed a number",
+    "#NAME?": "the formula uses a name Excel does not know",
+    "#NUM!": "the formula's result is not a valid number",
+    "#NULL!": "the formula's ranges do not meet",
+    "#SPILL!": "the formula's result has no room to spill",
+    "#CALC!": "the formula could not be calculated",
+}
+T = TypeVar("T")
+
+
+class Unreadable(Exception):
+    """The workbook cannot be read at all; the message says why, for a person."""
+
+
+def is_workbook(name: str) -> bool:
+    return name.lower().endswith(SUFFIXES)
+
+
+def parse_any(name: str, data: bytes) -> list[ParsedFile]:
+    """A workbook's sheets, or the one CSV file: where uploads are dispatched by name."""
+    return parse_workbook(name, data) if is_workbook(name) else [parse.parse(name, data)]
+
+
+def parse_any_path(path: str) -> list[ParsedFile]:
+    """A file on disk, as parse_any; an unreadable path is a problem of the file."""
+    if not is_workbook(path):
+        return [parse.parse_path(path)]
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return [parse.parse_path(path)]  # the same problem for the same unreadable path
+    return parse_workbook(path, data)
+
+
+def parse_workbook(name: str, data: bytes) -> list[ParsedFile]:
+    """One parsed file per table sheet, plus one per sheet that is not a table (its problem);
+    never raises for anything in ``data``."""
+    try:
+        return _sheets(name, data)
+    except Unreadable as why:
+        what, hint = why.args
+        problem = problems.Problem(name, 0, "", "", what, hint)
+        return [ParsedFile(name, problems=problems.frame([problem]), readable=False)]
+
+
+def _guarded(call: Callable[[], T], what: str) -> T:
+    """Run a step of reading the zip, its XML or calamine; any failure is a damaged file.
+    calamine's panics arrive as pyo3's PanicException, a BaseException."""
+    try:
+        return call()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except xlsx_parts.NotAWorkbook as why:
+        raise Unreadable(f"{what}: {why}", _resave_hint()) from why
+    except BaseException as error:  # zipfile, zlib, XML and calamine errors alike
+        raise Unreadable(f"{what}: the workbook is damaged", _resave_hint()) from error
+
+
+def _resave_hint() -> str:
+    return f"{SAVE_AS_XLSX}'CSV UTF-8 (comma delimited)'."
+
+
+def _sheets(name: str, data: bytes) -> list[ParsedFile]:
+    _refuse_other_formats(data)
+    archive = _guarded(lambda: zipfile.ZipFile(io.BytesIO(data)), "this is not a readable .xlsx")
+    unpacked = xlsx_parts.unpacked_size(archive)
+    if unpacked > xlsx_parts.MAX_UNPACKED_BYTES:
+        raise Unreadable(
+            f"the workbook unpacks to {unpacked / 2**30:,.1f} GB; at most "
+            f"{xlsx_parts.MAX_UNPACKED_BYTES / 2**30:g} GB is read",
+            "Split the rows over several workbooks and upload them one after another with "
+            "'Add and update rows'.",
+        )
+    parts = _guarded(lambda: xlsx_parts.sheet_parts(archive), "this is not a readable .xlsx")
+    reader = _guarded(lambda: fastexcel.read_excel(data), "this is not a readable .xlsx")
+    found: list[ParsedFile | _Unknown] = []
+    for sheet in reader.sheet_names:
+        label = f"{name}{SEPARATOR}{sheet}"
+        part = parts.get(sheet)
+        if part is None:
+            found.append(
+                _problem(
+                    label,
+                    0,
+                    "",
+                    "the workbook lists this sheet but holds no cells for it",
+                    "The workbook is damaged: open it in Excel and save it again.",
+                )
+            )
+            continue
+        scan = _guarded(partial(xlsx_parts.scan_sheet, archive, part), label)
+        parsed = _sheet(reader, sheet, label, scan)
+        if parsed is not None:
+            found.append(parsed)
+    return _with_unknown_sheets(name, found)
+
+
+def _refuse_other_formats(data: bytes) -> None:
+    if not data:
+        raise Unreadable("the file is empty (0 bytes)", "Upload an .xlsx workbook or a CSV file.")
+    if data.startswith(OLE):
+        if ENCRYPTED in data:
+            raise Unreadable(
+                "the workbook is protected with a password, so it cannot be read",
+                "Remove the password (File > Info > Protect Workbook > Encrypt with Password, "
+                "clear it), save, and upload again.",
+            )
+        raise Unreadable(
+            "this is an old Excel workbook (.xls), not an .xlsx workbook", _resave_hint()
+        )
+    if not data.startswith(ZIP):
+        raise Unreadable(
+            "this is not an .xlsx workbook (an .xlsx file is a zip archive)",
+            "If it is a CSV file, name it .csv; otherwise "
+            + _resave_hint()[0].lower()
+            + _resave_hint()[1:],
+        )
+
+
+def _problem(file: str, line: int, column: str, what: str, hint: str) -> ParsedFile:
+    problem = problems.Problem(file, line, column, "", what, hint)
+    return ParsedFile(file, problems=problems.frame([problem]))
+
+
+@dataclass(frozen=True)
+class _Unknown:
+    """A sheet that is no table; its problem lists the sheets that are, once all are read."""
+
+    label: str
+    row_one: str
+
+
+def _sheet(
+    reader: fastexcel.ExcelReader, sheet: str, label: str, scan: xlsx_parts.SheetScan
+) -> ParsedFile | _Unknown | None:
+    named = TABLES.get(sheet.strip().lower())
+    if scan.too_large:
+        return _problem(
+            label,
+            0,
+            "",
+            f"the sheet is too large to read: {scan.too_large}",
+            "Delete the rows and columns outside the table (select them, right-click > "
+            "Delete), save, and upload again.",
+        )
+    loaded = _guarded(
+        lambda: reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string"), label
+    )
+    cells = _guarded(loaded.to_polars, label)
+    # Columns named by their Excel position (0 is A): calamine starts at the first used one.
+    positions = [str(info.absolute_index) for info in loaded.available_columns()]
+    text = cells.rename(dict(zip(cells.columns, positions, strict=True))).select(
+        pl.all().str.strip_chars().replace("", None).str.replace(MIDNIGHT, "$1")
+    )
+    if text.height == 0 or text.select(pl.all_horizontal(pl.all().is_null()).all()).item():
+        if named is None:
+            return None  # Excel's spare Sheet2: nothing in it to lose
+        return _problem(
+            label,
+            1,
+            "",
+            "the sheet is empty",
+            f"Put the header of the {named.name} table in row 1 and its rows under it, or "
+            "delete the sheet.",
+        )
+    if loaded.visible != "visible":
+        return _problem(
+            label,
+            0,
+            "",
+            f"the sheet is {loaded.visible}: its rows would be published without being seen",
+            "Unhide it (right-click a sheet tab > Unhide) to upload it, or delete it.",
+        )
+    row_one = [value or "" for value in text.row(0)]
+    body = text.slice(1)
+    # Columns with neither a name nor a value (spaces, say) are trailing columns: ignored.
+    kept = [
+        (position, title)
+        for position, title in zip(positions, row_one, strict=True)
+        if title or body[position].null_count() < body.height
+    ]
+    header = [title for _, title in kept]
+    if not any(header):
+        return _problem(
+            label,
+            1,
+            "",
+            "row 1 is empty; the header must be in row 1",
+            f"Delete the rows above the header. {parse._header_hint()}",
+        )
+    table, header_problems = parse._recognise(label, header)
+    if named is not None and (table is None or table.name != named.name):
+        return ParsedFile(
+            label,
+            problems=problems.frame(
+                [
+                    problems.Problem(
+                        label,
+                        1,
+                        "",
+                        parse._shorten(",".join(header)),
+                        f"the sheet is named {named.name} but row 1 is not its header",
+                        f"Row 1 must hold the column names of the {named.name} table: "
+                        f"{', '.join(named.column_names)}.",
+                    )
+                ]
+            ),
+        )
+    if table is None:
+        return _Unknown(label, parse._shorten(",".join(header)))
+    errors = _error_report(label, scan, dict(kept))
+    if header_problems:
+        found = problems.frame(header_problems)
+        return ParsedFile(label, table, problems=problems.combine([errors, found]))
+    return _rows(label, table, body, kept, errors)
+
+
+def _rows(
+    label: str,
+    table: Table,
+    body: pl.DataFrame,
+    kept: list[tuple[str, str]],
+    errors: pl.DataFrame,
+) -> ParsedFile:
+    """The table's rows as the CSV path has them: text cells, blank rows dropped, each with
+    its Excel row number; then typed by the CSV path's own rules."""
+    where = {title: position for position, title in reversed(kept)}  # the first copy counts
+    raw = body.with_row_index(LINE, offset=2).select(
+        pl.col(LINE).cast(pl.Int64),
+        *(
+            pl.col(where[column]).alias(column)
+            if column in where
+            else pl.lit(None, dtype=pl.String).alias(column)
+            for column in table.column_names
+        ),
+    )
+    raw = raw.filter(~pl.all_horizontal(pl.col(c).is_null() for c in table.column_names))
+    if raw.height == 0:
+        return _problem(
+            label,
+            2,
+            "",
+            "the sheet has a header but no rows",
+            "Add the rows under the header; to remove rows, upload the rows that should stay "
+            "and choose 'Replace'.",
+        )
+    # A row with an error cell is reported once, by its error, not again as empty cells.
+    raw = raw.filter(~pl.col(LINE).is_in(errors["line"].to_list()))
+    parsed = parse._typed(label, table, raw)
+    parsed.problems = problems.combine([errors, parsed.problems])
+    return parsed
+
+
+def _error_report(label: str, scan: xlsx_parts.SheetScan, titles: dict[str, str]) -> pl.DataFrame:
+    """One problem per cell holding an error value, named by its column's header."""
+    found = []
+    for cell in scan.errors:
+        column = titles.get(str(cell.column)) or xlsx_parts.column_letters(cell.column)
+        meaning = ERROR_MEANING.get(cell.value, "the formula failed")
+        found.append(
+            problems.Problem(
+                label,
+                cell.row,
+                column,
+                cell.value,
+                f"the cell holds the error value {cell.value} ({meaning})",
+                f"Correct the formula in cell {cell.reference} or type the value there: "
+                "what a cell shows is what is uploaded.",
+            )
+        )
+    return problems.combine([problems.frame(found)])
+
+
+def _with_unknown_sheets(name: str, sheets: list[ParsedFile | _Unknown]) -> list[ParsedFile]:
+    tables = [
+        f"{parsed.name.rsplit(SEPARATOR, 1)[-1]} ({parsed.table.name})"
+        for parsed in sheets
+        if isinstance(parsed, ParsedFile) and parsed.table is not None
+    ]
+    recognised = (
+        f"Recognised in this workbook: {', '.join(tables)}."
+        if tables
+        else "No sheet of this workbook was recognised."
+    )
+    found = [
+        parsed
+        if isinstance(parsed, ParsedFile)
+        else ParsedFile(
+            parsed.label,
+            problems=problems.frame(
+                [
+                    problems.Problem(
+                        parsed.label,
+                        1,
+                        "",
+                        parsed.row_one,
+                        "the sheet is not one of the tables",
+                        f"{recognised} A sheet is read when it is named observations, events, "
+                        "sources or framings, or when its row 1 is the header of one of them. "
+                        "Rename the sheet, correct its row 1, or delete it.",
+                    )
+                ]
+            ),
+        )
+        for parsed in sheets
+    ]
+    if not found:
+        problem = problems.Problem(
+            name,
+            0,
+            "",
+            "",
+            "the workbook holds no table: every sheet is empty",
+            "Put each table on its own sheet with its header in row 1.",
+        )
+        return [ParsedFile(name, problems=problems.frame([problem]), readable=False)]
+    return found
