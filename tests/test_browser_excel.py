@@ -1,0 +1,91 @@
+"""An .xlsx workbook on the Upload page, in headless Chromium against a server with its own
+store: a workbook of the whole dataset with one figure corrected shows the review of exactly
+that change (on a desktop and on a phone), and a workbook with an error cell shows the problem
+named by sheet, row and column. The browser is a loopback client, so it may publish."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from headcount import exports, ingest
+from headcount.store import STORE_ENV, Store
+from tests.conftest import ARTIFACTS, AppServer
+from tests.test_excel import CORPUS
+
+pytestmark = pytest.mark.browser
+UPLOAD = '[data-testid="stFileUploader"] input[type="file"]'
+SIZES = {"desktop": (1400, 900), "phone": (390, 844)}
+
+
+@pytest.fixture
+def own_server(tmp_path, browser):
+    server = AppServer(env={STORE_ENV: f"sqlite:///{tmp_path / 'store.sqlite'}"})
+    yield server
+    server.stop()
+
+
+def whole_dataset_with_one_change(tmp_path) -> bytes:
+    """The Excel export of a store seeded like the server's, with one event's detail changed."""
+    store = Store(f"sqlite:///{tmp_path / 'mine.sqlite'}")
+    ingest.seed(store)
+    tables = store.read()
+    note = "Corrected in Excel"
+    first = pl.int_range(pl.len()) == 0
+    tables["events"] = tables["events"].with_columns(
+        pl.when(first).then(pl.lit(note)).otherwise(pl.col("detail")).alias("detail")
+    )
+    return exports.xlsx_bytes(tables)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_an_xlsx_upload_shows_the_review_of_its_change(browser, own_server, tmp_path, size):
+    data = whole_dataset_with_one_change(tmp_path)
+    book = tmp_path / "headcount-tables.xlsx"
+    book.write_bytes(data)
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(f"{own_server.url}/upload")
+        page.get_by_text("Publishing from this machine").wait_for(timeout=60_000)
+        page.locator(UPLOAD).set_input_files(str(book))
+        page.get_by_text("What changes against revision 1").wait_for(timeout=90_000)
+        changed = page.locator('[data-testid="stMetric"]').filter(has_text="Rows changed").first
+        assert changed.inner_text().split()[-1] == "1"
+        added = page.locator('[data-testid="stMetric"]').filter(has_text="Rows added").first
+        assert added.inner_text().split()[-1] == "0"
+        removed = page.locator('[data-testid="stMetric"]').filter(has_text="Rows removed").first
+        assert removed.inner_text().split()[-1] == "0"
+        # The grid of old and new values is drawn on a canvas: its text is not in the page.
+        page.get_by_text("Changed (old and new values)").wait_for(timeout=30_000)
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.wait_for(timeout=30_000)
+        grid.scroll_into_view_if_needed()
+        page.wait_for_timeout(1_000)  # the grid paints its canvas after it is attached
+        page.screenshot(path=str(ARTIFACTS / f"upload-xlsx-review-{size}.png"))
+    finally:
+        context.close()
+
+
+def test_an_xlsx_with_an_error_cell_shows_the_problem_by_sheet_row_and_column(
+    browser, own_server, tmp_path
+):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{own_server.url}/upload")
+        page.locator(UPLOAD).wait_for(state="attached", timeout=60_000)
+        page.locator(UPLOAD).set_input_files(str(CORPUS / "error_div0.xlsx"))
+        page.get_by_text("problem(s) found. Nothing was changed.").wait_for(timeout=60_000)
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "upload-xlsx-problems.png"))
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download the problems (CSV)").click()
+        report = download.value.path().read_text(encoding="utf-8-sig")
+        assert (
+            "error_div0.xlsx \u203a observations,3,value,#DIV/0!,"
+            "the cell holds the error value #DIV/0!" in report
+        )
+    finally:
+        context.close()
