@@ -89,3 +89,26 @@ def test_an_xlsx_with_an_error_cell_shows_the_problem_by_sheet_row_and_column(
         )
     finally:
         context.close()
+
+
+def test_the_explorers_excel_download_uploads_back_with_no_change(browser, own_server, tmp_path):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{own_server.url}/explorer")
+        button = page.get_by_role("button", name="Download all four tables (Excel)")
+        button.wait_for(timeout=90_000)
+        with page.expect_download(timeout=60_000) as download:
+            button.click()
+        book = tmp_path / download.value.suggested_filename
+        download.value.save_as(book)
+        assert book.name == "headcount-tables.xlsx"
+
+        page.goto(f"{own_server.url}/upload")
+        page.locator(UPLOAD).wait_for(state="attached", timeout=60_000)
+        page.locator(UPLOAD).set_input_files(str(book))
+        page.get_by_text("The upload matches the latest revision: nothing would change.").wait_for(
+            timeout=90_000
+        )
+    finally:
+        context.close()
