@@ -133,8 +133,9 @@ def _sheets(name: str, data: bytes) -> list[ParsedFile]:
                 )
             )
             continue
-        scan = _guarded(partial(xlsx_parts.scan_sheet, archive, part), label)
-        parsed = _sheet(reader, sheet, label, scan)
+        unreadable = f"the sheet {sheet!r} cannot be read"
+        scan = _guarded(partial(xlsx_parts.scan_sheet, archive, part), unreadable)
+        parsed = _sheet(reader, sheet, label, scan, unreadable)
         if parsed is not None:
             found.append(parsed)
     return _with_unknown_sheets(name, found)
@@ -156,9 +157,8 @@ def _refuse_other_formats(data: bytes) -> None:
     if not data.startswith(ZIP):
         raise Unreadable(
             "this is not an .xlsx workbook (an .xlsx file is a zip archive)",
-            "If it is a CSV file, name it .csv; otherwise "
-            + _resave_hint()[0].lower()
-            + _resave_hint()[1:],
+            "If it is a CSV file, give it the .csv extension; if it is a workbook, open it in "
+            "Excel and save it as 'Excel Workbook (.xlsx)'.",
         )
 
 
@@ -176,7 +176,11 @@ class _Unknown:
 
 
 def _sheet(
-    reader: fastexcel.ExcelReader, sheet: str, label: str, scan: xlsx_parts.SheetScan
+    reader: fastexcel.ExcelReader,
+    sheet: str,
+    label: str,
+    scan: xlsx_parts.SheetScan,
+    unreadable: str,
 ) -> ParsedFile | _Unknown | None:
     named = TABLES.get(sheet.strip().lower())
     if scan.too_large:
@@ -188,10 +192,12 @@ def _sheet(
             "Delete the rows and columns outside the table (select them, right-click > "
             "Delete), save, and upload again.",
         )
+    # header_row=None with skip_rows=0 keeps the leading empty rows: row i is Excel's row i + 1.
     loaded = _guarded(
-        lambda: reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string"), label
+        lambda: reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string"),
+        unreadable,
     )
-    cells = _guarded(loaded.to_polars, label)
+    cells = _guarded(loaded.to_polars, unreadable)
     # Columns named by their Excel position (0 is A): calamine starts at the first used one.
     positions = [str(info.absolute_index) for info in loaded.available_columns()]
     text = cells.rename(dict(zip(cells.columns, positions, strict=True))).select(
