@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -277,3 +278,59 @@ def test_text_that_looks_like_a_formula_is_exported_as_text_and_read_back_as_it_
     parsed = excel.parse_workbook("x.xlsx", data)
     notes = parsed[0].frame["note"].to_list() if parsed[0].frame is not None else []
     assert '=HYPERLINK("http://x","y")' in notes
+
+
+# The sheet's XML, as other writers than Excel may leave it.
+
+
+def with_sheet_xml(data: bytes, change) -> bytes:  # type: ignore[no-untyped-def]
+    """The workbook with its first sheet's XML passed through ``change``."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = change(content)
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def test_a_cell_past_excels_last_row_is_refused_before_the_reader_sees_it():
+    header, body = curated("framings")
+    data = with_sheet_xml(
+        as_excel({"framings": (header, body)}),
+        lambda xml: xml.replace(
+            b"</sheetData>",
+            b'<row r="2000000"><c r="A2000000" t="inlineStr"><is><t>x</t></is></c></row>'
+            b"</sheetData>",
+        ),
+    )
+    problem = excel.parse_workbook("far.xlsx", data)[0].problems.row(0, named=True)
+    assert problem["problem"] == (
+        "the sheet is too large to read: a cell is on row 2,000,000, past Excel's last row"
+    )
+
+
+def test_a_formatted_empty_cell_far_away_is_ignored_like_excel_does(store):
+    header, body = curated("framings")
+    data = with_sheet_xml(
+        as_excel({"framings": (header, body)}),
+        lambda xml: xml.replace(
+            b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>'
+        ),
+    )
+    parsed = ingest.parse_uploads([("formatted.xlsx", data)])
+    assert ingest.prepare(parsed, store).empty
+
+
+def test_an_error_cell_written_with_a_namespace_prefix_is_found():
+    header, body = curated("framings")
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    prefixed = b'<x:c xmlns:x="' + main + b'" r="B3" t="e"><x:v>#N/A</x:v></x:c>'
+    data = with_sheet_xml(
+        as_excel({"framings": (header, body)}),
+        lambda xml: re.sub(rb'<c r="B3".*?</c>', lambda _: prefixed, xml, count=1),
+    )
+    problems = [p for f in excel.parse_workbook("p.xlsx", data) for p in f.problems.to_dicts()]
+    assert [(p["line"], p["column"], p["value"]) for p in problems] == [(3, "claim", "#N/A")]
