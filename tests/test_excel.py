@@ -15,6 +15,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -283,7 +284,7 @@ def test_text_that_looks_like_a_formula_is_exported_as_text_and_read_back_as_it_
 # The sheet's XML, as other writers than Excel may leave it.
 
 
-def with_sheet_xml(data: bytes, change) -> bytes:  # type: ignore[no-untyped-def]
+def with_sheet_xml(data: bytes, change: Callable[[bytes], bytes]) -> bytes:
     """The workbook with its first sheet's XML passed through ``change``."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
