@@ -11,6 +11,10 @@ A problem names the sheet in its file column (SEPARATOR: "book.xlsx, observation
 angle quote for the comma) and its line is the Excel row (the header is row 1). A sheet is a
 table when it is named after one or when its row 1 is one's header; empty sheets that are not
 named after a table are ignored.
+
+Reused from validation.parse, so the rules are one implementation: _recognise (which table a
+header is, and what is wrong with it), _typed (dates and numbers, and their problems) and
+_shorten.
 """
 
 from __future__ import annotations
@@ -56,6 +60,12 @@ class Unreadable(Exception):
     """The workbook cannot be read at all; the message says why, for a person."""
 
 
+def _issue(file: str, line: int, column: str, value: str, what: str, hint: str) -> problems.Problem:
+    """Every problem this module reports is made here: one place to change if problems gain
+    fields."""
+    return problems.Problem(file, line, column, value, what, hint)
+
+
 def is_workbook(name: str) -> bool:
     return name.lower().endswith(SUFFIXES)
 
@@ -84,7 +94,7 @@ def parse_workbook(name: str, data: bytes) -> list[ParsedFile]:
         return _sheets(name, data)
     except Unreadable as why:
         what, hint = why.args
-        problem = problems.Problem(name, 0, "", "", what, hint)
+        problem = _issue(name, 0, "", "", what, hint)
         return [ParsedFile(name, problems=problems.frame([problem]), readable=False)]
 
 
@@ -163,7 +173,7 @@ def _refuse_other_formats(data: bytes) -> None:
 
 
 def _problem(file: str, line: int, column: str, what: str, hint: str) -> ParsedFile:
-    problem = problems.Problem(file, line, column, "", what, hint)
+    problem = _issue(file, line, column, "", what, hint)
     return ParsedFile(file, problems=problems.frame([problem]))
 
 
@@ -237,7 +247,7 @@ def _sheet(
             1,
             "",
             "row 1 is empty; the header must be in row 1",
-            f"Delete the rows above the header. {parse._header_hint()}",
+            "Delete the rows above the header, so that row 1 holds the column names.",
         )
     table, header_problems = parse._recognise(label, header)
     if named is not None and (table is None or table.name != named.name):
@@ -245,7 +255,7 @@ def _sheet(
             label,
             problems=problems.frame(
                 [
-                    problems.Problem(
+                    _issue(
                         label,
                         1,
                         "",
@@ -309,7 +319,7 @@ def _error_report(label: str, scan: xlsx_parts.SheetScan, titles: dict[str, str]
         column = titles.get(str(cell.column)) or xlsx_parts.column_letters(cell.column)
         meaning = ERROR_MEANING.get(cell.value, "the formula failed")
         found.append(
-            problems.Problem(
+            _issue(
                 label,
                 cell.row,
                 column,
@@ -340,7 +350,7 @@ def _with_unknown_sheets(name: str, sheets: list[ParsedFile | _Unknown]) -> list
             parsed.label,
             problems=problems.frame(
                 [
-                    problems.Problem(
+                    _issue(
                         parsed.label,
                         1,
                         "",
@@ -356,7 +366,7 @@ def _with_unknown_sheets(name: str, sheets: list[ParsedFile | _Unknown]) -> list
         for parsed in sheets
     ]
     if not found:
-        problem = problems.Problem(
+        problem = _issue(
             name,
             0,
             "",
