@@ -262,8 +262,15 @@ def embed_link(
     query += [(CHART, chart), ("embed", "true")]
     if theme is not None:
         query.append(("embed_options", THEMES[theme]))
-    page = current_url.split("?", 1)[0].split("#", 1)[0]
-    return f"{page}?{urlencode(query)}"
+    return f"{page_address(current_url)}?{urlencode(query)}"
+
+
+def page_address(url: str) -> str:
+    """A page's address without query or fragment, and with the path's slash that Streamlit
+    leaves out of the root page's address ('http://host:8501' is 'http://host:8501/')."""
+    page = url.split("?", 1)[0].split("#", 1)[0]
+    _, separator, rest = page.partition("://")
+    return page + "/" if separator and rest and "/" not in rest else page
 
 
 def embed_snippet(src: str, title: str, height: int, width: str = "100%") -> str:

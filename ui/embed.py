@@ -122,8 +122,8 @@ def page_url(context_url: str, origin: str | None, base_path: str, page: str) ->
     """The address of the app's page. Streamlit reports the top window's address when it can
     read it, which in a frame on a page of the same origin is the host page's, not the app's:
     then the app's address is its origin (the frame's, from the connection), base path and page."""
-    if not origin or context_url.startswith(origin.rstrip("/") + "/"):
-        return context_url
+    if not origin or share.page_address(context_url).startswith(origin.rstrip("/") + "/"):
+        return share.page_address(context_url)
     parts = [part for part in (base_path.strip("/"), page) if part]
     return origin.rstrip("/") + "/" + "/".join(parts)
 
