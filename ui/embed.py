@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
+from urllib.parse import urlsplit
 
 import plotly.graph_objects as go
 import polars as pl
@@ -119,13 +120,19 @@ def source_line(ids: Sequence[str], sources: pl.DataFrame) -> str:
 
 
 def page_url(context_url: str, origin: str | None, base_path: str, page: str) -> str:
-    """The address of the app's page. Streamlit reports the top window's address when it can
-    read it, which in a frame on a page of the same origin is the host page's, not the app's:
-    then the app's address is its origin (the frame's, from the connection), base path and page."""
-    if not origin or share.page_address(context_url).startswith(origin.rstrip("/") + "/"):
-        return share.page_address(context_url)
-    parts = [part for part in (base_path.strip("/"), page) if part]
-    return origin.rstrip("/") + "/" + "/".join(parts)
+    """The address of the app's page, for the link back. Streamlit reports the top window's
+    address where the browser lets it read it: in a frame on a page of the same origin that is
+    the host page's, not the app's. Then the app's page is rebuilt from the origin the browser
+    connected from (the frame's) and the page's path under the server's base path."""
+    page_url = share.page_address(context_url)
+    if not origin:
+        return page_url
+    path = "/" + "/".join(part for part in (base_path.strip("/"), page) if part)
+    parts = urlsplit(page_url)
+    own = f"{parts.scheme}://{parts.netloc}" == origin.rstrip("/") and (
+        parts.path.rstrip("/") or "/"
+    ) == (path.rstrip("/") or "/")
+    return page_url if own else origin.rstrip("/") + path
 
 
 def _back_link(kind: str, view: share.View, catalog: Catalog) -> str:
