@@ -103,10 +103,11 @@ def cited_by(company: str, metrics: set[str]) -> dict[tuple[str, str], str]:
 
 
 def offered_snippets(page, url: str) -> list[str]:  # type: ignore[no-untyped-def]
-    """The embed snippets the page's "Embed" popover offers, as a person copies them."""
+    """The embed snippets "Copy link" offers, as a person finds and copies them."""
     page.goto(url)
     page.locator(f"{CHART} .main-svg").first.wait_for(timeout=60_000)
-    page.get_by_role("button", name="Embed").click()
+    page.get_by_role("button", name="Copy link").click()
+    page.get_by_text("Embed a chart").click()
     code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] code')
     code.first.wait_for(timeout=30_000)
     return [text.strip() for text in code.all_inner_texts()]

@@ -114,11 +114,11 @@ def test_the_chart_parameter_does_nothing_to_a_page_that_is_not_embedded():
 
 
 @pytest.mark.parametrize(("page", "count"), [("arc", 3), ("explorer", 1)])
-def test_the_embed_popover_offers_a_snippet_per_chart(page, count):
+def test_copy_link_offers_a_snippet_per_chart(page, count):
     at = open_embedded(page, "http://example.test:8501/", embedded=False)
-    assert "Embed" in popovers(at)
+    assert "Embed a chart" in [e.label for e in at.expander]
     assert not [c for c in at.code if c.value.startswith("<iframe")]  # computed only when open
-    at.session_state["embed_popover"] = True
+    at.session_state["embed_charts"] = True
     at.run()
     snippets = [c.value for c in at.code if c.value.startswith("<iframe")]
     assert len(snippets) == count == len(at.get("plotly_chart"))
@@ -128,7 +128,7 @@ def test_the_embed_popover_offers_a_snippet_per_chart(page, count):
 def test_pages_without_charts_offer_no_embed():
     at = open_embedded("claims", "http://example.test:8501/claims", embedded=False)
     assert "Copy link" in popovers(at)
-    assert "Embed" not in popovers(at)
+    assert "Embed a chart" not in [e.label for e in at.expander]
 
 
 SOURCES = pl.DataFrame(

@@ -4,8 +4,8 @@ the iframe snippet that puts it there.
 A page opened with ``embed=true`` (Streamlit then hides its own menu, header and padding) shows
 one of its charts (``chart=``, headcount/share.py), that chart's source line and a link back to
 the full view, and nothing else: the shell draws no navigation or sidebar, and the page stops
-right after. On every other run the page only marks its charts as embeddable, and the share
-controls offer their snippets (`offer`).
+right after. On every other run the page only marks its charts as embeddable, and the "Copy
+link" popover offers their snippets (`offer`).
 """
 
 from __future__ import annotations
@@ -221,19 +221,21 @@ def snippets(kind: str, view: share.View, catalog: Catalog) -> list[tuple[str, s
 
 
 def offer(kind: str, view: share.View) -> None:
-    """The "Embed" popover beside "Copy link": a snippet per chart, computed only while the
-    popover is open (an Explorer view's figures take half a second to draw)."""
-    popover = st.popover("Embed", icon=":material/code:", key="embed_popover", on_change="rerun")
-    if not popover.open:
+    """In the share popover, beside the link and the data URL: a snippet per chart, computed
+    only once the section is opened (an Explorer view's figures take half a second)."""
+    section = st.expander(
+        "Embed a chart", icon=":material/code:", key="embed_charts", on_change="rerun"
+    )
+    if not section.open:
         return
-    with popover:
+    with section:
         found = snippets(kind, view, state.catalog_or_stop())
         if not found:
             st.caption("This view has no chart to embed.")
             return
         st.caption(
-            "Paste a chart into your own page: it shows the chart, its source and a link back "
-            "to this view. Copy it with the button on the right."
+            "Paste it into your own page: it shows the chart, its source and a link back to "
+            "this view."
         )
         for label, snippet in found:
             st.caption(escape(label))

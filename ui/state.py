@@ -232,9 +232,9 @@ def share_control(link: str, view: share.View | None = None) -> None:
         if view is not None:
             st.caption("Get this data: the figures of this view as CSV, each with its source.")
             st.code(share.data_link(st.context.url or "", view), language=None, wrap_lines=True)
-    page, kind = st.session_state.get(EMBEDDABLE, (None, None))
-    if view is not None and page == _page():
-        # Imported here: ui/embed reads the view and the data through this module.
-        from ui import embed
+        page, kind = st.session_state.get(EMBEDDABLE, (None, None))
+        if view is not None and page == _page():
+            # Imported here: ui/embed reads the view and the data through this module.
+            from ui import embed
 
-        embed.offer(kind, view)
+            embed.offer(kind, view)
