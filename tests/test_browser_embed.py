@@ -57,13 +57,13 @@ class HostSite:
 
 
 @pytest.fixture(scope="module")
-def host(tmp_path_factory) -> Iterator[HostSite]:  # type: ignore[no-untyped-def]
+def host(tmp_path_factory) -> Iterator[HostSite]:
     site = HostSite(tmp_path_factory.mktemp("host"))
     yield site
     site.stop()
 
 
-def open_frame(page, url: str):  # type: ignore[no-untyped-def]
+def open_frame(page, url: str):
     """The host page opened, and the app's frame once its chart has drawn."""
     page.goto(url)
     frame = page.frame_locator("iframe").first
@@ -73,7 +73,7 @@ def open_frame(page, url: str):  # type: ignore[no-untyped-def]
     return next(f for f in page.frames if f.parent_frame is not None)
 
 
-def chrome(frame) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def chrome(frame) -> dict[str, int]:
     """How many of the dashboard's own parts the frame shows."""
     parts = {
         "sidebar": '[data-testid="stSidebar"]',
@@ -102,7 +102,7 @@ def cited_by(company: str, metrics: set[str]) -> dict[tuple[str, str], str]:
     }
 
 
-def offered_snippets(page, url: str, count: int) -> list[str]:  # type: ignore[no-untyped-def]
+def offered_snippets(page, url: str, count: int) -> list[str]:
     """The embed snippets "Copy link" offers, as a person finds and copies them."""
     page.goto(url)
     page.locator(f"{CHART} .main-svg").first.wait_for(timeout=60_000)

@@ -113,8 +113,9 @@ def source_line(ids: Sequence[str], sources: pl.DataFrame) -> str:
         return ""
     top = known[counted.most_common(1)[0][0]]
     line = f"Source: {top['publisher']}: '{top['title']}'"
-    if top.get("published"):
-        line += f" ({top['published'].isoformat()})"
+    published = top.get("published")
+    if published:
+        line += f" ({published.isoformat() if hasattr(published, 'isoformat') else published})"
     more = len(counted) - 1
     return line + (f", and {more} more" if more else "")
 
