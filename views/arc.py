@@ -9,13 +9,14 @@ import streamlit as st
 from headcount import arcview, charts, claimcheck, exports, share, story
 from headcount.labels import day
 from headcount.streamlit_cache import per_revision
-from ui import state
+from ui import embed, state
 from ui.cited import chart, citation_panel, file_stem
 from ui.text import escape, plain
 
 # Only the company on screen is read: the page starts as fast on thousands of companies as
 # on a handful.
 catalog = state.catalog_or_stop()
+embed.arc(catalog)  # embedded (?embed=true): one chart alone, and the page ends there
 view = state.current_view(catalog)
 company = view.company
 link = state.publish(view, catalog)

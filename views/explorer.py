@@ -7,7 +7,7 @@ import streamlit as st
 from headcount import charts, comparison, downloads, exports
 from headcount.labels import label
 from headcount.streamlit_cache import store
-from ui import state
+from ui import embed, state
 from ui.cited import chart, citation_panel, file_stem
 from ui.text import escape
 from validation.vocabulary import ATTRIBUTION_LABELS, METRIC_LABELS
@@ -15,6 +15,7 @@ from validation.vocabulary import ATTRIBUTION_LABELS, METRIC_LABELS
 # Only the companies being compared are read (each once per revision): the page opens as
 # fast on thousands of companies as on a handful.
 catalog = state.catalog_or_stop()
+embed.explorer(catalog)  # embedded (?embed=true): one chart alone, and the page ends there
 state.link_view(catalog)
 companies = list(catalog.companies)
 
