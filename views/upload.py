@@ -12,7 +12,7 @@ from headcount.diff import MODES
 from headcount.store import StoreError
 from headcount.streamlit_cache import store
 from ui import access, state
-from ui.review import show_changes
+from ui.review import show_changes, show_problems
 from ui.text import escape, plain
 from validation import problems
 from validation.tables import TABLES
@@ -42,10 +42,9 @@ with st.expander("Templates and format", icon=":material/description:"):
     )
     columns = st.columns(len(TABLES))
     for column, (name, table) in zip(columns, TABLES.items(), strict=True):
-        example = getattr(data, name).select(table.column_names).head(2)
         column.download_button(
             f"{name}.csv",
-            data=exports.csv_bytes(example),
+            data=exports.template_csv(table, getattr(data, name)),
             file_name=f"{name}-template.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -125,7 +124,7 @@ if not proposal.ok:
         f"header is line 1), column, value, what is wrong and how to fix it.{listed}",
         icon=":material/error:",
     )
-    st.dataframe(proposal.problems, hide_index=True, width="stretch")
+    show_problems(proposal.problems)
     st.download_button(
         "Download the problems (CSV)",
         data=exports.csv_bytes(proposal.problems),
