@@ -110,7 +110,8 @@ def model_problems(parsed: ParsedFile) -> pl.DataFrame:
         .sort("index", maintain_order=True)
         .with_columns(pl.int_range(pl.len()).over(kind).alias("rank"))
         .filter(pl.col("rank") <= limit)
-        .join(lines.with_columns(pl.col("index").cast(pl.Int64)), on="index")
+        # Joins keep the left order: a cell's failures stay in the order of its checks.
+        .join(lines.with_columns(pl.col("index").cast(pl.Int64)), on="index", maintain_order="left")
     )
     counts = pl.concat(tallies).group_by(kind).agg(pl.col("count").sum())
     table = parsed.table
@@ -127,7 +128,7 @@ def model_problems(parsed: ParsedFile) -> pl.DataFrame:
     )
     listed = (
         located.filter(pl.col("rank") < limit)
-        .join(words, on=kind)
+        .join(words, on=kind, maintain_order="left")
         .select(
             "code",
             pl.lit(parsed.name).alias("file"),
