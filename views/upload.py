@@ -11,7 +11,7 @@ from headcount.diff import MODES
 from headcount.store import StoreError
 from headcount.streamlit_cache import store
 from ui import access, state
-from ui.review import show_changes
+from ui.review import show_changes, show_problems
 from ui.text import escape, plain
 from validation import problems
 
@@ -122,7 +122,7 @@ if not proposal.ok:
         f"header is line 1), column, value, what is wrong and how to fix it.{listed}",
         icon=":material/error:",
     )
-    st.dataframe(proposal.problems, hide_index=True, width="stretch")
+    show_problems(proposal.problems)
     st.download_button(
         "Download the problems (CSV)",
         data=exports.csv_bytes(proposal.problems),
