@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
 import polars as pl
 
-from headcount import charts, claims, productivity, story
+from headcount import charts, citations, claims, exports, productivity, story
 from headcount.dataset import Dataset
 from headcount.formatting import quantity
 from headcount.labels import day, label
@@ -52,6 +53,39 @@ class ArcView:
     def every_row(self) -> pl.DataFrame:
         return pl.concat(list(self.claimed.values()), how="vertical")
 
+    def events_table(self) -> pl.DataFrame:
+        """Every event on the arc in words, each with its source: the table under the
+        figures' table."""
+
+        def kind(code: str) -> str:
+            return label("kind", code)
+
+        def cause(code: str) -> str:
+            return label("attribution", code)
+
+        return self.events.select(
+            "date",
+            pl.col("kind").map_elements(kind, return_dtype=pl.String),
+            "title",
+            pl.col("detail").fill_null(""),
+            pl.col("attribution")
+            .map_elements(cause, return_dtype=pl.String)
+            .fill_null("")
+            .alias("cause given"),
+            pl.col("cited_as").alias("source"),
+            "url",
+        )
+
+    def cited_sources(self, sources: pl.DataFrame) -> list[str]:
+        """The full citation of every source a figure or an event on the page cites, once
+        each, in the order they first appear."""
+        ids = [*self.every_row.get_column("source_id"), *self.events.get_column("source_id")]
+        cited = citations.with_citations(
+            pl.DataFrame({"source_id": list(dict.fromkeys(ids))}, schema={"source_id": pl.String}),
+            sources,
+        )
+        return cited.get_column(citations.CITATION).to_list()
+
     def figures_table(self) -> pl.DataFrame:
         """Every figure behind the page in words, each with its full citation: what the
         table shows and the CSV download holds."""
@@ -76,6 +110,53 @@ class ArcView:
             "citation",
             "url",
         )
+
+
+def details(headline: story.Headline) -> list[str]:
+    """What a card leaves one click away: basis, change, other bases and every source."""
+    lines = [f"Basis: {headline.basis}"]
+    if headline.delta:
+        lines.append(f"Change on this series: {headline.delta}")
+    if headline.filed is not None:
+        lines.append(f"Filed figure's basis: {headline.filed.basis}")
+    lines.extend(headline.elsewhere)
+    lines.extend(f"Source: {source}" for source in headline.sources)
+    return lines
+
+
+def card_lines(headline: story.Headline, today: dt.date) -> list[str]:
+    """The lines under a card's figure: 'Sep 2025, over a year old · company report' (date,
+    freshness and kind, short), and the latest filed figure when the card shows another."""
+    lines = [f"{headline.as_of(today).removeprefix('as of ')} · {headline.kind}"]
+    if headline.filed is not None:
+        # Older than the card's figure: flagged here only if that one is not already.
+        filed = headline.filed
+        when = f"{filed.date:%b %Y}" if story.stale(headline.date, today) else filed.as_of(today)
+        lines.append(f"Filed: {filed.value}, {when.removeprefix('as of ')}")
+    return lines
+
+
+def brief(
+    view: ArcView,
+    sources: pl.DataFrame,
+    link: str,
+    today: dt.date,
+    figures: Sequence[go.Figure | dict],
+) -> str:
+    """The page as the offline HTML brief: its cards (figure, lines and details), narrative,
+    the charts as drawn, the numbered events and the citation of every source."""
+    cards = [
+        (h.label, h.value, " · ".join([*card_lines(h, today), *details(h)])) for h in view.headlines
+    ]
+    return exports.brief_html(
+        title=view.title,
+        link=link,
+        cards=cards,
+        sentences=view.sentences,
+        figures=figures,
+        citations=view.cited_sources(sources),
+        events=view.event_list,
+    )
 
 
 def _event_list(numbered: pl.DataFrame) -> list[str]:

@@ -82,3 +82,14 @@ def bibliography(
         .select(COLUMNS)
         .sort("publisher", "title")
     )
+
+
+def search(table: pl.DataFrame, query: str) -> pl.DataFrame:
+    """The rows of the bibliography in which any cell contains ``query``, ignoring case; the
+    text is matched as typed (a '.' or '(' is a character, not a pattern)."""
+    if not query:
+        return table
+    text = pl.concat_str(
+        [pl.col(c).cast(pl.String).fill_null("") for c in table.columns], separator=" "
+    ).str.to_lowercase()
+    return table.filter(text.str.contains(query.lower(), literal=True))

@@ -2,7 +2,7 @@
 
 A citation names who made the claim, the page we read and whose copy it was, so a reader can
 judge it without leaving the dashboard: "Klarna Group plc (Form F-1): 'Title' (2025-05-18),
-via Breitbart reporting the F-1. https://... (accessed 2026-11-21; secondary)".
+via Breitbart reporting the F-1. https://... (accessed 2026-11-21; secondary source)".
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import polars as pl
+
+from validation.vocabulary import RELIABILITY_LABELS
 
 CITATION = "citation"
 
@@ -19,6 +21,13 @@ def _text(row: Mapping[str, object], key: str) -> str:
     if value is None:
         return ""
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def grade(reliability: str) -> str:
+    """A source's reliability in the words of a citation ("secondary source"), not its code;
+    an unknown code is shown as it is rather than hidden."""
+    words = RELIABILITY_LABELS.get(reliability, reliability)
+    return words.split(" (", 1)[0]
 
 
 def cite(source: Mapping[str, object], url: bool = True) -> str:
@@ -31,7 +40,7 @@ def cite(source: Mapping[str, object], url: bool = True) -> str:
         parts.append(f"via {_text(source, 'via')}")
     accessed = f"accessed {_text(source, 'accessed')}"
     if _text(source, "reliability"):
-        accessed += f"; {_text(source, 'reliability')}"
+        accessed += f"; {grade(_text(source, 'reliability'))}"
     address = f"{_text(source, 'url')} " if url else ""
     return ", ".join(parts) + f". {address}({accessed})"
 

@@ -116,23 +116,43 @@ def _with_attributions(points: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame
     )
 
 
-def _index(points: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
-    """Series of two or more dates as an index of their first value; a series whose first
-    value is 0 cannot be indexed and is named instead of divided by."""
-    lines = points.filter(pl.col("role") == claims.LINE).sort("date", "value")
+def index_to_first(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each series (of two or more dates) as an index of its first value, in ``plot_value``;
+    and the series that cannot be indexed. A series whose first value is 0 has no index (it
+    would divide by zero), and neither has one whose index does not fit a float (a first value
+    so tiny that value / first overflows): such a series is returned apart, never drawn as
+    inf or NaN."""
+    lines = lines.sort("date", "value")
     first = lines.group_by(SERIES_KEY, maintain_order=True).agg(
         pl.col("value").first().alias("_base")
     )
-    zero = first.filter(pl.col("_base") == 0)
+    divided = lines.join(first, on=SERIES_KEY, how="inner").with_columns(
+        pl.when(pl.col("_base") != 0)
+        .then(pl.col("value") / pl.col("_base") * 100)
+        .otherwise(None)
+        .alias(PLOT)
+    )
+    # A series is indexed whole or not at all: half a line would mislead.
+    broken = divided.group_by(SERIES_KEY, maintain_order=True).agg(
+        (pl.col(PLOT).is_null() | ~pl.col(PLOT).is_finite()).any().alias("_broken"),
+        pl.col("_base").first().alias("first_value"),
+    )
+    left_out = broken.filter(pl.col("_broken")).drop("_broken")
+    indexed = divided.join(left_out, on=SERIES_KEY, how="anti").drop("_base")
+    return indexed, left_out
+
+
+def _index(points: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """Series of two or more dates as an index of their first value; a series that cannot be
+    indexed (it starts at 0) is named instead of divided by."""
+    lines = points.filter(pl.col("role") == claims.LINE)
+    indexed, left_out = index_to_first(lines)
     notes = [
         f"{r['company']} · {r['basis']} starts at 0 and cannot be indexed; it is left out."
-        for r in zero.iter_rows(named=True)
+        if r["first_value"] == 0
+        else f"{r['company']} · {r['basis']} starts too close to 0 to be indexed; it is left out."
+        for r in left_out.iter_rows(named=True)
     ]
-    indexed = (
-        lines.join(first.filter(pl.col("_base") != 0), on=SERIES_KEY, how="inner")
-        .with_columns((pl.col("value") / pl.col("_base") * 100).alias(PLOT))
-        .drop("_base")
-    )
     lone = points.height - lines.height
     if lone:
         notes.append(
@@ -215,3 +235,39 @@ def _names(companies: Sequence[str]) -> str:
     return (
         companies[0] if len(companies) == 1 else f"{', '.join(companies[:-1])} or {companies[-1]}"
     )
+
+
+def bases_on_offer(observations: pl.DataFrame, view: View) -> list[str]:
+    """Every basis the chosen companies have for the chosen metrics, at any date and cause:
+    what the Explorer's bases picker offers, in alphabetical order."""
+    chosen = observations.filter(
+        pl.col("company").is_in(list(view.companies)) & pl.col("metric").is_in(list(view.metrics))
+    )
+    return sorted(set(chosen.get_column("basis")))
+
+
+TABLE_WORDS = ("metric", "period", "claim_type", "attribution", "reliability")
+
+
+def _in_words(vocabulary: str) -> pl.Expr:
+    """A column of codes of ``vocabulary`` as the words people read (gaps stay gaps)."""
+
+    def say(code: str) -> str:
+        return label(vocabulary, code)
+
+    return pl.col(vocabulary).map_elements(say, return_dtype=pl.String)
+
+
+def in_words(rows: pl.DataFrame, index: bool) -> pl.DataFrame:
+    """The plotted rows as "exactly what is plotted" lists them: codes as words, an empty cell
+    (not a grey "None") where a figure has no cause, note or grade, and the index column only
+    when the chart shows an index."""
+    words = rows.with_columns(_in_words(column) for column in TABLE_WORDS).with_columns(
+        pl.col("note").cast(pl.String)
+    )  # a column of only gaps may have no type
+    words = words.with_columns(pl.col(pl.String).fill_null(""))
+    columns = ["company", "metric", "date", "period", "value", "unit"]
+    if index:
+        columns.append(PLOT)
+    columns += ["basis", "claim_type", "attribution", "cited_as", "reliability", "url", "note"]
+    return words.select(*columns, "source_id")

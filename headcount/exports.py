@@ -22,7 +22,7 @@ import polars as pl
 import xlsxwriter
 
 from validation.parse import FORMULA_CHARS
-from validation.tables import TABLES
+from validation.tables import TABLES, Table
 
 FORMULA_START = rf"^'*[{FORMULA_CHARS}]"
 
@@ -47,6 +47,15 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
         if isinstance(dtype, pl.List)
     )
     return b"\xef\xbb\xbf" + neutralise(flat).write_csv().encode("utf-8")
+
+
+TEMPLATE_ROWS = 2
+
+
+def template_csv(table: Table, rows: pl.DataFrame) -> bytes:
+    """A table's upload template: its header in the contract's column order and the first
+    rows of ``rows`` as examples, written as every export is."""
+    return csv_bytes(rows.select(table.column_names).head(TEMPLATE_ROWS))
 
 
 def _e(text: object) -> str:

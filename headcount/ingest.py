@@ -76,14 +76,7 @@ def prepare(
         twice = sorted({n for n in names if names.count(n) > 1})
         proposal.problems = problems.frame(
             [
-                problems.Problem(
-                    parsed.name,
-                    0,
-                    "",
-                    "",
-                    f"two files for the {t} table in replace mode",
-                    "Upload one file per table to replace it, or choose 'add and update rows'.",
-                )
+                problems.of("upload.two_files_for_table", parsed.name, 0, table=t)
                 for parsed in files
                 for t in twice
                 if parsed.table is not None and parsed.table.name == t
@@ -153,15 +146,8 @@ def parse_uploads(uploads: Sequence[tuple[str, bytes]]) -> list[ParsedFile]:
 
 
 def _too_large(name: str, data: bytes, limit: float) -> ParsedFile:
-    problem = problems.Problem(
-        name,
-        0,
-        "",
-        f"{len(data) / 2**20:,.3g} MB",
-        f"the file is larger than the upload limit of {limit:g} MB",
-        "Split the rows over several files and upload them one after another with "
-        "'Add and update rows'.",
-    )
+    size = f"{len(data) / 2**20:,.3g} MB"
+    problem = problems.of("file.too_large", name, 0, "", size, limit=limit)
     return ParsedFile(name, problems=problems.frame([problem]), readable=False)
 
 

@@ -11,8 +11,10 @@ Encoding leaves defaults out, so the plain page URL is the default view.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from urllib.parse import urlencode
 
 from validation.vocabulary import ATTRIBUTIONS, METRICS
@@ -30,6 +32,11 @@ PARAMETERS = (
 )
 # Streamlit's own parameters (embedding, theme) are not the view's and deserve no notice.
 STREAMLIT_PARAMETERS = ("embed", "embed_options")
+# Which of a page's charts an embed shows (ui/embed.py); not part of the view a link shares.
+CHART = "chart"
+EMBED_PARAMETERS = (CHART,)
+# Streamlit's embed_options value per theme of an embedded chart (none: the reader's setting).
+THEMES = {"light": "light_theme", "dark": "dark_theme"}
 DEFAULT_METRICS: tuple[str, ...] = ("headcount",)
 # A notice quotes at most this much of a bad value: a link may carry kilobytes of garbage.
 QUOTED = 40
@@ -86,9 +93,7 @@ def _dates(
         return start, end, notices
     lowest, highest = span
     if start and start > highest:
-        notices.append(
-            f"Ignored from={start.isoformat()}: the data ends on {highest.isoformat()}."
-        )
+        notices.append(f"Ignored from={start.isoformat()}: the data ends on {highest.isoformat()}.")
         start = None
     if end and end < lowest:
         notices.append(f"Ignored to={end.isoformat()}: the data starts on {lowest.isoformat()}.")
@@ -116,7 +121,7 @@ def parse(
         return values[-1] if values else None
 
     for name in params:
-        if name not in PARAMETERS and name not in STREAMLIT_PARAMETERS:
+        if name not in (*PARAMETERS, *EMBED_PARAMETERS, *STREAMLIT_PARAMETERS):
             notices.append(f"Ignored the unknown link parameter {quoted(name)}.")
 
     company = last("company")
@@ -134,9 +139,7 @@ def parse(
                 kept.append(value)
         return kept
 
-    compare = known(
-        "compare", companies, "Left out {value} from the comparison: not in the data."
-    )
+    compare = known("compare", companies, "Left out {value} from the comparison: not in the data.")
     metrics = known("metric", METRICS, "Left out the unknown metric {value}.")
     chosen_bases = known("basis", bases, "Left out the basis {value}: not in the data.")
     causes = known("cause", ATTRIBUTIONS, "Left out the unknown cause {value}.")
@@ -217,3 +220,70 @@ def data_link(current_url: str, view: View) -> str:
     if view.end:
         query.append(("to", view.end.isoformat()))
     return f"{base}/api/observations.csv?{urlencode(query)}"
+
+
+def panel_chart(metric: str, unit: str) -> str:
+    """The chart= value of an Explorer chart (one metric in one unit): 'revenue-usd',
+    'revenue_per_employee-usd-per-employee'; plain letters, so a link needs no escapes."""
+    words = re.sub(r"[^a-z0-9]+", "-", unit.lower().replace("/", " per ")).strip("-")
+    return f"{metric}-{words}" if words else metric
+
+
+def chart_asked(
+    params: Mapping[str, Sequence[str]], charts: Sequence[str]
+) -> tuple[str | None, tuple[str, ...]]:
+    """The chart an embed link shows: its (last) chart= value when the view has that chart,
+    else the view's first chart, with a notice when the link asked for another one."""
+    values = params.get(CHART) or ()
+    asked = values[-1] if values else None
+    if asked in charts:
+        return asked, ()
+    first = charts[0] if charts else None
+    if asked is None:
+        return first, ()
+    if first is None:
+        return None, (f"This view has no chart {quoted(asked)} to show.",)
+    return first, (f"This view has no chart {quoted(asked)}: showing its first chart.",)
+
+
+def embed_link(
+    current_url: str,
+    view: View,
+    default_company: str,
+    chart: str,
+    theme: str | None = None,
+) -> str:
+    """The address of one chart of a view in Streamlit's embed mode (``embed=true`` hides the
+    app's menu, header and padding); ``theme`` 'light' or 'dark' fixes its colours,
+    otherwise it follows the reader's system setting."""
+    query: list[tuple[str, str]] = [
+        (name, value) for name, values in encode(view, default_company).items() for value in values
+    ]
+    query += [(CHART, chart), ("embed", "true")]
+    if theme is not None:
+        query.append(("embed_options", THEMES[theme]))
+    return f"{page_address(current_url)}?{urlencode(query)}"
+
+
+def page_address(url: str) -> str:
+    """A page's address without query or fragment, and with the path's slash that Streamlit
+    leaves out of the root page's address ('http://host:8501' is 'http://host:8501/')."""
+    page = url.split("?", 1)[0].split("#", 1)[0]
+    _, separator, rest = page.partition("://")
+    return page + "/" if separator and rest and "/" not in rest else page
+
+
+def embed_snippet(src: str, title: str, height: int, width: str = "100%") -> str:
+    """The HTML a publisher pastes into their page: an iframe of ``src``, lazily loaded, its
+    title read out by screen readers; every value escaped for an HTML attribute (an address
+    holds '&', a company name may hold quotes or angle brackets)."""
+    attributes = {
+        "src": src,
+        "title": title,
+        "width": width,
+        "height": str(height),
+        "loading": "lazy",
+        "style": "border:0;max-width:100%",
+    }
+    text = " ".join(f'{name}="{escape(value, quote=True)}"' for name, value in attributes.items())
+    return f"<iframe {text}></iframe>"

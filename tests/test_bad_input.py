@@ -1,6 +1,6 @@
-"""The bad-input corpus (tests/data/bad/): every file gets its clear problem, with file, line
-and column, through `headcount validate`, the upload checks and the Upload page, and nothing
-is ever written to the store."""
+"""The bad-input corpus (tests/data/bad/): every file gets its clear problem, with its code,
+file, line and column, through `headcount validate`, the upload checks and the Upload page, and
+nothing is ever written to the store."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ import pytest
 
 from headcount import cli, ingest
 from headcount.config import ROOT
+from headcount.dataset import curated_paths
 from headcount.ingest import MAX_MB_ENV
 from headcount.store import STORE_ENV, Store
 from tests.test_analyst_pages import ANALYST, ANALYSTS, open_page
+from validation import gate, parse
+from validation.catalogue import CATALOGUE
 
 BAD = Path(__file__).parent / "data" / "bad"
 with (BAD / "expected.txt").open(encoding="utf-8") as handle:
@@ -26,9 +29,103 @@ with (BAD / "expected.txt").open(encoding="utf-8") as handle:
     ]
 
 
+# The code each file's problem must carry: what a program reading the report matches on.
+CODES = {
+    "file.empty": ("empty.csv",),
+    "file.no_rows": ("header_only.csv",),
+    "file.not_text": (
+        "excel_renamed.csv",
+        "zip_archive.csv",
+        "old_excel.csv",
+        "pdf_renamed.csv",
+        "png_renamed.csv",
+    ),
+    "file.utf16": ("utf16.csv",),
+    "file.not_utf8": ("latin1.csv",),
+    "header.empty": ("blank_first_line.csv", "whitespace_only.csv"),
+    "header.too_long": ("huge_header.csv",),
+    "header.unknown_table": ("wrong_header.csv",),
+    "header.missing_column": ("missing_column.csv",),
+    "header.unknown_column": ("extra_column.csv", "misspelled_column.csv"),
+    "header.duplicate_column": ("duplicate_column.csv",),
+    "header.wrong_separator": ("bom_semicolons.csv", "semicolons.csv", "tabs.csv", "pipes.csv"),
+    "row.too_many_cells": ("ragged_row.csv", "long_cell_then_ragged_row.csv"),
+    "row.unclosed_quote": ("unclosed_quote.csv",),
+    "value.missing": (
+        "short_row.csv",
+        "empty_value.csv",
+        "empty_company.csv",
+        "whitespace_basis.csv",
+    ),
+    "text.too_long": ("very_long_line.csv",),
+    "value.not_a_number": (
+        "thousands_separator.csv",
+        "decimal_comma.csv",
+        "thousands_dots.csv",
+        "spaced_thousands.csv",
+        "currency_symbol.csv",
+        "number_in_words.csv",
+        "number_range.csv",
+        "approximate_number.csv",
+    ),
+    "value.negative": ("negative_value.csv",),
+    "value.not_finite": ("nan_value.csv", "infinite_value.csv"),
+    "value.implausible": ("huge_value.csv",),
+    "date.invalid": (
+        "day_first_date.csv",
+        "us_date.csv",
+        "impossible_date.csv",
+        "month_13.csv",
+        "month_name_date.csv",
+        "excel_serial_date.csv",
+        "negative_year.csv",
+    ),
+    "date.after_today_not_target": ("future_date.csv",),
+    "date.too_early": ("year_zero.csv",),
+    "date.too_far_ahead": ("target_year_9999.csv",),
+    "date.after_today": ("future_accessed.csv",),
+    "value.not_whole": (
+        "european_thousands_headcount.csv",
+        "dotted_thousands_whole.csv",
+        "fractional_employees.csv",
+    ),
+    "value.fte_too_precise": ("fte_three_decimals.csv",),
+    "value.not_allowed": (
+        "unknown_metric.csv",
+        "unknown_unit.csv",
+        "unknown_period.csv",
+        "unknown_claim_type.csv",
+        "unknown_reliability.csv",
+        "unknown_event_kind.csv",
+    ),
+    "unit.not_allowed_for_metric": ("unit_for_other_metric.csv",),
+    "key.duplicate": ("duplicate_key.csv",),
+    "source.unknown": ("dangling_source.csv", "dangling_evidence.csv"),
+    "text.markup": (
+        "script_in_company.csv",
+        "image_in_note.csv",
+        "control_character.csv",
+        "markup_event_title.csv",
+    ),
+    "text.invisible_in_name": (
+        "zero_width_joiner_company.csv",
+        "zero_width_space_source_id.csv",
+        "bom_inside_basis.csv",
+        "soft_hyphen_company.csv",
+        "right_to_left_override_company.csv",
+    ),
+    "text.hidden_characters": ("isolate_in_note.csv",),
+    "name.lookalike": ("cyrillic_ka_company.csv", "fullwidth_company.csv"),
+    "url.not_http": ("javascript_url.csv", "ftp_url.csv", "relative_url.csv"),
+    "language.not_a_code": ("bad_language.csv",),
+}
+CODE_OF = {file: code for code, files in CODES.items() for file in files}
+
+
 def found(problems: list[dict], file: str, line: int, column: str, words: str) -> bool:
     return any(
         Path(str(p["file"])).name == file
+        and p["code"] == CODE_OF[file]
         and p["line"] == line
         and p["column"] == column
         and words in p["problem"]
@@ -41,6 +138,20 @@ def test_the_corpus_is_large_and_every_file_has_its_expectation():
     files = {path.name for path in BAD.glob("*.csv")}
     assert len(files) >= 50
     assert files == {row[0] for row in EXPECTED}
+    assert files == set(CODE_OF)
+    assert sum(map(len, CODES.values())) == len(CODE_OF), "a file expects one code"
+
+
+def test_every_code_the_corpus_produces_is_in_the_catalogue():
+    curated = gate.combined_tables([parse.parse_path(str(p)) for p in curated_paths()])
+    produced: set[str] = set()
+    for path in sorted(BAD.glob("*.csv")):
+        verdict = gate.validate([parse.parse_path(str(path))], context=curated)
+        assert verdict.problems.height, path.name
+        produced |= set(verdict.problems["code"])
+    # Every problem of every file, not only the one each file is about.
+    assert produced <= set(CATALOGUE), produced - set(CATALOGUE)
+    assert produced >= set(CODES)
 
 
 @pytest.mark.parametrize(
@@ -112,5 +223,6 @@ def test_an_upload_over_the_size_limit_is_refused_with_the_limit_named(tmp_path,
     at = open_page("upload", ANALYST, ANALYSTS)
     at.file_uploader(key="uploads").upload("observations.csv", data, "text/csv").run()
     problem = at.dataframe[0].value.to_dict("records")[0]
+    assert problem["code"] == "file.too_large"
     assert "larger than the upload limit of 0.001 MB" in problem["problem"]
     assert problem["value"].endswith("MB") and problem["hint"]

@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from headcount.bibliography import bibliography
+from headcount.bibliography import bibliography, search
 from validation.vocabulary import RELIABILITY_LABELS
 
 SOURCES = pl.DataFrame(
@@ -67,3 +67,13 @@ def test_no_none_no_midnight_and_grades_in_words():
     assert rows["b"]["reliability"] == RELIABILITY_LABELS["low"]
     text = " ".join(str(v) for r in rows.values() for v in r.values())
     assert "None" not in text and "00:00" not in text and ".0 " not in text + " "
+
+
+def test_search_finds_any_cell_ignoring_case_and_reads_the_query_as_typed():
+    table = bibliography(SOURCES, OBSERVATIONS, EVENTS)
+    assert search(table, "").height == 2
+    assert search(table, "HIRING freeze").get_column("source_id").to_list() == ["a"]
+    assert search(table, "700 agents").get_column("source_id").to_list() == ["b"]
+    assert search(table, "27 Feb 2024").get_column("source_id").to_list() == ["b"]
+    assert search(table, "a.post").is_empty()  # '.' is a dot here, not "any character"
+    assert search(table, "[").is_empty() and search(table, "nothing like this").is_empty()

@@ -46,7 +46,7 @@ def test_invalid_file_exits_1_and_prints_the_problem_table(tmp_path):
     result = run("validate", str(path))
     assert result.returncode == 1
     header, row = result.stdout.splitlines()[:2]
-    assert header.split()[:6] == ["FILE", "LINE", "COLUMN", "VALUE", "PROBLEM", "HINT"]
+    assert header.split()[:7] == ["CODE", "FILE", "LINE", "COLUMN", "VALUE", "PROBLEM", "HINT"]
     assert str(path) in row and f" {line} " in row and "31/12/2023" in row
     assert "not a valid date" in row and "YYYY-MM-DD" in row
 
@@ -60,6 +60,7 @@ def test_json_output_lists_problem_objects(tmp_path):
     problems = json.loads(result.stdout)
     assert problems == [
         {
+            "code": "source.unknown",
             "file": str(path),
             "line": line,
             "column": "source_id",

@@ -4,6 +4,7 @@ never divides by zero, the cause filter, and a table that is exactly the chart."
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import polars as pl
 import pytest
@@ -187,3 +188,70 @@ def test_one_series_still_names_its_company_in_a_legend():
     figure = charts.comparison_figure(result.panels[0].points, False, "t", ("A",))
     assert len(figure.data) == 1 and figure.layout.showlegend is True
     assert figure.data[0].legendgrouptitle.text == "A"
+
+
+def line(company: str, values: list[float]) -> list[dict]:
+    return [row(company, f"{2020 + i}-12-31", v) for i, v in enumerate(values)]
+
+
+def on_screen(result: comparison.Comparison) -> list[float]:
+    """Every number the index chart and its table would show."""
+    drawn = [v for panel in result.panels for v in panel.points.get_column("plot_value")]
+    return drawn + result.rows.get_column("plot_value").to_list()
+
+
+@pytest.mark.parametrize(
+    ("first", "said"),
+    [
+        (0.0, "Z · employees at year end (annual report) starts at 0 and cannot be indexed"),
+        (1e-307, "Z · employees at year end (annual report) starts too close to 0 to be indexed"),
+    ],
+)
+def test_a_series_whose_first_value_cannot_divide_is_named_not_drawn_as_inf_or_nan(first, said):
+    rows = pl.DataFrame([*line("A", [200, 100, 50]), *line("Z", [first, 10, 20])])
+    one = SOURCES.drop("source_id").head(1)
+    sources = rows.select("source_id").join(one, how="cross").select(SOURCES.columns)
+    result = comparison.compare(rows, sources, View("A", compare=("Z",), index=True))
+    shown = on_screen(result)
+    assert sorted(shown) == [25.0, 25.0, 50.0, 50.0, 100.0, 100.0]  # A's, chart and table
+    assert all(math.isfinite(v) for v in shown)
+    assert said in " ".join(result.panels[0].notes)
+
+
+def test_an_index_is_a_percentage_of_the_first_dated_value_even_when_values_fall_to_0():
+    rows = pl.DataFrame(line("A", [40, 0, 10]))
+    one = SOURCES.drop("source_id").head(1)
+    sources = rows.select("source_id").join(one, how="cross").select(SOURCES.columns)
+    result = comparison.compare(rows, sources, View("A", index=True))
+    assert sorted(plotted(result)) == [
+        ("A", dt.date(2020, 12, 31), 100.0),
+        ("A", dt.date(2021, 12, 31), 0.0),
+        ("A", dt.date(2022, 12, 31), 25.0),
+    ]
+    assert result.panels[0].notes == ()
+
+
+def test_the_bases_picker_offers_every_basis_of_the_chosen_companies_and_metrics():
+    view = View("A", compare=("B",), start=dt.date(2024, 1, 1), end=dt.date(2024, 1, 2))
+    # The date range does not narrow the offer: a basis stays choosable while dates change.
+    assert comparison.bases_on_offer(OBSERVATIONS, view) == [
+        FILED,
+        SAID,
+        "other statement",
+        "target headcount",
+    ]
+    assert comparison.bases_on_offer(OBSERVATIONS, View("C")) == [FILED]
+
+
+def test_the_plotted_table_speaks_in_words_with_empty_cells_and_an_index_column_only_in_index():
+    result = compare(statements=True)
+    table = comparison.in_words(result.rows, index=False)
+    assert "plot_value" not in table.columns
+    statement = table.filter(pl.col("value") == 3800.0).row(0, named=True)
+    assert statement["claim_type"] == "executive statement"
+    assert statement["attribution"] == "AI does the work"
+    assert statement["metric"] == "Headcount" and statement["period"] == "point in time"
+    filed = table.filter(pl.col("value") == 5000.0).row(0, named=True)
+    assert filed["attribution"] == "" and filed["note"] == ""
+    indexed = comparison.in_words(compare(index=True).rows, index=True)
+    assert indexed.columns.index("plot_value") == indexed.columns.index("unit") + 1

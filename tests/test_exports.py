@@ -12,6 +12,7 @@ import polars as pl
 
 from headcount import cli, exports, ingest
 from headcount.config import ROOT
+from headcount.dataset import load_curated
 from headcount.store import Store
 from tests.csvtools import read_rows, to_csv
 from validation import parse
@@ -134,3 +135,24 @@ def test_every_csv_the_app_writes_goes_through_csv_bytes():
         if writers.search(line)
     ]
     assert found == []
+
+
+def documented_columns(table: str) -> list[str]:
+    """The column names of a table's section of the data dictionary (data/README.md)."""
+    section = (ROOT / "data" / "README.md").read_text(encoding="utf-8").split(f"## {table}.csv")[1]
+    rows = section.split("| column |")[1].split("\n\n")[0].splitlines()[2:]
+    return [row.split("|")[1].strip() for row in rows]
+
+
+def test_templates_hold_the_documented_header_and_two_rows_that_upload_cleanly():
+    loaded = load_curated()
+    assert loaded.dataset is not None
+    for name, table in TABLES.items():
+        # Columns out of order, as a frame read back from a store may be.
+        rows = getattr(loaded.dataset, name)
+        template = exports.template_csv(table, rows.select(reversed(rows.columns)))
+        header = template.decode("utf-8-sig").splitlines()[0].split(",")
+        assert header == documented_columns(name)
+        parsed = parse.parse(f"{name}.csv", template)
+        assert parsed.ok and parsed.table == table, parsed.problems.to_dicts()
+        assert parsed.frame is not None and parsed.frame.height == 2

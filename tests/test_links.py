@@ -22,18 +22,30 @@ dates = st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(dt.date.isoformat)
 values = st.one_of(
     dates,
     st.sampled_from([*COMPANIES, "headcount", "valuation", "0", "1", "", "ai_does_work"]),
+    # An embed's values: its charts, Streamlit's switches, and their near misses.
+    st.sampled_from(
+        ["arc", "revenue_per_employee", "headcount-employees", "revenue-sek", "true", "True"]
+    ),
+    st.sampled_from(["dark_theme", "light_theme", "show_toolbar", "false", "arc "]),
     st.text(max_size=12),
     st.text(min_size=2000, max_size=3000, alphabet="9-"),  # a huge value
 )
 queries = st.dictionaries(
-    st.one_of(st.sampled_from(share.PARAMETERS), st.text(min_size=1, max_size=8)),
+    st.one_of(
+        st.sampled_from(
+            [*share.PARAMETERS, *share.EMBED_PARAMETERS, *share.STREAMLIT_PARAMETERS, "EMBED"]
+        ),
+        st.text(min_size=1, max_size=8),
+    ),
     st.lists(values, min_size=1, max_size=3),  # repeated keys
     max_size=5,
 )
 
 
-def open_page(page: str, query: dict[str, list[str]]) -> AppTest:
+def open_page(page: str, query: dict[str, list[str]], embedded: bool = False) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    # What the browser says when the address has embed=true (Streamlit hides the parameter).
+    at.context = {"is_embedded": embedded, "url": "http://127.0.0.1:8501/"}
     for name, value in query.items():
         at.query_params[name] = value
     at.run()
@@ -44,10 +56,10 @@ def open_page(page: str, query: dict[str, list[str]]) -> AppTest:
 
 @pytest.mark.parametrize("page", PAGES)
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(query=queries)
-def test_any_query_string_opens_every_page(page, query):
-    at = open_page(page, query)
-    assert not at.exception, (query, at.exception)
+@given(query=queries, embedded=st.booleans())
+def test_any_query_string_opens_every_page(page, query, embedded):
+    at = open_page(page, query, embedded)
+    assert not at.exception, (query, embedded, at.exception)
 
 
 # The links the issue saw break, one by one, on every page.
@@ -68,6 +80,25 @@ BROKEN = [
 def test_one_date_out_of_range_or_reversed_opens_the_page(page, query):
     at = open_page(page, query)
     assert not at.exception, at.exception
+
+
+# Embeds whose links were cut, doubled or edited by hand.
+MANGLED_EMBEDS = [
+    {"chart": [""]},
+    {"chart": ["arc", "nope"], "company": ["Klarna", "Nope"]},
+    {"chart": ["x" * 3000]},
+    {"chart": ["revenue-sek"], "metric": ["revenue"], "from": ["2030-01-01"]},
+    {"chart": ["<script>"], "embed_options": ["dark_theme", "???"]},
+]
+
+
+@pytest.mark.parametrize("query", MANGLED_EMBEDS)
+@pytest.mark.parametrize("page", ("arc", "explorer"))
+def test_a_mangled_embed_shows_one_chart_and_says_why(page, query):
+    at = open_page(page, query, embedded=True)
+    assert not at.exception, at.exception
+    assert len(at.get("plotly_chart")) == 1  # never more than the one chart, never a table
+    assert len(at.get("arrow_data_frame")) == 0 and len(at.sidebar) == 0
 
 
 def test_explorer_opens_a_one_date_link_at_that_date_to_the_last():

@@ -122,3 +122,93 @@ def test_the_data_link_asks_the_api_for_what_the_view_shows():
         "http://example.test:8501/api/observations.csv"
         "?company=Klarna&company=IBM&metric=headcount&from=2022-01-01"
     )
+
+
+def test_the_chart_parameter_of_an_embed_needs_no_notice():
+    parsed = share.parse({"chart": ["arc"], "embed": ["true"]}, COMPANIES, BASES)
+    assert parsed == share.Parsed(share.View("Klarna"), ())
+
+
+def test_an_embed_link_is_the_view_with_its_chart_in_embed_mode():
+    view = share.View("IBM", compare=("Klarna",), start=dt.date(2022, 1, 1))
+    url = share.embed_link("http://host:8501/explorer?company=x#top", view, "Klarna", "revenue-usd")
+    assert url == (
+        "http://host:8501/explorer?company=IBM&compare=Klarna&from=2022-01-01"
+        "&chart=revenue-usd&embed=true"
+    )
+    assert share.parse(parse_qs(urlsplit(url).query), COMPANIES, BASES).view == view
+
+
+@pytest.mark.parametrize(
+    ("theme", "option"),
+    [("dark", "&embed_options=dark_theme"), ("light", "&embed_options=light_theme")],
+)
+def test_an_embed_link_can_fix_the_theme(theme, option):
+    url = share.embed_link("http://host:8501", share.View("Klarna"), "Klarna", "arc", theme=theme)
+    assert url == f"http://host:8501/?chart=arc&embed=true{option}"
+
+
+def test_the_embed_snippet_is_an_iframe_with_every_value_escaped():
+    src = "http://host:8501/?company=A%26B&chart=arc&embed=true"
+    snippet = share.embed_snippet(src, 'Salesforce "AI" <agents> & people', 670)
+    assert snippet == (
+        '<iframe src="http://host:8501/?company=A%26B&amp;chart=arc&amp;embed=true" '
+        'title="Salesforce &quot;AI&quot; &lt;agents&gt; &amp; people" width="100%" '
+        'height="670" loading="lazy" style="border:0;max-width:100%"></iframe>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("metric", "unit", "chart"),
+    [
+        ("headcount", "employees", "headcount-employees"),
+        ("revenue", "SEK", "revenue-sek"),
+        ("revenue_per_employee", "USD/employee", "revenue_per_employee-usd-per-employee"),
+        ("valuation", "", "valuation"),
+    ],
+)
+def test_an_explorer_chart_is_named_by_metric_and_unit_in_plain_letters(metric, unit, chart):
+    assert share.panel_chart(metric, unit) == chart
+
+
+CHARTS = ["arc", "revenue_per_employee", "valuation"]
+
+
+@pytest.mark.parametrize(
+    ("params", "chart", "notice"),
+    [
+        ({}, "arc", None),
+        ({"chart": ["valuation"]}, "valuation", None),
+        ({"chart": ["arc", "valuation"]}, "valuation", None),  # the last one, as elsewhere
+        ({"chart": ["pie"]}, "arc", "no chart 'pie': showing its first chart"),
+        ({"chart": ["x" * 5000]}, "arc", "no chart 'xxxxxxxx"),
+        ({"chart": [""]}, "arc", "no chart ''"),
+    ],
+)
+def test_an_embed_shows_the_chart_asked_for_or_the_first_with_a_notice(params, chart, notice):
+    shown, notices = share.chart_asked(params, CHARTS)
+    assert shown == chart
+    if notice is None:
+        assert notices == ()
+    else:
+        assert len(notices) == 1 and notice in notices[0] and len(notices[0]) < 120
+
+
+def test_an_embed_of_a_view_without_charts_shows_none():
+    assert share.chart_asked({}, []) == (None, ())
+    shown, notices = share.chart_asked({"chart": ["arc"]}, [])
+    assert shown is None and "no chart 'arc'" in notices[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "page"),
+    [
+        ("http://host:8501", "http://host:8501/"),
+        ("http://host:8501?a=1", "http://host:8501/"),
+        ("http://host:8501/explorer?a=1#x", "http://host:8501/explorer"),
+        ("https://example.org/app/", "https://example.org/app/"),
+        ("", ""),
+    ],
+)
+def test_a_page_address_has_its_path(url, page):
+    assert share.page_address(url) == page

@@ -38,45 +38,60 @@ def test_curated_data_is_valid():
 
 
 CELL_CASES = [
-    # table, row, column, bad value, the problem a person is told
-    ("observations", 0, "metric", "headcunt", "not an allowed metric"),
-    ("observations", 0, "period", "monthly", "not an allowed period"),
-    ("observations", 0, "claim_type", "rumour", "not an allowed claim_type"),
-    ("observations", 0, "unit", "heads", "not an allowed unit"),
-    ("observations", 0, "value", "-5527", "negative value"),
-    ("observations", 0, "value", "1e300", "implausibly large value"),
-    ("observations", 0, "value", "inf", "not a finite number"),
-    ("observations", 0, "value", "NaN", "not a finite number"),
-    ("observations", 0, "value", "5,527", "not a plain number"),
-    ("observations", 0, "value", "about 5000", "not a plain number"),
-    ("observations", 0, "date", "31/12/2022", "not a valid date"),
-    ("observations", 0, "date", "2022-02-30", "not a valid date"),
-    ("observations", 0, "basis", "", "basis is empty"),
+    # table, row, column, bad value, the problem a person is told, its code
+    ("observations", 0, "metric", "headcunt", "not an allowed metric", "value.not_allowed"),
+    ("observations", 0, "period", "monthly", "not an allowed period", "value.not_allowed"),
+    ("observations", 0, "claim_type", "rumour", "not an allowed claim_type", "value.not_allowed"),
+    ("observations", 0, "unit", "heads", "not an allowed unit", "value.not_allowed"),
+    ("observations", 0, "value", "-5527", "negative value", "value.negative"),
+    ("observations", 0, "value", "1e300", "implausibly large value", "value.implausible"),
+    ("observations", 0, "value", "inf", "not a finite number", "value.not_finite"),
+    ("observations", 0, "value", "NaN", "not a finite number", "value.not_finite"),
+    ("observations", 0, "value", "5,527", "not a plain number", "value.not_a_number"),
+    ("observations", 0, "value", "about 5000", "not a plain number", "value.not_a_number"),
+    ("observations", 0, "date", "31/12/2022", "not a valid date", "date.invalid"),
+    ("observations", 0, "date", "2022-02-30", "not a valid date", "date.invalid"),
+    ("observations", 0, "basis", "", "basis is empty", "value.missing"),
     (
         "observations",
         0,
         "note",
         "<img src=x onerror=alert(1)>",
         "contains markup or control characters",
+        "text.markup",
     ),
-    ("observations", 0, "company", "Klarna <b>", "contains markup or control characters"),
-    ("events", 0, "kind", "party", "not an allowed kind"),
-    ("events", 0, "title", "[x](javascript:alert(1))", "contains markup or control characters"),
-    ("events", 0, "date", "2021-13-01", "not a valid date"),
-    ("sources", 0, "url", "javascript:alert(1)", "not an http(s) web address"),
-    ("sources", 0, "url", "ftp://example.org/file", "not an http(s) web address"),
-    ("sources", 0, "reliability", "solid", "not an allowed reliability"),
-    ("sources", 0, "language", "German", "not a language code"),
-    ("sources", 0, "accessed", "yesterday", "not a valid date"),
-    ("sources", 0, "publisher", "", "publisher is empty"),
-    ("framings", 0, "shows", "", "shows is empty"),
-    ("framings", 0, "claim", "<b>700</b>", "contains markup or control characters"),
+    (
+        "observations",
+        0,
+        "company",
+        "Klarna <b>",
+        "contains markup or control characters",
+        "text.markup",
+    ),
+    ("events", 0, "kind", "party", "not an allowed kind", "value.not_allowed"),
+    (
+        "events",
+        0,
+        "title",
+        "[x](javascript:alert(1))",
+        "contains markup or control characters",
+        "text.markup",
+    ),
+    ("events", 0, "date", "2021-13-01", "not a valid date", "date.invalid"),
+    ("sources", 0, "url", "javascript:alert(1)", "not an http(s) web address", "url.not_http"),
+    ("sources", 0, "url", "ftp://example.org/file", "not an http(s) web address", "url.not_http"),
+    ("sources", 0, "reliability", "solid", "not an allowed reliability", "value.not_allowed"),
+    ("sources", 0, "language", "German", "not a language code", "language.not_a_code"),
+    ("sources", 0, "accessed", "yesterday", "not a valid date", "date.invalid"),
+    ("sources", 0, "publisher", "", "publisher is empty", "value.missing"),
+    ("framings", 0, "shows", "", "shows is empty", "value.missing"),
+    ("framings", 0, "claim", "<b>700</b>", "contains markup or control characters", "text.markup"),
 ]
 
 
-@pytest.mark.parametrize(("table", "row", "column", "value", "problem"), CELL_CASES)
+@pytest.mark.parametrize(("table", "row", "column", "value", "problem", "code"), CELL_CASES)
 def test_each_cell_rule_names_file_line_column_and_value(
-    table, row, column, value, problem, context
+    table, row, column, value, problem, code, context
 ):
     data, line = with_cell(table, row, column, value)
     found = only_problem(check(f"{table}.csv", data, context))
@@ -84,6 +99,7 @@ def test_each_cell_rule_names_file_line_column_and_value(
     assert found["line"] == line
     assert found["column"] == column
     assert found["problem"] == problem
+    assert found["code"] == code
     assert found["hint"], "every problem says how to fix it"
     if value and found["problem"] not in {"negative value", "implausibly large value"}:
         assert found["value"] == value
@@ -273,15 +289,17 @@ def test_a_junk_file_gets_a_few_problems_of_each_kind_and_a_count_of_the_rest(co
     ]
     problems = check("observations.csv", to_csv(rows), context).problems
     assert problems.height == 4 * (5 + 1)
-    for column, words in (
-        ("value", "not a plain number"),
-        ("date", "not a valid date"),
-        ("metric", "not an allowed metric"),
-        ("source_id", "source_id does not match any row of sources.csv"),
+    for column, words, code in (
+        ("value", "not a plain number", "value.not_a_number"),
+        ("date", "not a valid date", "date.invalid"),
+        ("metric", "not an allowed metric", "value.not_allowed"),
+        ("source_id", "source_id does not match any row of sources.csv", "source.unknown"),
     ):
         listed, more = summary_and_listed(problems, column)
         assert listed == [2, 3, 4, 5, 6]
         assert more == [(7, f"and 44,995 more of the same kind: {words}")]
+        # The row that counts the rest keeps the code of its kind.
+        assert problems.filter(problems["column"] == column)["code"].to_list() == [code] * 6
 
 
 def test_duplicates_are_capped_too(context, monkeypatch):
@@ -291,6 +309,7 @@ def test_duplicates_are_capped_too(context, monkeypatch):
     listed, more = summary_and_listed(problems, "source_id")
     assert listed == [3, 4, 5]
     assert len(more) == 1 and more[0][0] == 6
+    assert set(problems["code"]) == {"key.duplicate"}
     assert more[0][1].startswith("and 2,996 more of the same kind: duplicate of line 2")
 
 

@@ -164,10 +164,19 @@ def _refusal() -> str:
     return f"Sign-in is not configured, so only this machine may publish. {HOW_TO_CONFIGURE}"
 
 
+def _listed(setting: object) -> list[object]:
+    """A secrets list (emails, domains); a single string is one entry, anything else none."""
+    if isinstance(setting, str):
+        return [setting]
+    if isinstance(setting, list | tuple):
+        return list(setting)
+    return []
+
+
 def is_analyst(email: str, analysts: Mapping[str, object]) -> bool:
     email = email.strip().lower()
-    emails = {str(e).strip().lower() for e in analysts.get("emails", []) or []}  # type: ignore[union-attr]
-    domains = {str(d).strip().lower().lstrip("@") for d in analysts.get("domains", []) or []}  # type: ignore[union-attr]
+    emails = {str(e).strip().lower() for e in _listed(analysts.get("emails"))}
+    domains = {str(d).strip().lower().lstrip("@") for d in _listed(analysts.get("domains"))}
     return email in emails or ("@" in email and email.rsplit("@", 1)[1] in domains)
 
 

@@ -1,4 +1,5 @@
-"""How a change between two versions of the tables is shown: the same on Upload and History."""
+"""How a change between two versions of the tables is shown (the same on Upload and History),
+and how the problems that stop an upload are shown."""
 
 from __future__ import annotations
 
@@ -39,3 +40,17 @@ def show_changes(changes: Mapping[str, TableDiff]) -> None:
                         if dtype == pl.Date
                     }
                     st.dataframe(rows, hide_index=True, width="stretch", column_config=dates)
+
+
+def show_problems(report: pl.DataFrame) -> None:
+    """The problem report as a table, one problem per row, its code first."""
+    st.dataframe(
+        report,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "code": st.column_config.TextColumn(
+                "code", help="The kind of problem; data/README.md lists every code."
+            ),
+        },
+    )

@@ -40,7 +40,9 @@ def run() -> None:
         st.Page("views/history.py", title="History", icon=":material/history:", url_path="history"),
     ]
 
-    navigation = st.navigation(pages)
+    # Embedded (?embed=true, ui/embed.py): a chart in someone's page, with no menu of ours.
+    embedded = state.embedded()
+    navigation = st.navigation(pages, position="hidden" if embedded else "sidebar")
     if access.viewing_requires_sign_in() and not st.user.get("is_logged_in", False):
         st.title("Headcount & AI claims")
         st.info("This deployment asks viewers to sign in.")
@@ -48,6 +50,10 @@ def run() -> None:
         st.stop()
     with state.store_faults_shown():
         catalog, _ = latest_catalog()  # no catalog: the page shows why
+    if embedded:
+        with state.store_faults_shown():
+            navigation.run()
+        return
     with st.sidebar:
         if catalog is not None:
             state.link_view(catalog)

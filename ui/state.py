@@ -21,6 +21,7 @@ VIEW = "_view_shown"  # the view last parsed from a link or published to the add
 SEEN = "_query_seen"  # the address's query as last parsed or published
 SEEN_PAGE = "_page_seen"  # ... and the page it was on
 LEFT_BEHIND = "_pages_left_behind"  # pages whose switch left an empty history entry
+EMBEDDABLE = "_embeddable"  # (page, its kind of charts) of the page whose charts can be embedded
 # Widget keys that hold the view; pages seed them from the link and read them back.
 COMPANY, COMPARE, METRICS, BASES, RANGE, INDEX, STATEMENTS, ATTRIBUTIONS = (
     "company",
@@ -87,6 +88,24 @@ def store_faults_shown() -> Iterator[None]:
             raise
         st.error(fault.message, icon=":material/database:")
         st.stop()
+
+
+def embedded() -> bool:
+    """True when the page was opened in Streamlit's embed mode (``embed=true``, any case): a
+    chart in someone else's page. Streamlit hides embed and embed_options from
+    st.query_params; only the browser's own reading of the address reaches the script."""
+    return bool(st.context.is_embedded)
+
+
+def chart_asked() -> list[str]:
+    """The link's chart= values (an embed's choice among the page's charts)."""
+    return st.query_params.get_all(share.CHART)
+
+
+def embeddable(kind: str) -> None:
+    """Mark the page on screen as one whose charts (of ``kind``, ui/embed.py) the share
+    popover offers as embeds; other pages' popovers offer none."""
+    st.session_state[EMBEDDABLE] = (_page(), kind)
 
 
 def _query() -> dict[str, list[str]]:
@@ -213,3 +232,9 @@ def share_control(link: str, view: share.View | None = None) -> None:
         if view is not None:
             st.caption("Get this data: the figures of this view as CSV, each with its source.")
             st.code(share.data_link(st.context.url or "", view), language=None, wrap_lines=True)
+        page, kind = st.session_state.get(EMBEDDABLE, (None, None))
+        if view is not None and page == _page():
+            # Imported here: ui/embed reads the view and the data through this module.
+            from ui import embed
+
+            embed.offer(kind, view)

@@ -41,7 +41,6 @@ ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
 # An Excel date or date-time cell as calamine writes it as text: the date the analyst sees,
 # followed by a time that is midnight for a date.
 MIDNIGHT = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
-SAVE_AS_XLSX = "Open it in Excel and save it as 'Excel Workbook (.xlsx)', or save each table as "
 ERROR_MEANING = {
     "#DIV/0!": "the formula divides by zero",
     "#N/A": "a lookup found no match",
@@ -57,13 +56,11 @@ T = TypeVar("T")
 
 
 class Unreadable(Exception):
-    """The workbook cannot be read at all; the message says why, for a person."""
+    """The workbook cannot be read at all: the catalogue's code for why, and its fields."""
 
-
-def _issue(file: str, line: int, column: str, value: str, what: str, hint: str) -> problems.Problem:
-    """Every problem this module reports is made here: one place to change if problems gain
-    fields."""
-    return problems.Problem(file, line, column, value, what, hint)
+    def __init__(self, code: str, **fields: object) -> None:
+        super().__init__(code)
+        self.code, self.fields = code, fields
 
 
 def is_workbook(name: str) -> bool:
@@ -93,8 +90,7 @@ def parse_workbook(name: str, data: bytes) -> list[ParsedFile]:
     try:
         return _sheets(name, data)
     except Unreadable as why:
-        what, hint = why.args
-        problem = _issue(name, 0, "", "", what, hint)
+        problem = problems.of(why.code, name, 0, "", "", None, **why.fields)
         return [ParsedFile(name, problems=problems.frame([problem]), readable=False)]
 
 
@@ -106,13 +102,9 @@ def _guarded(call: Callable[[], T], what: str) -> T:
     except (KeyboardInterrupt, SystemExit):
         raise
     except xlsx_parts.NotAWorkbook as why:
-        raise Unreadable(f"{what}: {why}", _resave_hint()) from why
+        raise Unreadable("workbook.damaged", where=what, detail=f": {why}") from why
     except BaseException as error:  # zipfile, zlib, XML and calamine errors alike
-        raise Unreadable(f"{what}: the workbook is damaged", _resave_hint()) from error
-
-
-def _resave_hint() -> str:
-    return f"{SAVE_AS_XLSX}'CSV UTF-8 (comma delimited)'."
+        raise Unreadable("workbook.damaged", where=what, detail="") from error
 
 
 def _sheets(name: str, data: bytes) -> list[ParsedFile]:
@@ -121,10 +113,9 @@ def _sheets(name: str, data: bytes) -> list[ParsedFile]:
     unpacked = xlsx_parts.unpacked_size(archive)
     if unpacked > xlsx_parts.MAX_UNPACKED_BYTES:
         raise Unreadable(
-            f"the workbook unpacks to {unpacked / 2**30:,.1f} GB; at most "
-            f"{xlsx_parts.MAX_UNPACKED_BYTES / 2**30:g} GB is read",
-            "Split the rows over several workbooks and upload them one after another with "
-            "'Add and update rows'.",
+            "workbook.too_large",
+            size=unpacked / 2**30,
+            limit=xlsx_parts.MAX_UNPACKED_BYTES / 2**30,
         )
     parts = _guarded(lambda: xlsx_parts.sheet_parts(archive), "this is not a readable .xlsx")
     reader = _guarded(lambda: fastexcel.read_excel(data), "this is not a readable .xlsx")
@@ -133,15 +124,7 @@ def _sheets(name: str, data: bytes) -> list[ParsedFile]:
         label = f"{name}{SEPARATOR}{sheet}"
         part = parts.get(sheet)
         if part is None:
-            found.append(
-                _problem(
-                    label,
-                    0,
-                    "",
-                    "the workbook lists this sheet but holds no cells for it",
-                    "The workbook is damaged: open it in Excel and save it again.",
-                )
-            )
+            found.append(_problem("sheet.no_cells", label, 0))
             continue
         unreadable = f"the sheet {sheet!r} cannot be read"
         scan = _guarded(partial(xlsx_parts.scan_sheet, archive, part), unreadable)
@@ -153,27 +136,18 @@ def _sheets(name: str, data: bytes) -> list[ParsedFile]:
 
 def _refuse_other_formats(data: bytes) -> None:
     if not data:
-        raise Unreadable("the file is empty (0 bytes)", "Upload an .xlsx workbook or a CSV file.")
+        raise Unreadable("workbook.empty")
     if data.startswith(OLE):
         if ENCRYPTED in data:
-            raise Unreadable(
-                "the workbook is protected with a password, so it cannot be read",
-                "Remove the password (File > Info > Protect Workbook > Encrypt with Password, "
-                "clear it), save, and upload again.",
-            )
-        raise Unreadable(
-            "this is an old Excel workbook (.xls), not an .xlsx workbook", _resave_hint()
-        )
+            raise Unreadable("workbook.encrypted")
+        raise Unreadable("workbook.xls")
     if not data.startswith(ZIP):
-        raise Unreadable(
-            "this is not an .xlsx workbook (an .xlsx file is a zip archive)",
-            "If it is a CSV file, give it the .csv extension; if it is a workbook, open it in "
-            "Excel and save it as 'Excel Workbook (.xlsx)'.",
-        )
+        raise Unreadable("workbook.not_zip")
 
 
-def _problem(file: str, line: int, column: str, what: str, hint: str) -> ParsedFile:
-    problem = _issue(file, line, column, "", what, hint)
+def _problem(code: str, file: str, line: int, value: str = "", **fields: object) -> ParsedFile:
+    """A sheet that is only its one problem."""
+    problem = problems.of(code, file, line, "", value, None, **fields)
     return ParsedFile(file, problems=problems.frame([problem]))
 
 
@@ -194,14 +168,7 @@ def _sheet(
 ) -> ParsedFile | _Unknown | None:
     named = TABLES.get(sheet.strip().lower())
     if scan.too_large:
-        return _problem(
-            label,
-            0,
-            "",
-            f"the sheet is too large to read: {scan.too_large}",
-            "Delete the rows and columns outside the table (select them, right-click > "
-            "Delete), save, and upload again.",
-        )
+        return _problem("sheet.too_large", label, 0, reason=scan.too_large)
     # header_row=None with skip_rows=0 keeps the leading empty rows: row i is Excel's row i + 1.
     loaded = _guarded(
         lambda: reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string"),
@@ -216,22 +183,9 @@ def _sheet(
     if text.height == 0 or text.select(pl.all_horizontal(pl.all().is_null()).all()).item():
         if named is None:
             return None  # Excel's spare Sheet2: nothing in it to lose
-        return _problem(
-            label,
-            1,
-            "",
-            "the sheet is empty",
-            f"Put the header of the {named.name} table in row 1 and its rows under it, or "
-            "delete the sheet.",
-        )
+        return _problem("sheet.empty", label, 1, table=named.name)
     if loaded.visible != "visible":
-        return _problem(
-            label,
-            0,
-            "",
-            f"the sheet is {loaded.visible}: its rows would be published without being seen",
-            "Unhide it (right-click a sheet tab > Unhide) to upload it, or delete it.",
-        )
+        return _problem("sheet.hidden", label, 0, state=loaded.visible)
     row_one = [value or "" for value in text.row(0)]
     body = text.slice(1)
     # Columns with neither a name nor a value (spaces, say) are trailing columns: ignored.
@@ -242,30 +196,16 @@ def _sheet(
     ]
     header = [title for _, title in kept]
     if not any(header):
-        return _problem(
-            label,
-            1,
-            "",
-            "row 1 is empty; the header must be in row 1",
-            "Delete the rows above the header, so that row 1 holds the column names.",
-        )
+        return _problem("sheet.no_header", label, 1)
     table, header_problems = parse._recognise(label, header)
     if named is not None and (table is None or table.name != named.name):
-        return ParsedFile(
+        return _problem(
+            "sheet.wrong_header",
             label,
-            problems=problems.frame(
-                [
-                    _issue(
-                        label,
-                        1,
-                        "",
-                        parse._shorten(",".join(header)),
-                        f"the sheet is named {named.name} but row 1 is not its header",
-                        f"Row 1 must hold the column names of the {named.name} table: "
-                        f"{', '.join(named.column_names)}.",
-                    )
-                ]
-            ),
+            1,
+            parse._shorten(",".join(header)),
+            table=named.name,
+            columns=", ".join(named.column_names),
         )
     if table is None:
         return _Unknown(label, parse._shorten(",".join(header)))
@@ -297,14 +237,7 @@ def _rows(
     )
     raw = raw.filter(~pl.all_horizontal(pl.col(c).is_null() for c in table.column_names))
     if raw.height == 0:
-        return _problem(
-            label,
-            2,
-            "",
-            "the sheet has a header but no rows",
-            "Add the rows under the header; to remove rows, upload the rows that should stay "
-            "and choose 'Replace'.",
-        )
+        return _problem("sheet.no_rows", label, 2)
     # A row with an error cell is reported once, by its error, not again as empty cells.
     raw = raw.filter(~pl.col(LINE).is_in(errors["line"].to_list()))
     parsed = parse._typed(label, table, raw)
@@ -319,14 +252,16 @@ def _error_report(label: str, scan: xlsx_parts.SheetScan, titles: dict[str, str]
         column = titles.get(str(cell.column)) or xlsx_parts.column_letters(cell.column)
         meaning = ERROR_MEANING.get(cell.value, "the formula failed")
         found.append(
-            _issue(
+            problems.of(
+                "cell.error_value",
                 label,
                 cell.row,
                 column,
                 cell.value,
-                f"the cell holds the error value {cell.value} ({meaning})",
-                f"Correct the formula in cell {cell.reference} or type the value there: "
-                "what a cell shows is what is uploaded.",
+                None,
+                value=cell.value,
+                meaning=meaning,
+                cell=cell.reference,
             )
         )
     return problems.combine([problems.frame(found)])
@@ -346,33 +281,10 @@ def _with_unknown_sheets(name: str, sheets: list[ParsedFile | _Unknown]) -> list
     found = [
         parsed
         if isinstance(parsed, ParsedFile)
-        else ParsedFile(
-            parsed.label,
-            problems=problems.frame(
-                [
-                    _issue(
-                        parsed.label,
-                        1,
-                        "",
-                        parsed.row_one,
-                        "the sheet is not one of the tables",
-                        f"{recognised} A sheet is read when it is named observations, events, "
-                        "sources or framings, or when its row 1 is the header of one of them. "
-                        "Rename the sheet, correct its row 1, or delete it.",
-                    )
-                ]
-            ),
-        )
+        else _problem("sheet.unknown", parsed.label, 1, parsed.row_one, recognised=recognised)
         for parsed in sheets
     ]
     if not found:
-        problem = _issue(
-            name,
-            0,
-            "",
-            "",
-            "the workbook holds no table: every sheet is empty",
-            "Put each table on its own sheet with its header in row 1.",
-        )
+        problem = problems.of("workbook.no_table", name, 0)
         return [ParsedFile(name, problems=problems.frame([problem]), readable=False)]
     return found

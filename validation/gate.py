@@ -8,15 +8,16 @@ A cell that failed to parse is reported once, not again by the model that sees i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandera.polars as pa
 import polars as pl
 
-from validation import lookalike, models, problems, rules
+from validation import catalogue, lookalike, models, problems, rules
 from validation.parse import LINE, ParsedFile
 from validation.rules import FILE
+from validation.tables import MAX_TEXT, ColumnKind, Table
 
 
 @dataclass
@@ -37,13 +38,13 @@ class Verdict:
 # Rows per Pandera call. Pandera lists every failing cell; a junk file of 1.6 million rows
 # gave 11 million failure cases at once. Chunks keep that to what one chunk can fail.
 CHUNK_ROWS = 100_000
-PLACEHOLDER: dict[str, pl.Expr] = {
+PLACEHOLDER: dict[ColumnKind, pl.Expr] = {
     "date": pl.lit(dt.date(2000, 1, 1), dtype=pl.Date),
     "number": pl.lit(0.0, dtype=pl.Float64),
 }
 
 
-REVEALED = ("visible_name", "shown_as_written")
+REVEALED = ("text.invisible_in_name", "text.hidden_characters")
 FAILURE_SCHEMA = {
     "column": pl.String,
     "check": pl.String,
@@ -67,9 +68,9 @@ def _model_frame(parsed: ParsedFile) -> pl.DataFrame:
     return frame
 
 
-def _failures(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> pl.DataFrame:
+def _failures(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> pl.DataFrame:
     try:
-        model.validate(frame, lazy=True)
+        schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         return errors.failure_cases.filter(pl.col("index").is_not_null()).select(
             "column",
@@ -85,40 +86,51 @@ def model_problems(parsed: ParsedFile) -> pl.DataFrame:
     the first of each kind in full, the rest counted."""
     if parsed.table is None or parsed.frame is None:
         return problems.frame()
-    model = models.MODELS[parsed.table.name]
+    schema = models.schema(parsed.table)
     frame = _model_frame(parsed)
     limit = problems.per_kind()
     kind = ["column", "check"]
     kept: list[pl.DataFrame] = []
     tallies: list[pl.DataFrame] = []
     for offset in range(0, frame.height, CHUNK_ROWS):
-        failures = _failures(model, frame.slice(offset, CHUNK_ROWS)).with_columns(
+        failures = _failures(schema, frame.slice(offset, CHUNK_ROWS)).with_columns(
             pl.col("index") + offset
         )
         # One more than is listed: the first unlisted failure says where the rest start.
         rank = pl.int_range(pl.len()).over(kind)
-        kept.append(problems.detached(failures.sort("index").filter(rank <= limit)))
+        kept.append(
+            problems.detached(failures.sort("index", maintain_order=True).filter(rank <= limit))
+        )
         tallies.append(failures.group_by(kind).agg(pl.len().alias("count")))
     if not kept:
         return problems.frame()
     lines = parsed.frame.select(pl.col(LINE).alias("line")).with_row_index("index")
     located = (
         pl.concat(kept)
-        .sort("index")
+        .sort("index", maintain_order=True)
         .with_columns(pl.int_range(pl.len()).over(kind).alias("rank"))
         .filter(pl.col("rank") <= limit)
-        .join(lines.with_columns(pl.col("index").cast(pl.Int64)), on="index")
+        # Joins keep the left order: a cell's failures stay in the order of its checks.
+        .join(lines.with_columns(pl.col("index").cast(pl.Int64)), on="index", maintain_order="left")
     )
     counts = pl.concat(tallies).group_by(kind).agg(pl.col("count").sum())
+    table = parsed.table
     words = pl.DataFrame(
-        [(c, k, *models.describe(c, k)) for c, k in counts.select(kind).iter_rows()],
-        schema={"column": pl.String, "check": pl.String, "problem": pl.String, "hint": pl.String},
+        [(c, k, *_words(table, c, k)) for c, k in counts.select(kind).iter_rows()],
+        schema={
+            "column": pl.String,
+            "check": pl.String,
+            "code": pl.String,
+            "problem": pl.String,
+            "hint": pl.String,
+        },
         orient="row",
     )
     listed = (
         located.filter(pl.col("rank") < limit)
-        .join(words, on=kind)
+        .join(words, on=kind, maintain_order="left")
         .select(
+            "code",
             pl.lit(parsed.name).alias("file"),
             "line",
             "column",
@@ -140,17 +152,40 @@ def model_problems(parsed: ParsedFile) -> pl.DataFrame:
     return problems.combine([listed, problems.frame(_more(parsed, more, limit))])
 
 
+def _words(table: Table, column: str, check: str) -> tuple[str, str, str]:
+    """The code, problem and hint of a failed check on a column of the table. The schema names
+    its checks by their codes (models); Pandera's nullability check is the one it names."""
+    code = "value.missing" if check == models.NOT_NULLABLE else check
+    if code not in catalogue.CATALOGUE:
+        code = "contract.failed_check"
+    spec = next((c for c in table.columns if c.name == column), None)
+    fields = {
+        "column": column,
+        "check": check,
+        "allowed": ", ".join(spec.vocabulary) if spec else "",
+        "bound": spec.bounds[1] if spec and spec.bounds else 0.0,
+        "limit": MAX_TEXT,
+    }
+    return (code, *catalogue.words(code, **fields))
+
+
 def _more(parsed: ParsedFile, more: pl.DataFrame, limit: int) -> list[problems.Problem]:
     """One row per kind with more failures than are listed: how many more, from which line."""
     return [
         problems.more_row(
-            parsed.name, row["line"], row["column"], row["count"], row["problem"], limit
+            row["code"],
+            parsed.name,
+            row["line"],
+            row["column"],
+            row["count"],
+            row["problem"],
+            limit,
         )
         for row in more.iter_rows(named=True)
     ]
 
 
-def combined_tables(files: list[ParsedFile]) -> dict[str, pl.DataFrame]:
+def combined_tables(files: Sequence[ParsedFile]) -> dict[str, pl.DataFrame]:
     """The typed rows of all files per table, each row tagged with its file and line."""
     parts: dict[str, list[pl.DataFrame]] = {}
     for parsed in files:
@@ -162,7 +197,7 @@ def combined_tables(files: list[ParsedFile]) -> dict[str, pl.DataFrame]:
 
 
 def validate(
-    files: list[ParsedFile],
+    files: Sequence[ParsedFile],
     context: Mapping[str, pl.DataFrame] | None = None,
     today: dt.date | None = None,
 ) -> Verdict:
@@ -178,4 +213,4 @@ def validate(
     names = {parsed.name for parsed in files}
     cross = rules.check(everything, today).filter(pl.col("file").is_in(list(names)))
     reports.append(cross)
-    return Verdict(files, given, problems.combine(reports))
+    return Verdict(list(files), given, problems.combine(reports))

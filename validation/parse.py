@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from validation import problems
+from validation import catalogue, problems
 from validation.tables import TABLES, Table
 
 LINE = "_line"
@@ -26,7 +26,6 @@ BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
     (b"%PDF", "a PDF document"),
 )
-SAVE_AS_CSV = "Open it in your spreadsheet and use File > Save As > 'CSV UTF-8 (comma delimited)'."
 MAX_RAGGED_REPORTED = 100
 MAX_HEADER_CHARS = 10_000  # the four headers together are under 400 characters
 PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
@@ -86,42 +85,28 @@ def parse(name: str, data: bytes) -> ParsedFile:
     except UnicodeDecodeError as error:  # the header is the start of data: same offsets
         return _not_utf8(name, data, error)
     if not header_line.strip():
-        return _failed(name, 1, "", "", "the first line is empty", _header_hint())
+        return _failed(name, "header.empty", 1, headers=_headers())
     if len(header_line) > MAX_HEADER_CHARS:
         # Not a header at all (the widest is a few hundred characters): say so, rather than
         # what the CSV reader or the header match would make of 50 MB of it.
         return _failed(
             name,
+            "header.too_long",
             1,
-            "",
-            _shorten(header_line),
-            f"the first line is {len(header_line):,} characters long; a header of these "
-            f"tables is at most {MAX_HEADER_CHARS:,}",
-            f"{_header_hint()} If the file's lines end with a carriage return alone (old Mac "
-            "files), save it again as 'CSV UTF-8'.",
+            value=_shorten(header_line),
+            length=len(header_line),
+            limit=MAX_HEADER_CHARS,
+            headers=_headers(),
         )
     separator = _foreign_separator(header_line)
     if separator:
         return _failed(
-            name,
-            1,
-            "",
-            _shorten(header_line),
-            f"columns are separated by {separator!r}, not by commas",
-            "Save the file as comma-separated CSV (in Excel: 'CSV UTF-8 (comma delimited)').",
+            name, "header.wrong_separator", 1, value=_shorten(header_line), separator=separator
         )
     try:
         header = [cell.strip() for cell in next(csv.reader([header_line]))]
     except csv.Error:  # e.g. a carriage return alone, as old Mac files end their lines
-        return _failed(
-            name,
-            1,
-            "",
-            _shorten(header_line),
-            "the header line cannot be read as CSV",
-            "Save the file as 'CSV UTF-8': each line must end with a line break and the "
-            "header must be the column names separated by commas.",
-        )
+        return _failed(name, "header.not_csv", 1, value=_shorten(header_line))
     table, header_problems = _recognise(name, header)
     if table is None or header_problems:
         return ParsedFile(name, table, problems=problems.frame(header_problems))
@@ -130,15 +115,7 @@ def parse(name: str, data: bytes) -> ParsedFile:
         return ParsedFile(name, table, problems=refused)
     if rows.height == 0:
         # Replacing a table with an empty file would empty it: never by accident.
-        return _failed(
-            name,
-            2,
-            "",
-            "",
-            "the file has a header but no rows",
-            "Add the rows under the header; to remove rows, upload the rows that should stay "
-            "and choose 'Replace'.",
-        )
+        return _failed(name, "file.no_rows", 2)
     return _typed(name, table, rows)
 
 
@@ -146,14 +123,7 @@ def _not_utf8(name: str, data: bytes, error: UnicodeDecodeError) -> ParsedFile:
     """Report the first byte sequence that is not UTF-8, on its line."""
     line = data[: error.start].count(b"\n") + 1
     bad = data[error.start : error.start + 4].hex(" ")
-    return _failed(
-        name,
-        line,
-        "",
-        f"bytes {bad}",
-        "the file is not UTF-8 text",
-        "Save it as UTF-8 (in Excel: 'CSV UTF-8'); this looks like another encoding.",
-    )
+    return _failed(name, "file.not_utf8", line, value=f"bytes {bad}")
 
 
 def parse_path(path: str) -> ParsedFile:
@@ -163,41 +133,27 @@ def parse_path(path: str) -> ParsedFile:
             data = handle.read()
     except OSError as error:
         reason = error.strerror or str(error)
-        problem = problems.Problem(
-            path, 0, "", "", f"cannot read the file: {reason}", "Check the path and permissions."
-        )
+        problem = problems.of("file.unreadable", path, 0, reason=reason)
         return ParsedFile(path, problems=problems.frame([problem]), readable=False)
     return parse(path, data)
 
 
-def _failed(name: str, line: int, column: str, value: str, what: str, hint: str) -> ParsedFile:
-    problem = problems.Problem(name, line, column, value, what, hint)
+def _failed(name: str, code: str, line: int, value: str = "", **fields: object) -> ParsedFile:
+    """A file that stops at one problem of the whole file or its header."""
+    problem = problems.of(code, name, line, "", value, **fields)
     return ParsedFile(name, problems=problems.frame([problem]))
 
 
 def _unreadable(name: str, data: bytes) -> problems.Problem | None:
     if not data:
-        return problems.Problem(
-            name, 0, "", "", "the file is empty (0 bytes)", "Upload a CSV with a header row."
-        )
+        return problems.of("file.empty", name, 0)
     for signature, what in BINARY_SIGNATURES:
         if data.startswith(signature):
-            return problems.Problem(
-                name, 0, "", "", f"this is {what}, not a CSV text file", SAVE_AS_CSV
-            )
+            return problems.of("file.not_text", name, 0, what=what)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return problems.Problem(
-            name,
-            0,
-            "",
-            "",
-            "this is UTF-16 text, not UTF-8",
-            "Save it as UTF-8: in Excel use 'CSV UTF-8 (comma delimited)'.",
-        )
+        return problems.of("file.utf16", name, 0)
     if b"\x00" in data[:8192]:
-        return problems.Problem(
-            name, 0, "", "", "this is a binary file, not a CSV text file", SAVE_AS_CSV
-        )
+        return problems.of("file.not_text", name, 0, what="a binary file")
     return None
 
 
@@ -210,9 +166,9 @@ def _foreign_separator(header_line: str) -> str | None:
     return None
 
 
-def _header_hint() -> str:
-    headers = "; ".join(f"{t.name}: {','.join(t.column_names)}" for t in TABLES.values())
-    return f"The first line must be one of the headers: {headers}."
+def _headers() -> str:
+    """Every table's header, for the hint of a header that is none of them."""
+    return "; ".join(f"{t.name}: {','.join(t.column_names)}" for t in TABLES.values())
 
 
 def _recognise(name: str, header: list[str]) -> tuple[Table | None, list[problems.Problem]]:
@@ -220,13 +176,8 @@ def _recognise(name: str, header: list[str]) -> tuple[Table | None, list[problem
     scores = {t.name: len(set(header) & set(t.column_names)) for t in TABLES.values()}
     best = max(scores, key=lambda table_name: scores[table_name])
     if scores[best] == 0:
-        problem = problems.Problem(
-            name,
-            1,
-            "",
-            _shorten(",".join(header)),
-            "the header does not match any of the tables",
-            _header_hint(),
+        problem = problems.of(
+            "header.unknown_table", name, 1, "", _shorten(",".join(header)), headers=_headers()
         )
         return None, [problem]
     table = TABLES[best]
@@ -234,38 +185,25 @@ def _recognise(name: str, header: list[str]) -> tuple[Table | None, list[problem
     seen: set[str] = set()
     for column in header:
         if column in seen:
-            found.append(
-                problems.Problem(
-                    name,
-                    1,
-                    column,
-                    column,
-                    "the column appears twice in the header",
-                    "Remove the second copy of the column.",
-                )
-            )
+            found.append(problems.of("header.duplicate_column", name, 1, column, column))
         seen.add(column)
         if column not in table.column_names:
             found.append(
-                problems.Problem(
+                problems.of(
+                    "header.unknown_column",
                     name,
                     1,
                     column,
                     column,
-                    f"unknown column for the {table.name} table",
-                    f"Remove it or rename it; allowed columns: {', '.join(table.column_names)}.",
+                    table=table.name,
+                    allowed=", ".join(table.column_names),
                 )
             )
     for column in table.required:
         if column not in header:
             found.append(
-                problems.Problem(
-                    name,
-                    1,
-                    column,
-                    "",
-                    f"required column {column!r} is missing",
-                    f"Add the column {column!r} to the header of the {table.name} table.",
+                problems.of(
+                    "header.missing_column", name, 1, column, column=column, table=table.name
                 )
             )
     return table, found
@@ -361,14 +299,14 @@ def _ragged_lines(name: str, text: str) -> pl.DataFrame:
         for row in reader:
             if len(row) > len(header):
                 found.append(
-                    problems.Problem(
+                    problems.of(
+                        "row.too_many_cells",
                         name,
                         start,
                         "",
                         _shorten(",".join(row)),
-                        f"the row has {len(row)} cells but the header has {len(header)}",
-                        "Remove the extra commas, or put text that contains commas in double "
-                        "quotes.",
+                        cells=len(row),
+                        header=len(header),
                     )
                 )
                 if len(found) >= MAX_RAGGED_REPORTED:
@@ -376,27 +314,9 @@ def _ragged_lines(name: str, text: str) -> pl.DataFrame:
             start = reader.line_num + 1
     except csv.Error:
         line = _line_text(text, start)
-        found.append(
-            problems.Problem(
-                name,
-                start,
-                "",
-                _shorten(line),
-                "a double quote opens a cell here and is never closed",
-                'Close the quoted cell with a double quote; write a quote inside a cell as "".',
-            )
-        )
+        found.append(problems.of("row.unclosed_quote", name, start, "", _shorten(line)))
     if not found:
-        found.append(
-            problems.Problem(
-                name,
-                0,
-                "",
-                "",
-                "the file could not be read as CSV",
-                "Check quoting: every opening double quote needs a closing one.",
-            )
-        )
+        found.append(problems.of("file.not_csv", name, 0))
     return problems.frame(found)
 
 
@@ -470,92 +390,70 @@ def _count_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:
     """Plain numbers that do not fit their unit: fractions of people."""
     value = pl.col(column)
     thousands = value.str.contains(DOTTED_THOUSANDS)
-    what = (
-        pl.when(pl.col("unit").is_in(FTE_UNITS))
-        .then(pl.lit(f"fte with more than {FTE_PLACES} decimals"))
-        .otherwise(pl.lit("a count of employees must be a whole number"))
-    )
-    hint = (
-        pl.when(thousands)
-        .then(
-            pl.format(
-                "{} looks like {} written with a thousands separator; write {}.",
-                value,
-                value.str.replace(".", ",", literal=True),
-                value.str.replace(".", "", literal=True),
-            )
-        )
-        .when(pl.col("unit").is_in(FTE_UNITS))
-        .then(pl.lit(f"Round full-time equivalents to {FTE_PLACES} decimals, e.g. 12.25."))
-        .otherwise(pl.lit("Give whole people; for full-time equivalents use the unit fte instead."))
-    )
-    return _report(name, column, bad, what, hint)
+    fte = pl.col("unit").is_in(FTE_UNITS)
+    cases: list[catalogue.Case] = [
+        (thousands & fte, "value.fte_too_precise", "thousands"),
+        (thousands, "value.not_whole", "thousands"),
+        (fte, "value.fte_too_precise", None),
+        (None, "value.not_whole", None),
+    ]
+    fields = {
+        "places": FTE_PLACES,
+        "value": value,
+        "comma": value.str.replace(".", ",", literal=True),
+        "plain": value.str.replace(".", "", literal=True),
+    }
+    return _report(name, column, bad, catalogue.worded(cases, fields))
 
 
 def _date_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:
     value = pl.col(column)
-    early = _date(value) < EARLIEST
-    what = (
-        pl.when(early)
-        .then(pl.lit(f"date before {EARLIEST.isoformat()}"))
-        .otherwise(pl.lit("not a valid date"))
-    )
-    hint = (
-        pl.when(early)
-        .then(pl.lit(f"Dates before {EARLIEST.year} are refused: check the year (0000 is a typo)."))
-        .when(value.str.contains(DAY_FIRST))
-        .then(pl.lit("Looks like a day/month/year date: write it as YYYY-MM-DD, e.g. 2024-12-31."))
-        .when(value.str.contains(ISO_SHAPE))
-        .then(pl.lit("That day does not exist in the calendar: check the month and day."))
-        .otherwise(pl.lit("Write the date as YYYY-MM-DD, e.g. 2024-12-31."))
-    )
-    return _report(name, column, bad, what, hint)
+    cases: list[catalogue.Case] = [
+        (_date(value) < EARLIEST, "date.too_early", None),
+        (value.str.contains(DAY_FIRST), "date.invalid", "day_first"),
+        (value.str.contains(ISO_SHAPE), "date.invalid", "no_such_day"),
+        (None, "date.invalid", None),
+    ]
+    fields = {"earliest": EARLIEST.isoformat(), "year": EARLIEST.year}
+    return _report(name, column, bad, catalogue.worded(cases, fields))
 
 
 def _number_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:
     value = pl.col(column)
-    what = (
-        pl.when(value.str.contains(NOT_FINITE))
-        .then(pl.lit("not a finite number"))
-        .otherwise(pl.lit("not a plain number"))
-    )
-    hint = (
-        pl.when(value.str.contains(NOT_FINITE))
-        .then(pl.lit("Give a real number; leave the row out if the value is unknown."))
-        .when(value.str.contains(THOUSANDS_COMMA))
-        .then(pl.lit("Remove the thousands separators: write 5527, not 5,527."))
-        .when(value.str.contains(DECIMAL_COMMA))
-        .then(pl.lit("Use a dot for decimals: write 45.6, not 45,6."))
-        .when(value.str.contains(THOUSANDS_DOT) | value.str.contains(SPACED))
-        .then(pl.lit("Remove the thousands separators and use a dot for decimals: 5527.5."))
-        .otherwise(
-            pl.lit(
-                "Write a plain number in base units without signs, words or ranges: "
-                "45.6 billion is 45600000000."
-            )
-        )
-    )
-    return _report(name, column, bad, what, hint)
+    cases: list[catalogue.Case] = [
+        (value.str.contains(NOT_FINITE), "value.not_finite", None),
+        (value.str.contains(THOUSANDS_COMMA), "value.not_a_number", "thousands_comma"),
+        (value.str.contains(DECIMAL_COMMA), "value.not_a_number", "decimal_comma"),
+        (
+            value.str.contains(THOUSANDS_DOT) | value.str.contains(SPACED),
+            "value.not_a_number",
+            "thousands_dot",
+        ),
+        (None, "value.not_a_number", None),
+    ]
+    return _report(name, column, bad, catalogue.worded(cases, {}))
 
 
-def _report(
-    name: str, column: str, bad: pl.DataFrame, what: pl.Expr, hint: pl.Expr
-) -> pl.DataFrame:
+def _report(name: str, column: str, bad: pl.DataFrame, worded: tuple[pl.Expr, ...]) -> pl.DataFrame:
+    """The problems of the ``bad`` cells of a column; ``worded`` gives each its code, problem
+    and hint (catalogue.worded)."""
+    code, what, hint = worded
     # Worded only for the rows a report lists: each kind's first few (the rest are counted).
     kind = pl.int_range(pl.len()).over(what)
     listed = bad.filter(kind <= problems.per_kind())
     counted = (
-        bad.select(pl.col(LINE), what.alias("problem"))  # the line makes a literal one per row
+        bad.select(pl.col(LINE), what)  # the line makes a literal one per row
         .group_by("problem")
         .agg(pl.len().cast(pl.Int64).alias("len"))
     )
     report = listed.select(
+        code,
         pl.lit(name).alias("file"),
         pl.col(LINE).alias("line"),
         pl.lit(column).alias("column"),
         pl.col(column).alias("value"),
-        what.alias("problem"),
-        hint.alias("hint"),
+        what,
+        hint,
     )
     return problems.capped(report, totals=counted)
 

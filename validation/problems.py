@@ -1,7 +1,9 @@
 """Problems as data: one row per thing a person must fix, with where, what and how.
 
-A problem report is a Polars frame with the columns of ``PROBLEM_SCHEMA``; ``line`` counts the
-lines of the file as a text editor does (the header is line 1, 0 means the whole file).
+A problem report is a Polars frame with the columns of ``PROBLEM_SCHEMA``; ``code`` is the
+stable code of the problem's kind in ``validation.catalogue``, which also words it; ``line``
+counts the lines of the file as a text editor does (the header is line 1, 0 means the whole
+file).
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from dataclasses import asdict, dataclass
 
 import polars as pl
 
+from validation import catalogue
+
 PROBLEM_SCHEMA: dict[str, pl.DataType] = {
+    "code": pl.String(),
     "file": pl.String(),
     "line": pl.Int64(),
     "column": pl.String(),
@@ -22,8 +27,8 @@ PROBLEM_SCHEMA: dict[str, pl.DataType] = {
 PROBLEM_COLUMNS: tuple[str, ...] = tuple(PROBLEM_SCHEMA)
 # A kind of problem: the same thing wrong in the same column of the same file. A person fixes a
 # kind once, so listing its first few rows is enough; listing 14 million of them (a junk file)
-# took 4 GB of server memory. The rest of a kind is one summary row.
-KIND: tuple[str, ...] = ("file", "column", "problem")
+# took 4 GB of server memory. The rest of a kind is one summary row, with the kind's code.
+KIND: tuple[str, ...] = ("file", "column", "code", "problem")
 PER_KIND_ENV = "HEADCOUNT_PROBLEMS_PER_KIND"
 DEFAULT_PER_KIND = 50
 # A cell's value is shown to identify it, not to be read whole: a 400,000-character cell would
@@ -33,12 +38,28 @@ MAX_VALUE_CHARS = 200
 
 @dataclass(frozen=True)
 class Problem:
+    code: str
     file: str
     line: int
     column: str
     value: str
     problem: str
     hint: str
+
+
+def of(
+    code: str,
+    file: str,
+    line: int,
+    column: str = "",
+    value: str = "",
+    variant: str | None = None,
+    /,
+    **fields: object,
+) -> Problem:
+    """One problem of the catalogue's ``code``, worded from its templates and ``fields``."""
+    what, hint = catalogue.words(code, variant, **fields)
+    return Problem(code, file, line, column, value, what, hint)
 
 
 def frame(problems: list[Problem] | tuple[Problem, ...] = ()) -> pl.DataFrame:
@@ -80,16 +101,19 @@ def count(report: pl.DataFrame) -> int:
     return report.height + (more or 0) - report.filter(pl.col("problem").str.contains(MORE)).height
 
 
-def more_row(file: str, line: int, column: str, more: int, problem: str, limit: int) -> Problem:
-    """The row that stands for the unlisted rest of a kind, on the line where the rest start."""
+def more_row(
+    code: str, file: str, line: int, column: str, more: int, problem: str, limit: int
+) -> Problem:
+    """The row that stands for the unlisted rest of a kind, on the line where the rest start;
+    it keeps the kind's code."""
     return Problem(
+        code,
         file,
         line,
         column,
         "",
-        f"and {more:,} more of the same kind: {problem}",
-        f"Only the first {limit} of each kind are listed; the rest start on this line. "
-        "Fix them the same way and check again.",
+        catalogue.MORE_PROBLEM.format(more=more, problem=problem),
+        catalogue.MORE_HINT.format(limit=limit),
     )
 
 
@@ -118,7 +142,9 @@ def capped(
             totals.select("problem", (pl.col("len") - limit).alias("more")), on="problem"
         )
     summary = [
-        more_row(row["file"], row["line"], row["column"], row["more"], row["problem"], limit)
+        more_row(
+            row["code"], row["file"], row["line"], row["column"], row["more"], row["problem"], limit
+        )
         for row in rest.iter_rows(named=True)
     ]
     return pl.concat([kept, frame(summary)])
@@ -127,7 +153,11 @@ def capped(
 def combine(reports: list[pl.DataFrame]) -> pl.DataFrame:
     """One report, ordered by file and line so a person can walk through it top to bottom;
     each kind capped and each value shortened, so the report stays small whatever the file."""
-    reports = [capped(r.select(PROBLEM_COLUMNS).cast(PROBLEM_SCHEMA)) for r in reports if r.height]
+    reports = [
+        capped(r.select(PROBLEM_COLUMNS).cast(pl.Schema(PROBLEM_SCHEMA)))
+        for r in reports
+        if r.height
+    ]
     if not reports:
         return frame()
     report = detached(pl.concat(reports).sort(["file", "line", "column"], maintain_order=True))

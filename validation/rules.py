@@ -8,11 +8,11 @@ returns a problem report; none of them raises on bad data.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import polars as pl
 
-from validation import lookalike, problems, vocabulary
+from validation import catalogue, lookalike, problems, vocabulary
 from validation.parse import LINE
 from validation.tables import SOURCE_REFERENCES, TABLES
 
@@ -21,20 +21,25 @@ TARGET_YEARS = 30
 Tables = dict[str, pl.DataFrame]
 
 
-def _report(rows: pl.DataFrame, column: str, what: pl.Expr, hint: pl.Expr) -> pl.DataFrame:
-    """Problems of one rule in one column: the first few rows of each file in words, the rest
-    counted, so a rule that fails on every row of a junk file builds a small report."""
+def _report(
+    rows: pl.DataFrame, column: str, code: str, fields: Mapping[str, catalogue.Field] | None = None
+) -> pl.DataFrame:
+    """Problems of one rule in one column, worded by the catalogue's ``code`` (its templates'
+    ``fields`` are values or per-row expressions): the first few rows of each file in words,
+    the rest counted, so a rule that fails on every row of a junk file builds a small report."""
     limit = problems.per_kind()
+    coded, what, hint = catalogue.worded([(None, code, None)], fields or {})
     ranked = rows.sort(LINE, maintain_order=True).with_columns(
         pl.int_range(pl.len()).over(FILE).alias("_rank")
     )
     listed = ranked.filter(pl.col("_rank") < limit).select(
+        coded,
         pl.col(FILE).alias("file"),
         pl.col(LINE).alias("line"),
         pl.lit(column).alias("column"),
         pl.col(column).cast(pl.String).fill_null("").alias("value"),
-        what.alias("problem"),
-        hint.alias("hint"),
+        what,
+        hint,
     )
     rest = (
         ranked.filter(pl.col("_rank") >= limit)
@@ -43,7 +48,7 @@ def _report(rows: pl.DataFrame, column: str, what: pl.Expr, hint: pl.Expr) -> pl
     )
     last = listed.group_by("file").agg(pl.col("problem").last())
     more = [
-        problems.more_row(row[FILE], row["line"], column, row["more"], row["problem"], limit)
+        problems.more_row(code, row[FILE], row["line"], column, row["more"], row["problem"], limit)
         for row in rest.join(last, left_on=FILE, right_on="file").iter_rows(named=True)
     ]
     return problems.combine([listed, problems.frame(more)])
@@ -54,14 +59,13 @@ def units_per_metric(tables: Tables, today: dt.date) -> pl.DataFrame:
     if observations is None:
         return problems.frame()
     metric, unit = pl.col("metric"), pl.col("unit")
-    known_units = sorted({u for units in vocabulary.METRIC_UNITS.values() for u in units})
     # Unknown metrics and units are the models' finding; this rule is about the pairing.
     # One pass of comparisons instead of a join: only the few bad rows are ever copied.
     paired = pl.any_horizontal(
         (metric == name) & unit.is_in(units) for name, units in vocabulary.METRIC_UNITS.items()
     )
     bad = observations.select(FILE, LINE, "metric", "unit").filter(
-        metric.is_in(vocabulary.METRICS) & unit.is_in(known_units) & ~paired
+        metric.is_in(vocabulary.METRICS) & unit.is_in(vocabulary.UNITS) & ~paired
     )
     allowed = pl.DataFrame(
         {
@@ -72,8 +76,8 @@ def units_per_metric(tables: Tables, today: dt.date) -> pl.DataFrame:
     return _report(
         bad.join(allowed, on="metric", how="left"),
         "unit",
-        pl.format("unit {} is not allowed for the metric {}", unit, metric),
-        pl.format("Use one of: {}.", pl.col("_units")),
+        "unit.not_allowed_for_metric",
+        {"unit": unit, "metric": metric, "units": pl.col("_units")},
     )
 
 
@@ -89,12 +93,8 @@ def values_not_negative(tables: Tables, today: dt.date) -> pl.DataFrame:
     return _report(
         bad,
         "value",
-        pl.lit("negative value"),
-        pl.format(
-            "Values of {} are counts or amounts and cannot be below 0 (only {} may be).",
-            pl.col("metric"),
-            pl.lit(signed),
-        ),
+        "value.negative",
+        {"metric": pl.col("metric"), "signed": signed},
     )
 
 
@@ -125,8 +125,8 @@ def unique_keys(tables: Tables, today: dt.date) -> pl.DataFrame:
             _report(
                 later,
                 key[-1],
-                pl.format("duplicate of {}: same {}", where, pl.lit(", ".join(key))),
-                pl.lit("Keep one row per key; a different claim needs its own basis or source_id."),
+                "key.duplicate",
+                {"where": where, "key": ", ".join(key)},
             )
         )
     return problems.combine(reports)
@@ -152,8 +152,8 @@ def sources_resolve(tables: Tables, today: dt.date) -> pl.DataFrame:
                 _report(
                     dangling,
                     column,
-                    pl.lit(f"{column} does not match any row of sources.csv"),
-                    pl.lit("Add the source to sources.csv, or correct the id to an existing one."),
+                    "source.unknown",
+                    {"column": column},
                 )
             )
     return problems.combine(reports)
@@ -171,8 +171,8 @@ def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
             _report(
                 future,
                 "date",
-                pl.lit(f"date is after today ({today.isoformat()})"),
-                pl.lit("Only claim_type 'target' may refer to a future date; check the year."),
+                "date.after_today_not_target",
+                {"column": "date", "today": today.isoformat()},
             )
         )
         # A target may lie ahead, but not further than anyone plans: a year such as 9999
@@ -186,8 +186,8 @@ def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
             _report(
                 distant,
                 "date",
-                pl.lit(f"date is more than {TARGET_YEARS} years ahead ({horizon.isoformat()})"),
-                pl.lit(f"Targets may look at most {TARGET_YEARS} years ahead; check the year."),
+                "date.too_far_ahead",
+                {"years": TARGET_YEARS, "horizon": horizon.isoformat()},
             )
         )
     checks = [("events", "date"), ("sources", "accessed"), ("sources", "published")]
@@ -200,8 +200,8 @@ def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
             _report(
                 future,
                 column,
-                pl.lit(f"{column} is after today ({today.isoformat()})"),
-                pl.lit("A date in this column cannot lie in the future; check the year."),
+                "date.after_today",
+                {"column": column, "today": today.isoformat()},
             )
         )
     return problems.combine(reports)
@@ -261,16 +261,8 @@ def lookalike_names(tables: Tables, today: dt.date) -> pl.DataFrame:
                 _report(
                     flagged,
                     column,
-                    pl.format(
-                        "looks like the {} '{}' but is written with other characters",
-                        pl.lit(kind.replace("_", " ")),
-                        pl.col("_original"),
-                    ),
-                    pl.format(
-                        "Use '{}' if it is the same; a different one needs a name that reads "
-                        "differently, not one in lookalike letters of another script.",
-                        pl.col("_original"),
-                    ),
+                    "name.lookalike",
+                    {"kind": kind.replace("_", " "), "original": pl.col("_original")},
                 ).with_columns(
                     # The lookalike letters written out: the value would look correct.
                     pl.col("value").map_elements(lookalike.reveal, return_dtype=pl.String)

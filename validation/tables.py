@@ -1,6 +1,14 @@
-"""The three tables of the data contract: their columns, the kind of each column, their keys.
+"""The data contract, declared once: the four tables, their columns and their keys.
 
-Parsing, header recognition, templates and uniqueness rules are all driven by these specs.
+Each column says its kind (text, date or number), whether a row needs it, the values it
+allows (a vocabulary from ``validation.vocabulary``, or a pattern), its bounds, whether it is
+a name (something that tells one company, series or source from another) or free text, and
+what it means. Everything else is derived from here: parsing and header recognition
+(``parse``), the Pandera schemas (``models``), the keys (``rules``), the store's columns and
+the export's order, the upload templates and the data dictionary in data/README.md
+(``dictionary``). Adding a column is one line below (and a migration for the store).
+
+Which units a metric allows is a rule between two columns: ``vocabulary.METRIC_UNITS``.
 """
 
 from __future__ import annotations
@@ -8,7 +16,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from validation import vocabulary
+
 ColumnKind = Literal["text", "date", "number"]
+# A name tells things apart: invisible characters are refused in it. Free text may hold
+# joiners (emoji, Persian) but nothing that reorders or hides text.
+TextRole = Literal["name", "free"]
+
+MAX_VALUE = 1e15  # no claimed value comes near this; more means a typo or the wrong unit
+MAX_TEXT = 5_000  # characters in one cell: a long quote fits, a pasted page or a binary does not
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A shape every value of a column must have, and the catalogue code when one does not."""
+
+    code: str
+    regex: str
+
+
+HTTP_URL = Pattern("url.not_http", r"(?i)^https?://[a-z0-9\[][^\s<>\"]*$")
+LANGUAGE = Pattern("language.not_a_code", r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
 
 @dataclass(frozen=True)
@@ -16,6 +44,26 @@ class Column:
     name: str
     kind: ColumnKind = "text"
     required: bool = True
+    role: TextRole = "free"
+    vocabulary: tuple[str, ...] = ()  # the allowed values; empty: any
+    pattern: Pattern | None = None
+    bounds: tuple[float, float] | None = None  # a number's smallest and largest value
+    # For the data dictionary; "{vocabulary}" stands for the allowed values.
+    meaning: str = ""
+
+    @property
+    def plain(self) -> bool:
+        """Whether the column is checked for markup: text that neither a vocabulary nor a
+        pattern already confines."""
+        return self.kind == "text" and not self.vocabulary and self.pattern is None
+
+
+def _name(name: str, meaning: str = "", required: bool = True) -> Column:
+    return Column(name, required=required, role="name", meaning=meaning)
+
+
+def _coded(name: str, vocabulary: tuple[str, ...], meaning: str, required: bool = True) -> Column:
+    return Column(name, required=required, vocabulary=vocabulary, meaning=meaning)
 
 
 @dataclass(frozen=True)
@@ -39,22 +87,53 @@ class Table:
     def columns_of_kind(self, kind: ColumnKind) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns if column.kind == kind)
 
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+
+SOURCE_KEY = "key into `sources.csv`"
+ATTRIBUTION = "last column: the AI attribution class of the event, as for observations"
 
 OBSERVATIONS = Table(
     "observations",
     (
-        Column("company"),
-        Column("metric"),
-        Column("date", "date"),
-        Column("period"),
-        Column("value", "number"),
-        Column("unit"),
-        Column("basis"),
-        Column("claim_type"),
-        Column("source_id"),
-        Column("note", required=False),
-        # Added 2026-12: the cause of an AI-workforce claim (vocabulary.ATTRIBUTIONS).
-        Column("attribution", required=False),
+        _name("company", "display name, e.g. `Klarna`"),
+        _coded("metric", vocabulary.METRICS, "{vocabulary} (meanings below)"),
+        Column(
+            "date",
+            "date",
+            meaning="the day the value refers to: end of the period, or the day of the statement",
+        ),
+        _coded(
+            "period",
+            vocabulary.PERIODS,
+            "{vocabulary}; `unstated` is a ratio whose window the source does not give",
+        ),
+        # The sign is checked per metric (rules.values_not_negative): a net loss is below 0.
+        Column(
+            "value",
+            "number",
+            bounds=(-MAX_VALUE, MAX_VALUE),
+            meaning="number in the unit; >= 0 except for `net_income`, where a loss is negative",
+        ),
+        _coded("unit", vocabulary.UNITS, "allowed per metric (below)"),
+        _name(
+            "basis",
+            "what exactly is counted; rows with the same company, metric, unit and basis form "
+            "one series",
+        ),
+        _coded("claim_type", vocabulary.CLAIM_TYPES, "{vocabulary}"),
+        _name("source_id", SOURCE_KEY),
+        Column("note", required=False, meaning="short"),
+        # Added 2026-12: the cause of an AI-workforce claim.
+        _coded(
+            "attribution",
+            vocabulary.ATTRIBUTIONS,
+            "last column: why an AI-workforce statement is about AI, as its source gives it "
+            "(classes below); empty for rows that are not such a statement (a filed "
+            "headcount, revenue)",
+            required=False,
+        ),
     ),
     key=("company", "metric", "date", "basis", "source_id"),
 )
@@ -62,13 +141,13 @@ OBSERVATIONS = Table(
 EVENTS = Table(
     "events",
     (
-        Column("company"),
+        _name("company"),
         Column("date", "date"),
-        Column("kind"),
-        Column("title"),
-        Column("source_id"),
-        Column("detail", required=False),
-        Column("attribution", required=False),
+        _coded("kind", vocabulary.EVENT_KINDS, "{vocabulary}"),
+        _name("title", "short, shown on the chart"),
+        _name("source_id", SOURCE_KEY),
+        Column("detail", required=False, meaning="context, caveats"),
+        _coded("attribution", vocabulary.ATTRIBUTIONS, ATTRIBUTION, required=False),
     ),
     key=("company", "date", "kind", "title"),
 )
@@ -76,16 +155,50 @@ EVENTS = Table(
 SOURCES = Table(
     "sources",
     (
-        Column("source_id"),
-        Column("publisher"),
-        Column("title"),
-        Column("url"),
-        Column("accessed", "date"),
-        Column("published", "date", required=False),
-        Column("via", required=False),
-        Column("reliability", required=False),
-        Column("quote", required=False),
-        Column("language", required=False),
+        _name("source_id", "unique key"),
+        _name(
+            "publisher",
+            "**who made the claim**: the original speaker or document (`Klarna Group plc "
+            "(Form F-1)`, `Bloomberg Television (CEO interview)`)",
+        ),
+        Column("title", meaning="title of the page we read"),
+        Column(
+            "url",
+            pattern=HTTP_URL,
+            meaning="address of the page we read; `http` or `https` only",
+        ),
+        Column("accessed", "date", meaning="when the row was checked (see below)"),
+        Column(
+            "published",
+            "date",
+            required=False,
+            meaning="publication day of the page we read, only where the page shows it",
+        ),
+        Column(
+            "via",
+            required=False,
+            meaning="**whose copy we read** when it is not the original (`Payments Dive "
+            "reporting the F-1`)",
+        ),
+        _coded(
+            "reliability",
+            vocabulary.RELIABILITY,
+            "`primary` (the originator's own words or document, possibly in a verbatim "
+            "copy), `secondary` (a reputable report of someone else's claim), `low` "
+            "(aggregator, blog, summary site, or unverified)",
+            required=False,
+        ),
+        Column(
+            "quote",
+            required=False,
+            meaning="the sentence the figure comes from, where the research recorded it",
+        ),
+        Column(
+            "language",
+            required=False,
+            pattern=LANGUAGE,
+            meaning="language code of the page, e.g. `en`, `sv`",
+        ),
     ),
     key=("source_id",),
 )
@@ -94,11 +207,11 @@ SOURCES = Table(
 FRAMINGS = Table(
     "framings",
     (
-        Column("company"),
-        Column("claim"),
-        Column("source_id"),
-        Column("shows"),
-        Column("evidence_id"),
+        _name("company"),
+        _name("claim", "the mistaken framing, in a sentence, as it circulates"),
+        _name("source_id", "where the framing appeared (a row of `sources.csv`)"),
+        Column("shows", meaning="what the data shows instead"),
+        _name("evidence_id", "the source that shows it (a row of `sources.csv`)"),
     ),
     key=("company", "claim"),
 )

@@ -29,6 +29,8 @@ METRIC_UNITS: dict[str, tuple[str, ...]] = {
     "roles_ai_could_replace": ("roles",),
 }
 METRICS: tuple[str, ...] = tuple(METRIC_UNITS)
+# Every unit some metric may be given in (which metric takes which: METRIC_UNITS).
+UNITS: tuple[str, ...] = tuple(sorted({u for units in METRIC_UNITS.values() for u in units}))
 # Metrics whose values may be below zero (a loss); every other value is a count or an amount.
 SIGNED_METRICS: tuple[str, ...] = ("net_income",)
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-import polars as pl
 import streamlit as st
 
-from headcount import arcview, charts, citations, claimcheck, exports, share, story
-from headcount.labels import day, label
+from headcount import arcview, charts, claimcheck, exports, share, story
+from headcount.labels import day
 from headcount.streamlit_cache import per_revision
-from ui import state
+from ui import embed, state
 from ui.cited import chart, citation_panel, file_stem
 from ui.text import escape, plain
 
 # Only the company on screen is read: the page starts as fast on thousands of companies as
 # on a handful.
 catalog = state.catalog_or_stop()
+embed.arc(catalog)  # embedded (?embed=true): one chart alone, and the page ends there
 view = state.current_view(catalog)
 company = view.company
 link = state.publish(view, catalog)
@@ -24,20 +24,8 @@ state.show_link_notices()
 data = state.company_or_stop(catalog, company)
 
 
-def details(headline: story.Headline) -> list[str]:
-    """What a card leaves one click away: basis, change, other bases and every source."""
-    lines = [f"Basis: {headline.basis}"]
-    if headline.delta:
-        lines.append(f"Change on this series: {headline.delta}")
-    if headline.filed is not None:
-        lines.append(f"Filed figure's basis: {headline.filed.basis}")
-    lines.extend(headline.elsewhere)
-    lines.extend(f"Source: {source}" for source in headline.sources)
-    return lines
-
-
 def card_help(headline: story.Headline) -> str:
-    return "\n\n".join(escape(line) for line in details(headline))
+    return "\n\n".join(escape(line) for line in arcview.details(headline))
 
 
 shown = per_revision(data, "arc", company, lambda: arcview.build(data, company))
@@ -48,26 +36,13 @@ title_column, actions = st.columns([3, 2], vertical_alignment="bottom")
 title_column.title(escape(title))
 buttons = actions.container(horizontal=True, horizontal_alignment="right")
 
-card_texts: list[tuple[str, str, str]] = []
 if headlines:
     for column, headline in zip(st.columns(len(headlines)), headlines, strict=True):
-        # 'Sep 2025, over a year old · company report': date, freshness and kind, short.
-        lines = [f"{headline.as_of(today).removeprefix('as of ')} · {headline.kind}"]
-        if headline.filed is not None:
-            # Older than the card's figure: flagged here only if that one is not already.
-            filed = headline.filed
-            when = (
-                f"{filed.date:%b %Y}" if story.stale(headline.date, today) else filed.as_of(today)
-            )
-            lines.append(f"Filed: {filed.value}, {when.removeprefix('as of ')}")
         with column.container(border=True):
             # One figure, its date and kind; sources and other bases one click away.
             st.metric(headline.label, headline.value, help=card_help(headline))
-            for line in lines:
+            for line in arcview.card_lines(headline, today):
                 plain(line, caption=True)
-        card_texts.append(
-            (headline.label, headline.value, " · ".join([*lines, *details(headline)]))
-        )
 else:
     st.info(f"No figures for {escape(company)} in the data yet.")
 
@@ -113,7 +88,6 @@ for column, side in zip(st.columns(len(shown.side)), shown.side, strict=True):
                 caption=True,
             )
 
-every_row = shown.every_row
 table = shown.figures_table()
 # A toggle, not an expander: a collapsed expander still sends its tables, and the table
 # component's code then competes with the chart's for the browser on every first load.
@@ -131,18 +105,7 @@ if st.toggle("Show the figures behind these charts as a table (text alternative)
     )
     if events.height:
         st.dataframe(
-            events.select(
-                "date",
-                pl.col("kind").map_elements(lambda c: label("kind", c), return_dtype=pl.String),
-                "title",
-                pl.col("detail").fill_null(""),
-                pl.col("attribution")
-                .map_elements(lambda c: label("attribution", c), return_dtype=pl.String)
-                .fill_null("")
-                .alias("cause given"),
-                pl.col("cited_as").alias("source"),
-                "url",
-            ),
+            shown.events_table(),
             hide_index=True,
             width="stretch",
             column_config={
@@ -152,28 +115,11 @@ if st.toggle("Show the figures behind these charts as a table (text alternative)
         )
 
 
-def brief() -> str:
-    ids = [*every_row.get_column("source_id"), *events.get_column("source_id")]
-    cited = citations.with_citations(
-        pl.DataFrame({"source_id": list(dict.fromkeys(ids))}, schema={"source_id": pl.String}),
-        data.sources,
-    )
-    return exports.brief_html(
-        title=title,
-        link=link,
-        cards=card_texts,
-        sentences=sentences,
-        figures=figures,
-        citations=cited.get_column("citation").to_list(),
-        events=shown.event_list,
-    )
-
-
 with buttons:
     state.share_control(link, share.View(company=view.company, metrics=()))
     st.download_button(
         "Brief",
-        data=brief,
+        data=lambda: arcview.brief(shown, data.sources, link, today, figures),
         file_name=f"{file_stem(company, 'brief')}.html",
         mime="text/html",
         icon=":material/download:",

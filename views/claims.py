@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-import polars as pl
 import streamlit as st
 
-from headcount import claimcheck, exports
+from headcount import claimcheck, claimwords, exports
 from headcount.labels import day
 from headcount.streamlit_cache import per_revision
 from ui import state
@@ -31,49 +28,9 @@ plain(
 )
 
 table = per_revision(data, "claims-overview", "", lambda: claimcheck.overview_cited(data))
-page = (st.context.url or "").split("?", 1)[0].rsplit("/", 1)[0] + "/"
-# Each link names its company, even the default one, so the column can show the name.
-arc_links = [f"{page}?{urlencode({'company': c})}" for c in table.get_column("company")]
-
 st.subheader("All companies")
-
-
-def percent(column: str, missing: str) -> pl.Expr:
-    """A change as '-38%', or words saying why there is none: never a grey 'None'."""
-    return (
-        pl.when(pl.col(column).is_null())
-        .then(pl.lit(missing))
-        .otherwise(pl.format("{}%", (pl.col(column) * 100).round(0).cast(pl.Int64)))
-        .str.replace(r"^(\d)", "+$1")
-        .alias(column)
-    )
-
-
-shown = table.with_columns(
-    pl.Series("arc", arc_links, pl.String),
-    percent("change_two_years", "fewer than 3 filings"),
-    percent("rpe_change", "one year or none"),
-    pl.col("filed_headcount")
-    .map_elements(lambda v: f"{v:,.0f}", return_dtype=pl.String)
-    .fill_null("no filed series"),
-    pl.col("filed_on").map_elements(day, return_dtype=pl.String).fill_null(""),
-    pl.col("newest_figure").map_elements(day, return_dtype=pl.String).fill_null(""),
-    pl.col("revenue_per_employee").fill_null("not derivable"),
-    pl.col("classes").replace("", "none stated"),
-)
 st.dataframe(
-    shown.select(
-        "arc",
-        "filed_headcount",
-        "filed_on",
-        "change_two_years",
-        "claims",
-        "classes",
-        "revenue_per_employee",
-        "rpe_change",
-        "newest_figure",
-        "stale",
-    ),
+    claimwords.overview_in_words(table, st.context.url),
     hide_index=True,
     width="stretch",
     column_config={
@@ -112,8 +69,7 @@ for check in checks:
             plain(sentence)
         if check.quote:
             plain(f"The source's words: \u201c{check.quote}\u201d", caption=True)
-        sources = data.sources.filter(pl.col("source_id").is_in(list(check.source_ids)))
-        for source in sources.to_dicts():
+        for source in claimwords.sources_of(check, data.sources):
             name, button = st.columns([5, 1], vertical_alignment="center")
             with name:
                 plain(f"[{source['source_id']}] {source['publisher']}", caption=True)

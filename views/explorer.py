@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
-from headcount import charts, citations, comparison, exports
+from headcount import charts, comparison, downloads, exports
 from headcount.labels import label
 from headcount.streamlit_cache import store
-from ui import state
+from ui import embed, state
 from ui.cited import chart, citation_panel, file_stem
 from ui.text import escape
 from validation.vocabulary import ATTRIBUTION_LABELS, METRIC_LABELS
@@ -16,6 +15,7 @@ from validation.vocabulary import ATTRIBUTION_LABELS, METRIC_LABELS
 # Only the companies being compared are read (each once per revision): the page opens as
 # fast on thousands of companies as on a handful.
 catalog = state.catalog_or_stop()
+embed.explorer(catalog)  # embedded (?embed=true): one chart alone, and the page ends there
 state.link_view(catalog)
 companies = list(catalog.companies)
 
@@ -35,17 +35,14 @@ with first:
     st.multiselect(
         "Metrics",
         list(METRIC_LABELS),
-        format_func=METRIC_LABELS.get,
+        format_func=lambda code: label("metric", code),
         key=state.METRICS,
     )
 view = state.current_view(catalog)
 data = state.companies_or_stop(catalog, view.companies)
 observations = data.observations
-chosen = observations.filter(
-    pl.col("company").is_in(list(view.companies)) & pl.col("metric").is_in(list(view.metrics))
-)
 with second:
-    available = sorted(set(chosen.get_column("basis")))
+    available = comparison.bases_on_offer(observations, view)
     # A basis carried over from another choice of companies or metrics cannot be selected.
     st.session_state[state.BASES] = [b for b in st.session_state[state.BASES] if b in available]
     st.multiselect(
@@ -78,7 +75,7 @@ switches[1].toggle(
 switches[2].multiselect(
     "Cause of AI claims (none chosen: all)",
     list(ATTRIBUTION_LABELS),
-    format_func=ATTRIBUTION_LABELS.get,
+    format_func=lambda code: label("attribution", code),
     key=state.ATTRIBUTIONS,
     help="Why the source ties a claim to AI. Figures that are no claim about AI (a filed "
     "headcount, revenue) have no cause and are always shown.",
@@ -108,26 +105,8 @@ shown = compared.rows
 if shown.is_empty():
     st.caption("Nothing is plotted, so there is nothing to list.")
 else:
-    words = shown.with_columns(
-        pl.col("metric").map_elements(lambda c: label("metric", c), return_dtype=pl.String),
-        pl.col("period").map_elements(lambda c: label("period", c), return_dtype=pl.String),
-        pl.col("claim_type").map_elements(lambda c: label("claim_type", c), return_dtype=pl.String),
-        pl.col("attribution").map_elements(
-            lambda c: label("attribution", c), return_dtype=pl.String
-        ),
-        pl.col("reliability").map_elements(
-            lambda c: label("reliability", c), return_dtype=pl.String
-        ),
-    )
-    # An empty cell, not a grey "None", where a figure has no cause, note or grade.
-    words = words.with_columns(pl.col(pl.String).fill_null(""))
-    columns = ["company", "metric", "date", "period", "value", "unit"]
-    if view.index:
-        columns.append(comparison.PLOT)
-    columns += ["basis", "claim_type", "attribution", "cited_as", "reliability", "url", "note"]
-    columns += ["source_id"]
     st.dataframe(
-        words.select(columns),
+        comparison.in_words(shown, view.index),
         hide_index=True,
         width="stretch",
         column_config={
@@ -143,15 +122,6 @@ else:
     )
 
 
-def whole_dataset_csv(revision: int | None) -> bytes:
-    """Every observation of the revision with its source, read only when the button is
-    clicked (at millions of rows, reading and joining them costs seconds). Published rows
-    passed the validation gate when they were published."""
-    tables = store().read(revision)
-    rows = tables["observations"].sort("company", "date", "source_id")
-    return exports.csv_bytes(citations.with_citations(rows, tables["sources"]))
-
-
 left, right = st.columns(2)
 left.download_button(
     "Download what is shown (CSV)",
@@ -163,7 +133,7 @@ left.download_button(
 )
 right.download_button(
     "Download the whole dataset (CSV)",
-    data=lambda: whole_dataset_csv(catalog.revision),
+    data=lambda: downloads.whole_dataset_csv(store(), catalog.revision),
     file_name="headcount-observations-with-sources.csv",
     mime="text/csv",
     icon=":material/download:",

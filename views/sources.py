@@ -3,13 +3,10 @@ and how to cite the dashboard."""
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
-from headcount import citations, claimcheck, conflicts
-from headcount.bibliography import bibliography as sources_in_words
-from headcount.formatting import quantity
-from headcount.labels import day, label
+from headcount import bibliography, claimcheck, conflicts, sourcesview
+from headcount.labels import day
 from ui import state
 from ui.text import escape, plain
 
@@ -27,20 +24,15 @@ plain(
     caption=True,
 )
 
-bibliography = sources_in_words(data.sources, data.observations, data.events)
+listed = bibliography.bibliography(data.sources, data.observations, data.events)
 
 query = st.text_input(
     "Search the bibliography", placeholder="publisher, title, company, figure…", key="source_search"
 )
-if query:
-    needle = query.lower()
-    text = pl.concat_str(
-        [pl.col(c).cast(pl.String).fill_null("") for c in bibliography.columns], separator=" "
-    ).str.to_lowercase()
-    bibliography = bibliography.filter(text.str.contains(needle, literal=True))
-st.caption(f"{bibliography.height} of {data.sources.height} sources")
+listed = bibliography.search(listed, query)
+st.caption(f"{listed.height} of {data.sources.height} sources")
 st.dataframe(
-    bibliography,
+    listed,
     hide_index=True,
     width="stretch",
     column_config={
@@ -56,19 +48,12 @@ stale = claimcheck.stale_series(data)
 plain(
     f"The data is current to {day(as_of)} (the latest day a source was checked). These series' "
     f"newest figure is more than twelve months older than that: {stale.height} of "
-    f"{data.observations.select('company', 'metric', 'unit', 'basis').unique().height}. "
+    f"{sourcesview.series_count(data.observations)}. "
     "Their cards say so too.",
     caption=True,
 )
 st.dataframe(
-    stale.select(
-        "company",
-        pl.col("metric").map_elements(lambda m: label("metric", m), return_dtype=pl.String),
-        "basis",
-        "unit",
-        pl.col("newest").map_elements(day, return_dtype=pl.String),
-        "figures",
-    ),
+    sourcesview.stale_in_words(stale),
     hide_index=True,
     width="stretch",
     column_config={"newest": st.column_config.TextColumn("newest figure")},
@@ -81,53 +66,42 @@ plain(
     "kept in the data; neither is averaged away.",
     caption=True,
 )
-ledger = conflicts.ledger(data.observations, data.sources)
-if ledger.is_empty():
+ledger = sourcesview.conflicts_in_words(data.observations, data.sources)
+if not ledger:
     st.success("No conflicting claims in the data.")
-for row in ledger.iter_rows(named=True):
+for conflict in ledger:
     with st.container(border=True):
-        metric = label("metric", row["metric"])
-        plain(f"{row['company']} · {metric} · differ by {row['difference']:.0%}")
-        left, right = st.columns(2)
-        for column, side in ((left, "a"), (right, "b")):
+        plain(conflict.heading)
+        for column, side in zip(st.columns(2), conflict.sides, strict=True):
             with column:
-                kind = label("claim_type", row[f"claim_type_{side}"])
-                st.metric(
-                    f"{day(row[f'date_{side}'])} · {kind}",
-                    quantity(row[f"value_{side}"], row["unit"]),
-                )
-                plain(f"Basis: {row[f'basis_{side}']}", caption=True)
-                plain(f"Source: {row[f'cited_as_{side}']}", caption=True)
-                st.link_button("Open the source", row[f"url_{side}"], icon=":material/open_in_new:")
+                st.metric(side.heading, side.figure)
+                plain(f"Basis: {side.basis}", caption=True)
+                plain(f"Source: {side.source}", caption=True)
+                st.link_button("Open the source", side.url, icon=":material/open_in_new:")
 
 st.header("Mistaken framings")
 plain(
     "Claims that circulate but that the sources do not support, each with what the data shows.",
     caption=True,
 )
-framings = citations.with_citations(data.framings, data.sources)
-evidence = citations.with_citations(
-    data.framings.select(pl.col("evidence_id").alias("source_id")), data.sources
-).select("citation", "url")
-for row, (shown_by, evidence_url) in zip(
-    framings.iter_rows(named=True), evidence.iter_rows(), strict=True
-):
+for framing in sourcesview.framings_cited(data.framings, data.sources):
     with st.container(border=True):
-        st.markdown(f"**Claimed:** {escape(row['claim'])}")
-        plain(f"Where: {row['citation']}", caption=True)
-        st.markdown(f"**What the data shows:** {escape(row['shows'])}")
-        plain(f"Evidence: {shown_by}", caption=True)
+        st.markdown(f"**Claimed:** {escape(framing.claim)}")
+        plain(f"Where: {framing.where}", caption=True)
+        st.markdown(f"**What the data shows:** {escape(framing.shows)}")
+        plain(f"Evidence: {framing.evidence}", caption=True)
         # The addresses inside the citations are text; these are the links (issue 13.5).
         where, shown = st.columns(2)
-        if row["url"]:
-            where.link_button("Open the claim", row["url"], icon=":material/open_in_new:")
-        if evidence_url:
-            shown.link_button("Open the evidence", evidence_url, icon=":material/open_in_new:")
+        if framing.claim_url:
+            where.link_button("Open the claim", framing.claim_url, icon=":material/open_in_new:")
+        if framing.evidence_url:
+            shown.link_button(
+                "Open the evidence", framing.evidence_url, icon=":material/open_in_new:"
+            )
 
 st.header("How to cite this dashboard")
-latest = data.sources.get_column("accessed").max()
 plain(
     "Cite the figure's own source (above) first. To cite the dashboard view itself: "
-    f"Headcount and AI claims dashboard, data checked {day(latest)}, view at:",
+    f"Headcount and AI claims dashboard, data checked {day(as_of)}, view at:",
 )
 st.code(link, language=None, wrap_lines=True)

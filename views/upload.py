@@ -6,16 +6,14 @@ import hashlib
 
 import streamlit as st
 
-from headcount import charts, claims, exports, ingest, story
-from headcount.dataset import Dataset
+from headcount import exports, ingest, preview
 from headcount.diff import MODES
 from headcount.store import StoreError
 from headcount.streamlit_cache import store
 from ui import access, state
-from ui.review import show_changes
+from ui.review import show_changes, show_problems
 from ui.text import escape, plain
 from validation import problems
-from validation.tables import TABLES
 
 MODE_LABELS = {"upsert": "Add and update rows (by key)", "replace": "Replace the uploaded tables"}
 PROPOSAL = "_proposal"
@@ -40,12 +38,11 @@ with st.expander("Templates and format", icon=":material/description:"):
         "(45.6 billion is 45600000000). The table is recognised from the header. Each template "
         "holds the header and two rows of the current data."
     )
-    columns = st.columns(len(TABLES))
-    for column, (name, table) in zip(columns, TABLES.items(), strict=True):
-        example = getattr(data, name).select(table.column_names).head(2)
+    examples = preview.templates(data)
+    for column, (name, example) in zip(st.columns(len(examples)), examples.items(), strict=True):
         column.download_button(
             f"{name}.csv",
-            data=exports.csv_bytes(example),
+            data=example,
             file_name=f"{name}-template.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -125,7 +122,7 @@ if not proposal.ok:
         f"header is line 1), column, value, what is wrong and how to fix it.{listed}",
         icon=":material/error:",
     )
-    st.dataframe(proposal.problems, hide_index=True, width="stretch")
+    show_problems(proposal.problems)
     st.download_button(
         "Download the problems (CSV)",
         data=exports.csv_bytes(proposal.problems),
@@ -143,16 +140,12 @@ if proposal.empty:
 st.subheader(f"What changes against revision {proposal.base}")
 show_changes(proposal.changes)
 
-preview = Dataset(**{name: proposal.proposed[name] for name in TABLES})
-company = st.session_state.get(state.COMPANY, catalog.companies[0])
-if company not in preview.companies():
-    company = preview.companies()[0]
-st.subheader(f"Preview: {escape(company)} after publishing")
-arc = story.metric_points(preview, company, ("headcount", "ai_workload_fte"))
-figure = charts.arc_figure(
-    arc["headcount"], arc["ai_workload_fte"], claims.events_for(preview, company), company
+after = preview.arc_after(
+    proposal.proposed, st.session_state.get(state.COMPANY, catalog.companies[0])
 )
-st.plotly_chart(figure, key="preview_chart", width="stretch")
+if after is not None:
+    st.subheader(f"Preview: {escape(after.company)} after publishing")
+    st.plotly_chart(after.figure, key="preview_chart", width="stretch")
 
 note = st.text_input("Note for the revision (required)", key="publish_note")
 clicked = st.button(

@@ -1,0 +1,75 @@
+"""The Claim check page's overview in words: changes as '-38%', counts with separators, days as
+people write them, each company a link to its arc, and a reason wherever a value is missing."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import polars as pl
+
+from headcount.claimcheck import Check
+from headcount.labels import day
+
+# What a missing value means, said instead of a grey "None".
+NO_FILED_SERIES = "no filed series"
+FEW_FILINGS = "fewer than 3 filings"
+NOT_DERIVABLE = "not derivable"
+ONE_YEAR = "one year or none"
+NO_CAUSE = "none stated"
+
+
+def _percent(column: str, missing: str) -> pl.Expr:
+    """A change as '-38%' or '+5%', or the words saying why there is none."""
+    return (
+        pl.when(pl.col(column).is_null())
+        .then(pl.lit(missing))
+        .otherwise(pl.format("{}%", (pl.col(column) * 100).round(0).cast(pl.Int64)))
+        .str.replace(r"^(\d)", "+$1")
+        .alias(column)
+    )
+
+
+def _people(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def arc_link(url: str | None, company: str) -> str:
+    """The arc page of ``company`` in the app that serves ``url`` (the page being read):
+    every link names its company, even the default one, so a table can show the name."""
+    app = (url or "").split("?", 1)[0].rsplit("/", 1)[0] + "/"
+    return f"{app}?{urlencode({'company': company})}"
+
+
+def overview_in_words(table: pl.DataFrame, url: str | None) -> pl.DataFrame:
+    """``claimcheck.overview`` as the page's table shows it, with an ``arc`` link column to
+    each company's arc in the app that serves ``url``."""
+    links = [arc_link(url, c) for c in table.get_column("company")]
+    return table.with_columns(
+        pl.Series("arc", links, pl.String),
+        _percent("change_two_years", FEW_FILINGS),
+        _percent("rpe_change", ONE_YEAR),
+        pl.col("filed_headcount")
+        .map_elements(_people, return_dtype=pl.String)
+        .fill_null(NO_FILED_SERIES),
+        pl.col("filed_on").map_elements(day, return_dtype=pl.String).fill_null(""),
+        pl.col("newest_figure").map_elements(day, return_dtype=pl.String).fill_null(""),
+        pl.col("revenue_per_employee").fill_null(NOT_DERIVABLE),
+        pl.col("classes").replace("", NO_CAUSE),
+    ).select(
+        "arc",
+        "filed_headcount",
+        "filed_on",
+        "change_two_years",
+        "claims",
+        "classes",
+        "revenue_per_employee",
+        "rpe_change",
+        "newest_figure",
+        "stale",
+    )
+
+
+def sources_of(check: Check, sources: pl.DataFrame) -> list[dict[str, Any]]:
+    """The sources a claim's card cites, as rows (source_id, publisher, url, ...)."""
+    return sources.filter(pl.col("source_id").is_in(list(check.source_ids))).to_dicts()

@@ -1,0 +1,50 @@
+"""What the Upload page offers before and after a check: a template per table (its header and
+two rows of the current data) and the arc of one company as it would look once published."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import polars as pl
+
+from headcount import charts, claims, exports, story
+from headcount.dataset import Dataset
+from validation.tables import TABLES
+
+
+def templates(data: Dataset) -> dict[str, bytes]:
+    """Each table's CSV template, by table name: the header in the contract's column order
+    and two rows of the current data, so the format is shown by example."""
+    return {
+        name: exports.template_csv(table, getattr(data, name))
+        for name, table in TABLES.items()
+    }
+
+
+@dataclass(frozen=True)
+class Preview:
+    company: str
+    figure: go.Figure
+
+
+def arc_after(proposed: Mapping[str, pl.DataFrame], preferred: str) -> Preview | None:
+    """The arc (headcount and AI workload, with events) of ``preferred`` as the proposed
+    tables would draw it; of the best documented company if the proposal has no figure of
+    ``preferred``; None if it has no figures at all."""
+    after = Dataset(
+        observations=proposed["observations"],
+        events=proposed["events"],
+        sources=proposed["sources"],
+        framings=proposed["framings"],
+    )
+    companies = after.companies()
+    if not companies:
+        return None
+    company = preferred if preferred in companies else companies[0]
+    arc = story.metric_points(after, company, ("headcount", "ai_workload_fte"))
+    figure = charts.arc_figure(
+        arc["headcount"], arc["ai_workload_fte"], claims.events_for(after, company), company
+    )
+    return Preview(company, figure)

@@ -1,0 +1,79 @@
+"""The Upload page's templates and its preview of the arc after publishing, against a real
+SQLite store seeded from the curated data."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import plotly.graph_objects as go
+import pytest
+
+from headcount import dataset, ingest, preview
+from headcount.store import Store
+from tests.csvtools import read_rows, to_csv
+
+
+@pytest.fixture
+def store(tmp_path):
+    seeded = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    ingest.seed(seeded)
+    yield seeded
+    seeded.engine.dispose()
+
+
+def check(store: Store, files: dict[str, bytes]) -> ingest.Proposal:
+    return ingest.prepare(ingest.parse_uploads(list(files.items())), store)
+
+
+def test_each_template_is_two_current_rows_that_upload_cleanly_and_change_nothing(store):
+    curated = dataset.load_curated().dataset
+    assert curated is not None
+    templates = preview.templates(curated)
+    assert sorted(templates) == ["events", "framings", "observations", "sources"]
+    for name, text in templates.items():
+        rows = list(csv.DictReader(io.StringIO(text.decode("utf-8-sig"))))
+        assert len(rows) == 2, name
+        assert set(rows[0]) == set(read_rows(name)[0]), name  # every column of the file
+        proposal = check(store, {f"{name}.csv": text})
+        assert proposal.ok, (name, proposal.problems)
+        assert proposal.empty, name  # rows of the current data: nothing would change
+
+
+def klarna_raised(store: Store) -> tuple[ingest.Proposal, float]:
+    rows = read_rows("observations")
+    filed = [
+        r
+        for r in rows
+        if r["company"] == "Klarna" and r["metric"] == "headcount" and r["claim_type"] == "filing"
+    ]
+    last = max(filed, key=lambda r: r["date"])
+    raised = float(last["value"]) + 1
+    for row in rows:
+        if (row["company"], row["basis"], row["date"]) == (
+            last["company"],
+            last["basis"],
+            last["date"],
+        ):
+            row["value"] = str(int(raised))
+    proposal = check(store, {"observations.csv": to_csv(rows)})
+    assert proposal.ok and not proposal.empty
+    return proposal, raised
+
+
+def drawn(figure: go.Figure) -> set[float]:
+    return {float(y) for trace in figure.data for y in (trace.y if trace.y is not None else ())}
+
+
+def test_the_preview_draws_the_chosen_company_with_the_uploaded_figure(store):
+    proposal, raised = klarna_raised(store)
+    after = preview.arc_after(proposal.proposed, "Klarna")
+    assert after is not None and after.company == "Klarna"
+    assert raised in drawn(after.figure)
+    assert raised - 1 not in drawn(after.figure)
+
+
+def test_a_company_the_proposal_lacks_falls_back_to_the_best_documented_one(store):
+    proposal, _ = klarna_raised(store)
+    after = preview.arc_after(proposal.proposed, "Nobody Inc")
+    assert after is not None and after.company == "Klarna"

@@ -1,0 +1,243 @@
+"""Charts in other people's pages: one chart of a view alone, in Streamlit's embed mode, and
+the iframe snippet that puts it there.
+
+A page opened with ``embed=true`` (Streamlit then hides its own menu, header and padding) shows
+one of its charts (``chart=``, headcount/share.py), that chart's source line and a link back to
+the full view, and nothing else: the shell draws no navigation or sidebar, and the page stops
+right after. On every other run the page only marks its charts as embeddable, and the "Copy
+link" popover offers their snippets (`offer`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeAlias
+from urllib.parse import urlsplit
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from headcount import arcview, charts, comparison, share
+from headcount.dataset import Catalog, Dataset
+from headcount.streamlit_cache import per_revision
+from ui import state
+from ui.text import escape
+
+APP_NAME = "Headcount & AI claims"
+# The frame's height beyond the chart's own: the top padding Streamlit keeps in embed mode, the
+# source line (up to three lines at phone width) and the link back. Measured in Chromium at
+# 390 px (tests/test_browser_embed.py): less and the link back scrolls out of the frame.
+FRAME_EXTRA = 180
+# Where each page lives (ui/shell.py's url_path), for the link back to the full view.
+PAGE_PATHS = {"arc": "", "explorer": "explorer"}
+
+Figure: TypeAlias = go.Figure | dict
+
+
+@dataclass(frozen=True)
+class Embeddable:
+    """One chart a page can give away: its chart= value, its title for people and screen
+    readers, and how to draw it (drawn only when shown or measured)."""
+
+    chart: str
+    label: str
+    draw: Callable[[], Figure]
+
+
+def arc_charts(data: Dataset, company: str) -> list[Embeddable]:
+    """The arc page's charts: the arc, then revenue per employee and valuation."""
+    shown = per_revision(data, "arc", company, lambda: arcview.build(data, company))
+    drawn = [("arc", shown.title, shown.arc)]
+    drawn += [(s.metric, f"{company}: {s.label.lower()}", s.figure) for s in shown.side]
+    return [Embeddable(chart, label, _ready(f)) for chart, label, f in drawn if f is not None]
+
+
+def _ready(figure: Figure) -> Callable[[], Figure]:
+    return lambda: figure
+
+
+def explorer_charts(data: Dataset, view: share.View) -> list[Embeddable]:
+    """The Explorer's charts for a view: one per metric and unit, as the page draws them."""
+    compared = comparison.compare(data.observations, data.sources, view)
+    names = ", ".join(view.companies)
+    found: list[Embeddable] = []
+    for panel in compared.panels:
+        if panel.points.is_empty():
+            continue
+        chart = share.panel_chart(panel.metric, panel.unit)
+
+        def draw(panel: comparison.Panel = panel, chart: str = chart) -> Figure:
+            # Kept per revision: every reader of a published embed opens the same figure.
+            return per_revision(
+                data,
+                "embed",
+                f"{view!r}|{chart}",
+                lambda: charts.comparison_figure(
+                    panel.points, view.index, panel.title, view.companies
+                ),
+            )
+
+        found.append(Embeddable(chart, f"{names}: {panel.title}", draw))
+    return found
+
+
+def figure_dict(figure: Figure) -> dict:
+    """A fresh dict of the figure: cached figures are shared by sessions, never changed."""
+    return figure.to_dict() if isinstance(figure, go.Figure) else {**figure}
+
+
+def height(figure: Figure) -> int:
+    return int(figure_dict(figure).get("layout", {}).get("height") or 450)
+
+
+def source_ids(figure: Figure) -> list[str]:
+    """Every source id behind the chart's points and event markers, once per point (each
+    trace carries ``customdata = [hover text, ids joined by ';']``)."""
+    ids: list[str] = []
+    for trace in figure_dict(figure).get("data", []):
+        for row in trace.get("customdata") or []:
+            if row is not None and len(row) > 1:
+                ids.extend(i for i in str(row[1]).split(";") if i)
+    return ids
+
+
+def source_line(ids: Sequence[str], sources: pl.DataFrame) -> str:
+    """'Source: Klarna Group plc (Form F-1): 'Title' (2025-03-14), and 41 more': the source
+    behind most of the chart's points by publisher, title and date; the full view has all."""
+    known = {row["source_id"]: row for row in sources.iter_rows(named=True)}
+    counted = Counter(i for i in ids if i in known)
+    if not counted:
+        return ""
+    top = known[counted.most_common(1)[0][0]]
+    line = f"Source: {top['publisher']}: '{top['title']}'"
+    published = top.get("published")
+    if published:
+        line += f" ({published.isoformat() if hasattr(published, 'isoformat') else published})"
+    more = len(counted) - 1
+    return line + (f", and {more} more" if more else "")
+
+
+def page_url(context_url: str, origin: str | None, base_path: str, page: str) -> str:
+    """The address of the app's page, for the link back. Streamlit reports the top window's
+    address where the browser lets it read it: in a frame on a page of the same origin that is
+    the host page's, not the app's. Then the app's page is rebuilt from the origin the browser
+    connected from (the frame's) and the page's path under the server's base path."""
+    page_url = share.page_address(context_url)
+    if not origin:
+        return page_url
+    path = "/" + "/".join(part for part in (base_path.strip("/"), page) if part)
+    parts = urlsplit(page_url)
+    own = f"{parts.scheme}://{parts.netloc}" == origin.rstrip("/") and (
+        parts.path.rstrip("/") or "/"
+    ) == (path.rstrip("/") or "/")
+    return page_url if own else origin.rstrip("/") + path
+
+
+def _back_link(kind: str, view: share.View, catalog: Catalog) -> str:
+    url = page_url(
+        st.context.url or "",
+        st.context.headers.get("Origin"),
+        str(st.get_option("server.baseUrlPath") or ""),
+        PAGE_PATHS[kind],
+    )
+    return share.link(url, view, catalog.companies[0])
+
+
+def _show(
+    kind: str, found: list[Embeddable], view: share.View, catalog: Catalog, data: Dataset
+) -> None:
+    """The chart the link asks for, its source line and the link back; nothing else."""
+    chosen, chart_notices = share.chart_asked(
+        {share.CHART: state.chart_asked()}, [e.chart for e in found]
+    )
+    notices = [*st.session_state.pop("_link_notices", ()), *chart_notices]
+    back = _back_link(kind, view, catalog)
+    embeddable = next((e for e in found if e.chart == chosen), None)
+    if embeddable is None:
+        st.caption(f"No chart of {escape(view.company)} to show here yet.")
+    else:
+        figure = figure_dict(embeddable.draw())
+        st.plotly_chart(
+            figure,
+            key=f"embed_{embeddable.chart}",
+            # Reading, not working: the full view has the downloads and the selection.
+            config={"displayModeBar": False, "displaylogo": False},
+            width="stretch",
+            alt=embeddable.label,
+        )
+        st.caption(escape(source_line(source_ids(figure), data.sources)))
+    # Markdown links open in a new tab (target=_blank, rel=noopener): the frame stays.
+    st.markdown(f"[View on {escape(APP_NAME)} →](<{back}>)")
+    if notices:
+        st.caption(" ".join(escape(n) for n in notices))
+
+
+def arc(catalog: Catalog) -> None:
+    """At the top of the arc page: embedded, the chart alone and the page ends here;
+    otherwise the page's charts are offered as embeds."""
+    if not state.embedded():
+        state.embeddable("arc")
+        return
+    view = state.link_view(catalog)
+    data = state.company_or_stop(catalog, view.company)
+    _show("arc", arc_charts(data, view.company), view, catalog, data)
+    st.stop()
+
+
+def explorer(catalog: Catalog) -> None:
+    """At the top of the Explorer: embedded, the chart alone and the page ends here;
+    otherwise the page's charts are offered as embeds."""
+    if not state.embedded():
+        state.embeddable("explorer")
+        return
+    view = state.link_view(catalog)
+    data = state.companies_or_stop(catalog, view.companies)
+    _show("explorer", explorer_charts(data, view), view, catalog, data)
+    st.stop()
+
+
+def snippets(kind: str, view: share.View, catalog: Catalog) -> list[tuple[str, str]]:
+    """Each chart of the view with its embed snippet (label, HTML)."""
+    if kind == "arc":
+        view = share.View(view.company)  # the arc's view is its company
+        found = arc_charts(state.company_or_stop(catalog, view.company), view.company)
+    else:
+        found = explorer_charts(state.companies_or_stop(catalog, view.companies), view)
+    url = st.context.url or ""
+    default = catalog.companies[0]
+    return [
+        (
+            e.label,
+            share.embed_snippet(
+                share.embed_link(url, view, default, e.chart),
+                e.label,
+                height(e.draw()) + FRAME_EXTRA,
+            ),
+        )
+        for e in found
+    ]
+
+
+def offer(kind: str, view: share.View) -> None:
+    """In the share popover, beside the link and the data URL: a snippet per chart, computed
+    only once the section is opened (an Explorer view's figures take half a second)."""
+    section = st.expander(
+        "Embed a chart", icon=":material/code:", key="embed_charts", on_change="rerun"
+    )
+    if not section.open:
+        return
+    with section:
+        found = snippets(kind, view, state.catalog_or_stop())
+        if not found:
+            st.caption("This view has no chart to embed.")
+            return
+        st.caption(
+            "Paste it into your own page: it shows the chart, its source and a link back to "
+            "this view."
+        )
+        for label, snippet in found:
+            st.caption(escape(label))
+            st.code(snippet, language="html", wrap_lines=True)
