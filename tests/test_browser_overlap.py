@@ -44,7 +44,7 @@ TICK_FILLS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart
 RUN_DONE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
 
-def settled_boxes(page) -> list[list]:  # type: ignore[no-untyped-def]
+def settled_boxes(page) -> list[list]:
     """Every chart's text boxes once the run is over and two looks 250 ms apart agree:
     plotly lays text out after the first frame, and a theme change redraws it."""
     page.wait_for_function(RUN_DONE, timeout=60_000)
@@ -59,7 +59,7 @@ def settled_boxes(page) -> list[list]:  # type: ignore[no-untyped-def]
     raise AssertionError("the charts' text kept moving for 10 s")
 
 
-def chart_problems(page, where: str) -> list[str]:  # type: ignore[no-untyped-def]
+def chart_problems(page, where: str) -> list[str]:
     """What is wrong with the text of every chart on the page, in words."""
     problems = []
     charts = page.locator(CHART)
