@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 import polars as pl
 
@@ -26,7 +27,7 @@ STALE_AFTER_DAYS = 365  # a figure older than this on the day the data is curren
 SHARE_METRICS = ("ai_workload_fte", "roles_ai_could_replace")
 
 
-CLAIM_COLUMNS = {
+CLAIM_COLUMNS: dict[str, pl.DataType | type[pl.DataType]] = {
     "company": pl.String,
     "date": pl.Date,
     "what": pl.String,
@@ -146,9 +147,7 @@ def _rpe_at(derived: pl.DataFrame, filing: Filing | None) -> str | None:
     return " and ".join(quantity(r["value"], r["unit"]) for r in rows) or None
 
 
-def check(
-    claim: dict[str, object], series: pl.DataFrame, derived: pl.DataFrame
-) -> Check:
+def check(claim: dict[str, object], series: pl.DataFrame, derived: pl.DataFrame) -> Check:
     """One claim against the filed headcount ``series`` and derived revenue per employee."""
     company = str(claim["company"])
     when: dt.date = claim["date"]  # type: ignore[assignment]
@@ -184,8 +183,10 @@ def check(
             )
         if before is not None and after is not None and before.value > 0:
             change = (after.value - before.value) / before.value
-            verdict = "unchanged" if after.value == before.value else (
-                "fell" if after.value < before.value else "rose"
+            verdict = (
+                "unchanged"
+                if after.value == before.value
+                else ("fell" if after.value < before.value else "rose")
             )
             sentences.append(
                 f"On the same basis, filed headcount {verdict} {abs(change):.0%} between the "
@@ -194,8 +195,11 @@ def check(
                 else "On the same basis, filed headcount was unchanged between the two filings."
             )
         value, unit = claim.get("value"), claim.get("unit")
-        if before is not None and before.value > 0 and value is not None and (
-            claim.get("metric") in SHARE_METRICS
+        if (
+            before is not None
+            and before.value > 0
+            and value is not None
+            and (claim.get("metric") in SHARE_METRICS)
         ):
             share = float(value) / before.value  # type: ignore[arg-type]
             sentences.append(
@@ -270,10 +274,15 @@ def overview(data: Dataset) -> pl.DataFrame:
         latest = series.tail(1).to_dicts()
         earlier = series.tail(3).head(1).to_dicts() if series.height >= 3 else []
         mine = found.filter(pl.col("company") == company)
-        newest = data.observations.filter(pl.col("company") == company).get_column("date").max()
-        rpe = derived.filter(pl.col("unit") == derived.get_column("unit").first()) if (
-            derived.height
-        ) else derived
+        newest = cast(
+            dt.date | None,
+            data.observations.filter(pl.col("company") == company).get_column("date").max(),
+        )
+        rpe = (
+            derived.filter(pl.col("unit") == derived.get_column("unit").first())
+            if (derived.height)
+            else derived
+        )
         rpe_rows = rpe.to_dicts()
         rows.append(
             {
@@ -302,7 +311,7 @@ def overview(data: Dataset) -> pl.DataFrame:
                 "stale": (
                     as_of is not None
                     and newest is not None
-                    and (as_of - newest).days > STALE_AFTER_DAYS  # type: ignore[operator]
+                    and (as_of - newest).days > STALE_AFTER_DAYS
                 ),
             }
         )

@@ -15,7 +15,7 @@ UPLOAD = '[data-testid="stFileUploader"] input[type="file"]'
 
 
 @pytest.fixture
-def own_server(tmp_path, browser):  # type: ignore[no-untyped-def]
+def own_server(tmp_path, browser):
     server = AppServer(env={STORE_ENV: f"sqlite:///{tmp_path / 'store.sqlite'}"})
     yield server
     server.stop()

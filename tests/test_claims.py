@@ -13,7 +13,7 @@ from tests.csvtools import observations_of, read_rows
 @pytest.fixture(scope="module")
 def data() -> dataset.Dataset:
     loaded = dataset.load_curated()
-    assert loaded.ok, loaded.problems
+    assert loaded.ok and loaded.dataset is not None, loaded.problems
     return loaded.dataset
 
 
