@@ -46,7 +46,7 @@ def test_every_line_joins_one_basis_only(data):
                 # A long name is wrapped for the legend at spaces.
                 assert bases == {trace.name.replace("<br>", " ")}
                 lines += 1
-    assert lines >= 20  # a line per multi-date series: dozens over the 17 companies
+    assert lines >= 30  # 39 lines in the curated data (17 companies, four metrics)
 
 
 def test_agreeing_sources_merge_into_one_point_and_conflicts_do_not(data):
