@@ -110,5 +110,5 @@ def test_an_unreachable_store_is_a_503_saying_what_to_do_not_a_traceback():
     reply = api._or_unavailable(api.table_reply, "sources", "json", {}, closed)
     assert reply.status == 503
     message = json.loads(reply.body)["error"]
-    assert "Nothing was written" in message or "nothing was written" in message
+    assert "Nothing was written; the published data is unchanged." in message
     assert "Traceback" not in message and "127.0.0.1:1" not in message
