@@ -18,6 +18,7 @@ import itertools
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import plotly.graph_objects as go
 import polars as pl
@@ -78,14 +79,16 @@ def wrapped(text: str, width: int = LEGEND_CHARACTERS) -> str:
 
 def hover_text(point: dict[str, object]) -> str:
     """Value, date, basis, kind of claim, attribution and every source of one plotted point."""
-    sources = "<br>".join(f"Source: {_escape(c)}" for c in point["cited_list"])  # type: ignore[union-attr]
-    kinds = ", ".join(label("claim_type", c) for c in point["claim_types"])  # type: ignore[union-attr]
+    sources = "<br>".join(f"Source: {_escape(c)}" for c in cast(list[str], point["cited_list"]))
+    kinds = ", ".join(label("claim_type", c) for c in cast(list[str], point["claim_types"]))
     lines = [
         f"<b>{_escape(point['label'])}</b>",
         f"{_day(point['date'])} · {_escape(point['basis'])}",
         f"Kind of claim: {_escape(kinds)}",
     ]
-    causes = [label("attribution", a) for a in point.get("attributions") or [] if a]
+    causes = [
+        label("attribution", a) for a in cast(list[str], point.get("attributions") or []) if a
+    ]
     if causes:
         lines.append(f"Cause given: {_escape(', '.join(causes))}")
     lines.append(sources)
@@ -301,7 +304,7 @@ def _canvas(
 
 def _top(points: pl.DataFrame) -> float:
     """The value axis' upper end: room above the highest point for its label."""
-    highest = float(points.get_column("value").max() or 0) if points.height else 0.0
+    highest = float(cast(float, points.get_column("value").max()) or 0) if points.height else 0.0
     return highest * 1.18 if highest > 0 else 1.0
 
 
@@ -440,7 +443,7 @@ def _event_traces(numbered: pl.DataFrame, top: float) -> tuple[go.Scatter, list[
     dotted line per event day down through the panels (up to ``top``, in paper units)."""
     groups: dict[int, list[dict[str, object]]] = {}
     for event in numbered.to_dicts():
-        groups.setdefault(int(event["number"]), []).append(event)  # type: ignore[arg-type]
+        groups.setdefault(int(event["number"]), []).append(event)
     marker = go.Scatter(
         x=[group[0]["date"] for group in groups.values()],
         y=[0] * len(groups),
@@ -530,9 +533,10 @@ def arc_figure(
     numbered = numbered_events(events, span)
     if spans is None:
         data_end = max(
-            (f.get_column("date").max() for f in (headcount, ai_work) if f.height), default=span[1]
+            (cast(dt.date, f.get_column("date").max()) for f in (headcount, ai_work) if f.height),
+            default=span[1],
         )
-        spans = periods(events, data_end)  # type: ignore[arg-type]
+        spans = periods(events, data_end)
     height = 490 if has_ai else 420
     plot_px = height - CHROME
     # The panels and strips in px on a phone, bottom to top, then as shares of the plot.
@@ -629,15 +633,15 @@ COMPANY_COLOURS = (SPINE, AI, "#009E73", "#CC79A7", "#56B4E9", STATEMENT_COLOUR,
 
 def _comparison_hover(point: dict[str, object], index: bool) -> str:
     """Company, value (and index), date, basis, kind of claim, cause and every source."""
-    kinds = ", ".join(label("claim_type", c) for c in point["claim_types"])  # type: ignore[union-attr]
+    kinds = ", ".join(label("claim_type", c) for c in cast(list[str], point["claim_types"]))
     lines = [f"<b>{_escape(point['company'])}: {_escape(point['label'])}</b>"]
     if index:
         lines.append(f"Index {point['plot_value']:,.1f} (first value = 100)")
     lines += [f"{day(point['date'])} · {_escape(point['basis'])}", f"Kind: {_escape(kinds)}"]  # type: ignore[arg-type]
-    causes = [label("attribution", c) for c in point.get("attributions") or ()]  # type: ignore[union-attr]
+    causes = [label("attribution", c) for c in cast(list[str], point.get("attributions") or ())]
     if causes:
         lines.append(f"Cause: {_escape(', '.join(causes))}")
-    lines += [f"Source: {_escape(c)}" for c in point["cited_list"]]  # type: ignore[union-attr]
+    lines += [f"Source: {_escape(c)}" for c in cast(list[str], point["cited_list"])]
     return "<br>".join(lines)
 
 

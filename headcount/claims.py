@@ -7,6 +7,8 @@ several sources; rows of one series and date that disagree stay separate points 
 
 from __future__ import annotations
 
+from typing import cast
+
 import polars as pl
 
 from headcount import citations
@@ -47,7 +49,7 @@ def spine_basis(claims: pl.DataFrame) -> str | None:
         .filter(pl.col("dates") >= 2)
         .sort(["filed", "dates", "basis"], descending=[True, True, False])
     )
-    return candidates.get_column("basis").first() if candidates.height else None
+    return cast(str, candidates.get_column("basis").first()) if candidates.height else None
 
 
 def points(claims: pl.DataFrame) -> pl.DataFrame:

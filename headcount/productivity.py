@@ -9,6 +9,8 @@ derived series is never joined to a reported one: charts draw it as its own seri
 
 from __future__ import annotations
 
+from functools import partial
+
 import polars as pl
 
 from headcount.formatting import quantity
@@ -115,8 +117,9 @@ def revenue_per_employee(observations: pl.DataFrame, company: str) -> pl.DataFra
                 ).alias("basis"),
                 pl.format(
                     "{} revenue ({}) / {} employees at year end ({})",
+                    # partial binds this turn's currency (a lambda would see the last one).
                     pl.col("revenue").map_elements(
-                        lambda v, c=currency: quantity(v, c), return_dtype=pl.String
+                        partial(quantity, unit=currency), return_dtype=pl.String
                     ),
                     pl.col("revenue_source_id"),
                     pl.col("headcount").map_elements(lambda v: f"{v:,.0f}", return_dtype=pl.String),

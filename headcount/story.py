@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import polars as pl
 
@@ -157,7 +158,7 @@ def _figure(points: pl.DataFrame, prefer_spine: bool) -> dict:
     observed = _observed(points)
     spine = observed.filter(pl.col("spine")) if prefer_spine else observed.clear()
     pool = spine if spine.height else observed
-    return _best_supported(pool, pool.get_column("date").max())
+    return _best_supported(pool, cast(dt.date, pool.get_column("date").max()))
 
 
 def _series(points: pl.DataFrame, figure: dict) -> pl.DataFrame:
@@ -193,12 +194,12 @@ def headline(points: pl.DataFrame, metric: str) -> Headline | None:
         last = later.filter(pl.col("date") == later.get_column("date").max())
         labels = " / ".join(dict.fromkeys(last.get_column("label")))
         bases = "; ".join(dict.fromkeys(last.get_column("basis")))
-        day = last.get_column("date").first()
+        day = cast(dt.date, last.get_column("date").first())
         elsewhere.append(f"Latest statement, own basis: {labels} ({day:%b %Y}, {bases})")
     if change is None:
-        other = change_from_peak(points) if from_peak else latest_change(points)
-        if other is not None and other.basis != figure["basis"]:
-            elsewhere.append(f"On another basis: {other.describe()}")
+        other_change = change_from_peak(points) if from_peak else latest_change(points)
+        if other_change is not None and other_change.basis != figure["basis"]:
+            elsewhere.append(f"On another basis: {other_change.describe()}")
     return Headline(
         metric=metric,
         label=METRIC_LABELS[metric],
@@ -222,7 +223,7 @@ def _filed(points: pl.DataFrame, figure: dict) -> Filed | None:
         return None
     spine = filed.filter(pl.col("spine"))
     pool = spine if spine.height else filed
-    row = _best_supported(pool, pool.get_column("date").max())
+    row = _best_supported(pool, cast(dt.date, pool.get_column("date").max()))
     if row["date"] == figure["date"] and row["value"] == figure["value"]:
         return None
     return Filed(
@@ -268,15 +269,15 @@ def narrative(data: Dataset, company: str, points: Mapping[str, pl.DataFrame]) -
         )
     freezes = events.filter(pl.col("kind") == "hiring_freeze")
     if freezes.height:
-        dates = " and ".join(_month(d) for d in freezes.get_column("date"))
+        freeze_dates = " and ".join(_month(d) for d in freezes.get_column("date"))
         sentences.append(
-            f"Hiring freeze: {dates} (" + "; ".join(freezes.get_column("title")) + ")."
+            f"Hiring freeze: {freeze_dates} (" + "; ".join(freezes.get_column("title")) + ")."
         )
     ai = points["ai_workload_fte"]
     ai = _observed(ai) if ai.height else ai
     if ai.height:
-        first = _best_supported(ai, ai.get_column("date").min())
-        last = _best_supported(ai, ai.get_column("date").max())
+        first = _best_supported(ai, cast(dt.date, ai.get_column("date").min()))
+        last = _best_supported(ai, cast(dt.date, ai.get_column("date").max()))
         text = (
             f"The company said its AI did the work of {first['value']:,.0f} full-time "
             f"agents ({_month(first['date'])})"
@@ -301,7 +302,7 @@ def narrative(data: Dataset, company: str, points: Mapping[str, pl.DataFrame]) -
     rehiring = events.filter(pl.col("kind") == "rehiring")
     observed = _observed(headcount) if headcount.height else headcount
     if rehiring.height and observed.height:
-        start = rehiring.get_column("date").first()
+        start = cast(dt.date, rehiring.get_column("date").first())
         before = observed.filter(pl.col("date") < start).sort("date")
         after = observed.filter(pl.col("date") >= start).sort("date")
         if after.height:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -160,7 +158,7 @@ def test_every_code_the_corpus_produces_is_in_the_catalogue():
 def test_cli_reports_the_problem(file, line, column, words, capsys):
     code = cli.main(["validate", "--json", str(BAD / file)])
     problems = json.loads(capsys.readouterr().out)
-    assert code in (cli.EXIT_INVALID, cli.EXIT_UNREADABLE)
+    assert code in (1, 2)  # problems found, or the file unreadable
     assert found(problems, file, line, column, words), problems
 
 
@@ -200,18 +198,13 @@ def test_upload_page_shows_each_problem_and_offers_no_publish(tmp_path, monkeypa
     assert store.latest_id() == 1
 
 
-def test_the_whole_corpus_through_the_command_line_exits_unreadable_without_a_traceback():
-    done = subprocess.run(
-        [sys.executable, "-m", "headcount.cli", "validate", *map(str, sorted(BAD.glob("*.csv")))],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == cli.EXIT_UNREADABLE, done.stdout[-2000:]
-    assert "Traceback" not in done.stderr + done.stdout
-    for file, *_ in EXPECTED:
-        assert file in done.stdout
+def test_the_whole_corpus_through_the_command_line_exits_unreadable_without_a_traceback(capsys):
+    # In this process: an exception would fail the test itself (test_cli runs the script).
+    code = cli.main(["validate", *map(str, sorted(BAD.glob("*.csv")))])
+    out, err = capsys.readouterr()
+    assert code == 2, out[-2000:]  # some of the corpus is unreadable
+    assert err == ""
+    assert [file for file, *_ in EXPECTED if file not in out] == []
 
 
 def test_an_upload_over_the_size_limit_is_refused_with_the_limit_named(tmp_path, monkeypatch):

@@ -14,7 +14,7 @@ CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg'
 COMPARE = '[data-testid="stMultiSelect"]:has(input[aria-label="Compare with"])'
 
 
-def eventually(read, expected):  # type: ignore[no-untyped-def]
+def eventually(read, expected):
     """What ``read()`` gives once it is ``expected``, or after 20 s: the rerun an address
     change starts takes a moment to reach the page."""
     for _ in range(40):
@@ -72,7 +72,10 @@ def test_back_and_forward_restore_the_explorers_compare_set(page, app_server):
 
     page.go_back()
     settled(page, "index=1", present=False)
-    assert shown(page, (["IBM", "Salesforce"], False)) == (["IBM", "Salesforce"], False)  # the compare set stays
+    assert shown(page, (["IBM", "Salesforce"], False)) == (
+        ["IBM", "Salesforce"],
+        False,
+    )  # the compare set stays
 
     page.go_back()
     settled(page, "compare=IBM", present=False)

@@ -15,7 +15,7 @@ UPLOAD = '[data-testid="stFileUploader"] input[type="file"]'
 
 
 @pytest.fixture
-def own_server(tmp_path, browser):  # type: ignore[no-untyped-def]
+def own_server(tmp_path, browser):
     server = AppServer(env={STORE_ENV: f"sqlite:///{tmp_path / 'store.sqlite'}"})
     yield server
     server.stop()
@@ -70,14 +70,16 @@ def test_upload_review_publish_and_see_the_arc_change(page, own_server, tmp_path
     assert shows_filed_figure(page, f"{int(new_value):,}")
 
 
-def test_broken_csv_shows_the_problems_table(page, own_server, tmp_path):
+def test_broken_csv_shows_the_problems_table(page, app_server, tmp_path):
+    # A refused upload writes nothing, so the suite's shared server will do.
     data, line = with_cell("observations", 2, "value", "12,5")
     upload = tmp_path / "observations.csv"
     upload.write_bytes(data)
-    page.goto(f"{own_server.url}/upload")
+    page.goto(f"{app_server.url}/upload")
     page.locator(UPLOAD).wait_for(state="attached", timeout=60_000)
     page.locator(UPLOAD).set_input_files(str(upload))
     page.get_by_text("problem(s) found. Nothing was changed.").wait_for(timeout=60_000)
+    assert not page.get_by_role("button", name="Publish revision 2").is_visible()
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "upload-problems.png"), full_page=True)

@@ -13,7 +13,7 @@ from tests.csvtools import observations_of, read_rows
 @pytest.fixture(scope="module")
 def data() -> dataset.Dataset:
     loaded = dataset.load_curated()
-    assert loaded.ok, loaded.problems
+    assert loaded.ok and loaded.dataset is not None, loaded.problems
     return loaded.dataset
 
 
@@ -28,6 +28,7 @@ def test_spine_is_the_series_with_most_filed_values(data):
 
 
 def test_every_line_joins_one_basis_only(data):
+    lines = 0
     for company in data.companies():
         for metric in ("headcount", "revenue", "valuation", "revenue_per_employee"):
             plotted = claims.points(claims.claims_for(data, company, metric))
@@ -44,6 +45,8 @@ def test_every_line_joins_one_basis_only(data):
                 )
                 # A long name is wrapped for the legend at spaces.
                 assert bases == {trace.name.replace("<br>", " ")}
+                lines += 1
+    assert lines >= 30  # 39 lines in the curated data (17 companies, four metrics)
 
 
 def test_agreeing_sources_merge_into_one_point_and_conflicts_do_not(data):

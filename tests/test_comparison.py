@@ -159,11 +159,11 @@ def test_colour_means_company_and_shape_means_kind_of_claim():
     for trace in figure.data:
         by_group.setdefault(trace.legendgroup, set()).add(trace.marker.color)
     assert all(len(colours) == 1 for colours in by_group.values())
-    assert by_group["A"] == {charts.SPINE}  # the sidebar's company keeps the arc's colour
+    assert by_group["A"] == {"#0072B2"}  # the sidebar's company keeps the arc's blue
     assert len({next(iter(c)) for c in by_group.values()}) == 3
     symbols = {t.name: t.marker.symbol for t in figure.data if t.mode == "markers"}
-    assert symbols[charts.MARKER_STYLES[TARGET][0]].endswith("-open")
-    assert symbols[charts.MARKER_STYLES[STATEMENT][0]] == "diamond"
+    assert symbols["targets (goals)"].endswith("-open")
+    assert symbols["statements (own basis)"] == "diamond"
     titles = [t.legendgrouptitle.text for t in figure.data if t.legendgrouptitle.text]
     assert titles == ["A", "B", "C"]
 

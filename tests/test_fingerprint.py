@@ -43,6 +43,7 @@ V1_OBSERVATION_COLUMNS = (
 
 def curated(name: str) -> pl.DataFrame:
     frame = parse.parse_path(str(CURATED / TABLES[name].filename)).frame
+    assert frame is not None
     return frame.drop(parse.LINE)
 
 

@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 
 from harness import AppServer
-from headcount import diff, ingest, share
+from headcount import diff, ingest
 from headcount.store import STORE_ENV, Store
 from tests.csvtools import read_rows, to_csv
 
@@ -70,7 +70,9 @@ INJECTED = (
 )
 
 
-def hostile_tables(store: Store, payloads: list[str]) -> dict[str, pl.DataFrame]:
+def hostile_tables(
+    store: Store, payloads: list[str], source_id: str = "evil-source"
+) -> dict[str, pl.DataFrame]:
     """The latest revision plus a company whose every text cell carries a payload."""
     current = store.read()
     company = f"Evil Co {payloads[0]}"
@@ -78,7 +80,7 @@ def hostile_tables(store: Store, payloads: list[str]) -> dict[str, pl.DataFrame]
         current["sources"]
         .head(1)
         .with_columns(
-            pl.lit("evil-source").alias("source_id"),
+            pl.lit(source_id).alias("source_id"),
             pl.lit(payloads[1 % len(payloads)]).alias("publisher"),
             pl.lit(payloads[2 % len(payloads)]).alias("title"),
             pl.lit(payloads[3 % len(payloads)]).alias("quote"),
@@ -133,20 +135,26 @@ def csv_of(frame: pl.DataFrame) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-@pytest.fixture(scope="module")
-def passing_server(tmp_path_factory) -> Iterator[tuple[AppServer, str]]:
-    """Payloads published through the upload path, as an analyst would."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'passing.sqlite'}"
-    store = Store(url)
-    ingest.seed(store)
-    tables = hostile_tables(store, PASSING)
+def publish_as_an_analyst(store: Store, tables: dict[str, pl.DataFrame], note: str) -> None:
     uploads = [(f"{name}.csv", csv_of(frame)) for name, frame in tables.items()]
     proposal = ingest.prepare(ingest.parse_uploads(uploads), store, "upsert")
     assert proposal.ok, proposal.problems.to_dicts()
-    ingest.publish(proposal, store, "ana", "hostile but valid text")
+    ingest.publish(proposal, store, "ana", note)
+
+
+@pytest.fixture(scope="module")
+def published_server(tmp_path_factory) -> Iterator[AppServer]:
+    """Payloads that validation lets through (PASSING) and address-like text (LINKS), each on
+    a company of its own, published through the upload path as an analyst would: one server
+    for both, as a real store would hold both."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'published.sqlite'}"
+    store = Store(url)
+    ingest.seed(store)
+    publish_as_an_analyst(store, hostile_tables(store, PASSING), "hostile but valid text")
+    publish_as_an_analyst(store, hostile_tables(store, LINKS, "link-source"), LINKS[0])
     store.engine.dispose()
     server = AppServer(env={STORE_ENV: url})
-    yield server, f"Evil Co {PASSING[0]}"
+    yield server
     server.stop()
 
 
@@ -165,23 +173,6 @@ def script_server(tmp_path_factory) -> Iterator[AppServer]:
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def link_server(tmp_path_factory) -> Iterator[tuple[AppServer, str]]:
-    """Address-like text published the normal way, as an analyst would."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'links.sqlite'}"
-    store = Store(url)
-    ingest.seed(store)
-    tables = hostile_tables(store, LINKS)
-    uploads = [(f"{name}.csv", csv_of(frame)) for name, frame in tables.items()]
-    proposal = ingest.prepare(ingest.parse_uploads(uploads), store, "upsert")
-    assert proposal.ok, proposal.problems.to_dicts()
-    ingest.publish(proposal, store, "ana", LINKS[0])
-    store.engine.dispose()
-    server = AppServer(env={STORE_ENV: url})
-    yield server, f"Evil Co {LINKS[0]}"
-    server.stop()
-
-
 class Watch:
     """Everything a page does that hostile text could cause."""
 
@@ -189,7 +180,7 @@ class Watch:
         self.dialogs: list[str] = []
         self.foreign: list[str] = []
         local = urlparse(server.url).netloc
-        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("dialog", self._dialog)
         page.on(
             "request",
             lambda request: (
@@ -200,6 +191,11 @@ class Watch:
             ),
         )
         self.page = page
+
+    def _dialog(self, dialog) -> None:
+        """A dialog is a script that ran: noted, and closed so the page goes on."""
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
 
     def visit(self, url: str, ready: str) -> None:
         self.page.goto(url)
@@ -212,8 +208,8 @@ class Watch:
         assert self.page.evaluate(INJECTED) == [], where
 
 
-def test_valid_but_hostile_text_is_shown_as_text_on_every_page(page, passing_server):
-    server, company = passing_server
+def test_valid_but_hostile_text_is_shown_as_text_on_every_page(page, published_server):
+    server, company = published_server, f"Evil Co {PASSING[0]}"
     watch = Watch(page, server)
     chart = '[data-testid="stPlotlyChart"] .js-plotly-plot .scatterlayer .trace'
     table = '[data-testid="stDataFrame"]'
@@ -223,7 +219,9 @@ def test_valid_but_hostile_text_is_shown_as_text_on_every_page(page, passing_ser
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "Evil Co [pwned link](https://evil.example/pwned)" in body  # literal, not a link
     # Hover every point of the arc: hover labels carry titles, notes and sources.
-    for point in page.locator(f"{chart} .point").all()[:6]:
+    points = page.locator(f"{chart} .point").all()[:6]
+    assert len(points) == 6  # the Evil Co arc has more points than that
+    for point in points:
         point.hover(force=True)
         page.wait_for_timeout(100)
         hover = page.locator(".hoverlayer").first.text_content() or ""
@@ -270,12 +268,12 @@ def test_hostile_query_parameters_fall_back_with_a_text_notice(page, app_server)
 INVISIBLE = ("\u2060", "\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad")
 
 
-def main_text(page) -> str:  # type: ignore[no-untyped-def]
+def main_text(page) -> str:
     return page.locator("[data-testid='stMain']").inner_text()
 
 
-def test_address_like_text_in_data_never_becomes_a_link(page, link_server):
-    server, company = link_server
+def test_address_like_text_in_data_never_becomes_a_link(page, published_server):
+    server, company = published_server, f"Evil Co {LINKS[0]}"
     watch = Watch(page, server)
     chart = '[data-testid="stPlotlyChart"] .js-plotly-plot .scatterlayer .trace'
     where = quote(company)
@@ -310,8 +308,8 @@ def test_an_address_in_the_link_is_shown_in_the_notice_as_text(page, app_server,
         )
         watch.assert_clean(f"{path or 'arc'} notice for {payload}")
         notice = page.locator("[data-testid='stAlertContentInfo']").first.inner_text()
-        # Long values are quoted cut short (share.QUOTED characters and an ellipsis).
-        shown = payload if len(payload) <= share.QUOTED else payload[: share.QUOTED] + "…"
+        # Long values are quoted cut short (40 characters and an ellipsis).
+        shown = payload if len(payload) <= 40 else payload[:40] + "…"
         assert shown in notice, notice
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -42,6 +43,15 @@ queries = st.dictionaries(
 )
 
 
+# Each example opens the app once or twice (about two seconds a run): the suite tries a few
+# per page, every run new ones; `HEADCOUNT_LINKS_PROFILE=links-thorough` tries many.
+settings.register_profile(
+    "links-suite", max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("links-thorough", settings.get_profile("links-suite"), max_examples=50)
+PROFILE = settings.get_profile(os.environ.get("HEADCOUNT_LINKS_PROFILE", "links-suite"))
+
+
 def open_page(page: str, query: dict[str, list[str]], embedded: bool = False) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     # What the browser says when the address has embed=true (Streamlit hides the parameter).
@@ -55,7 +65,7 @@ def open_page(page: str, query: dict[str, list[str]], embedded: bool = False) ->
 
 
 @pytest.mark.parametrize("page", PAGES)
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(PROFILE)
 @given(query=queries, embedded=st.booleans())
 def test_any_query_string_opens_every_page(page, query, embedded):
     at = open_page(page, query, embedded)

@@ -96,7 +96,7 @@ def test_the_peer_and_the_server_address_must_both_be_loopback(peer, server, loc
     assert local_request(BROWSER, peer, server, PORT) is local
 
 
-def upload_page_says(page, url: str) -> str:  # type: ignore[no-untyped-def]
+def upload_page_says(page, url: str) -> str:
     page.goto(url)
     page.locator("[data-testid='stAlert']").first.wait_for(timeout=60_000)
     return page.locator("[data-testid='stMain']").inner_text()

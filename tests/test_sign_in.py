@@ -19,7 +19,7 @@ UNVERIFIED, UNSTATED = "mallory@example.org", "trent@example.org"
 
 
 @pytest.fixture(scope="module")
-def provider():  # type: ignore[no-untyped-def]
+def provider():
     from oidc_provider_mock import User, run_server_in_thread
 
     users = [
@@ -35,7 +35,7 @@ def provider():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def signed_server(provider, tmp_path_factory, browser):  # type: ignore[no-untyped-def]
+def signed_server(provider, tmp_path_factory, browser):
     folder = tmp_path_factory.mktemp("signin")
     port = free_port()
     secrets = folder / "secrets.toml"
@@ -63,7 +63,7 @@ def signed_server(provider, tmp_path_factory, browser):  # type: ignore[no-untyp
     server.stop()
 
 
-def sign_in(browser, server: AppServer, email: str):  # type: ignore[no-untyped-def]
+def sign_in(browser, server: AppServer, email: str):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.goto(f"{server.url}/upload")
@@ -75,7 +75,7 @@ def sign_in(browser, server: AppServer, email: str):  # type: ignore[no-untyped-
     return context, page
 
 
-def upload_change(page, tmp_path, value: str) -> None:  # type: ignore[no-untyped-def]
+def upload_change(page, tmp_path, value: str) -> None:
     data, _ = with_cell("observations", 3, "value", value)
     path = tmp_path / "observations.csv"
     path.write_bytes(data)
@@ -106,9 +106,7 @@ def test_signed_in_outsider_cannot_publish_or_have_files_checked(browser, signed
 
 
 @pytest.mark.parametrize("email", [UNVERIFIED, UNSTATED])
-def test_an_unverified_address_of_the_analysts_domain_cannot_publish(
-    browser, signed_server, email
-):
+def test_an_unverified_address_of_the_analysts_domain_cannot_publish(browser, signed_server, email):
     context, page = sign_in(browser, signed_server, email)
     page.get_by_text("does not say this e-mail address is verified").wait_for(timeout=30_000)
     # Not an analyst, so no file is even checked (issue 12.2): nothing to publish from.

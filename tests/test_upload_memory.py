@@ -57,7 +57,7 @@ def junk_file(folder: Path) -> tuple[Path, int]:
 
 
 @pytest.fixture
-def own_server(tmp_path, browser):  # type: ignore[no-untyped-def]
+def own_server(tmp_path, browser):
     server = AppServer(env={STORE_ENV: f"sqlite:///{tmp_path / 'store.sqlite'}"})
     yield server
     server.stop()
