@@ -19,6 +19,8 @@ from harness import (
     free_port,
     launched_chromium,
 )
+from headcount import bootstrap, settings
+from headcount.outcomes import Published
 from headcount.store import STORE_ENV
 
 __all__ = ["ARTIFACTS", "AppServer", "free_port"]
@@ -33,15 +35,29 @@ def missing(tool: str, why: str) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_store(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """Every test (and every server a test starts) uses a throwaway store, never var/."""
+    """Every test (and every server a test starts) uses a throwaway store, never var/,
+    initialised once (as `headcount init` does) so that pages and servers have data."""
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'headcount.sqlite'}"
     previous = os.environ.get(STORE_ENV)
     os.environ[STORE_ENV] = url
+    settings.reread()
+    done = bootstrap.initialise(url)
+    assert isinstance(done.seeded, Published), done.seeded
     yield url
     if previous is None:
         os.environ.pop(STORE_ENV, None)
     else:
         os.environ[STORE_ENV] = previous
+    settings.reread()
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """The settings are read once per process; tests that change the environment (with
+    monkeypatch) get them read again, and leave none behind for the next test."""
+    settings.reread()
+    yield
+    settings.reread()
 
 
 @pytest.fixture(scope="session")
