@@ -39,7 +39,7 @@ def store_url() -> str:
         return configured.store_url
 
 
-@st.cache_resource(show_spinner="Opening the store…")
+@st.cache_resource(show_spinner=False)
 def _opened(url: str) -> tuple[Store, pl.DataFrame | None]:
     try:
         return bootstrap.open_for_app(url, url == settings.DEFAULT_STORE_URL)

@@ -51,12 +51,24 @@ def isolated_store(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untype
     settings.reread()
 
 
-@pytest.fixture(autouse=True)
-def fresh_settings() -> Iterator[None]:
-    """The settings are read once per process; tests that change the environment (with
-    monkeypatch) get them read again, and leave none behind for the next test."""
-    settings.reread()
-    yield
+class _SettingsMonkeyPatch(pytest.MonkeyPatch):
+    """pytest's monkeypatch, but the app's settings (read once per process) are read again
+    whenever a test changes the environment, and once more when the change is undone."""
+
+    def setenv(self, name: str, value: str, prepend: str | None = None) -> None:
+        super().setenv(name, value, prepend)
+        settings.reread()
+
+    def delenv(self, name: str, raising: bool = True) -> None:
+        super().delenv(name, raising)
+        settings.reread()
+
+
+@pytest.fixture
+def monkeypatch() -> Iterator[pytest.MonkeyPatch]:
+    patch = _SettingsMonkeyPatch()
+    yield patch
+    patch.undo()
     settings.reread()
 
 

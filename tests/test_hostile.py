@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 
 from harness import AppServer
-from headcount import diff, ingest, share
+from headcount import bootstrap, diff, ingest, share
 from headcount.store import STORE_ENV, Store
 from tests.csvtools import read_rows, to_csv
 
@@ -137,8 +137,8 @@ def csv_of(frame: pl.DataFrame) -> bytes:
 def passing_server(tmp_path_factory) -> Iterator[tuple[AppServer, str]]:
     """Payloads published through the upload path, as an analyst would."""
     url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'passing.sqlite'}"
+    bootstrap.initialise(url)
     store = Store(url)
-    ingest.seed(store)
     tables = hostile_tables(store, PASSING)
     uploads = [(f"{name}.csv", csv_of(frame)) for name, frame in tables.items()]
     proposal = ingest.prepare(ingest.parse_uploads(uploads), store, "upsert")
@@ -154,8 +154,8 @@ def passing_server(tmp_path_factory) -> Iterator[tuple[AppServer, str]]:
 def script_server(tmp_path_factory) -> Iterator[AppServer]:
     """Script payloads written into the store without validation."""
     url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'scripts.sqlite'}"
+    bootstrap.initialise(url)
     store = Store(url)
-    ingest.seed(store)
     current = store.read()
     tables = hostile_tables(store, SCRIPTS)
     store.publish(tables, diff.diff(current, tables), 1, SCRIPTS[0], SCRIPTS[1])
@@ -169,8 +169,8 @@ def script_server(tmp_path_factory) -> Iterator[AppServer]:
 def link_server(tmp_path_factory) -> Iterator[tuple[AppServer, str]]:
     """Address-like text published the normal way, as an analyst would."""
     url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'links.sqlite'}"
+    bootstrap.initialise(url)
     store = Store(url)
-    ingest.seed(store)
     tables = hostile_tables(store, LINKS)
     uploads = [(f"{name}.csv", csv_of(frame)) for name, frame in tables.items()]
     proposal = ingest.prepare(ingest.parse_uploads(uploads), store, "upsert")
