@@ -57,12 +57,9 @@ class Store:
         initialise or upgrade it). Nothing is created: not even a missing SQLite file."""
         self.url = url or default_url()
         self.default = self.url == settings.DEFAULT_STORE_URL
-        path = _sqlite_path(self.url)
-        if path is not None:
-            if not as_is and not path.exists():
-                raise StoreNotInitialised(self.default)
-            if as_is:
-                path.parent.mkdir(parents=True, exist_ok=True)
+        self._path = _sqlite_path(self.url)
+        if not as_is:
+            self._refuse_missing_file()
         self.engine = sqlite.create_engine(self.url)
         self.tables = sqltables.declare()
         self.metadata = self.tables.metadata
@@ -75,6 +72,12 @@ class Store:
                 self.engine.dispose()
                 raise
 
+    def _refuse_missing_file(self) -> None:
+        """A SQLite file that does not exist is an empty store: refused before connecting,
+        which would create it."""
+        if self._path is not None and not self._path.exists():
+            raise StoreNotInitialised(self.default)
+
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
@@ -86,12 +89,17 @@ class Store:
             return schema.state(connection)
 
     def has_no_tables(self) -> bool:
+        """True for a database without any table (or a SQLite file not made yet)."""
+        if self._path is not None and not self._path.exists():
+            return True
         with self.engine.connect() as connection:
             return not sa.inspect(connection).get_table_names()
 
     def create(self) -> bool:
         """Create the schema if the database is empty (under the write lock, so two first
         starts do not both create it). False: it was not empty; nothing was changed."""
+        if self._path is not None:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
         with self.engine.begin() as connection:
             publishing.lock(connection)
             if schema.state(connection) != "empty":
@@ -102,6 +110,7 @@ class Store:
     def upgrade(self) -> tuple[str | None, str]:
         """Migrate the schema to this code's (under the write lock; one transaction on
         PostgreSQL). Returns the versions before and after."""
+        self._refuse_missing_file()
         with self.engine.begin() as connection:
             publishing.lock(connection)
             return schema.upgrade(connection, self.default)
