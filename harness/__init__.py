@@ -14,8 +14,12 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 from headcount.config import ROOT
 
@@ -108,7 +112,7 @@ class AppServer:
 
 
 @contextmanager
-def launched_chromium(path: str) -> Iterator[object]:
+def launched_chromium(path: str) -> Iterator[Browser]:
     """The system Chromium under Playwright, with the flags this closed network needs."""
     from playwright.sync_api import sync_playwright
 

@@ -85,6 +85,7 @@ def test_a_publish_killed_at_any_moment_leaves_the_old_or_the_new_revision_whole
     publishers = [Publisher(store_url) for _ in range(KILL_TRIALS)]
     for trial, publisher in enumerate(publishers):
         before = store.latest_id()
+        assert before is not None
         expected_new = store.read(before)["observations"]
         assert publisher.answer() == "started"
         publisher.send(f"prepare-bulk {BULK_ROWS}")
@@ -119,6 +120,7 @@ def test_of_eight_publishers_racing_from_one_base_exactly_one_wins_each_round(st
             assert racer.answer() == "started"
         for round_ in range(RACE_ROUNDS):
             base = store.latest_id()
+            assert base is not None
             for number, racer in enumerate(racers):
                 racer.send(f"prepare r{round_}-p{number}")
             assert {racer.answer() for racer in racers} == {f"ready {base}"}

@@ -101,7 +101,7 @@ def changed_file(tmp_path: Path) -> Path:
     return path
 
 
-def run_cli(capsys, *argv: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     code = cli.main(list(argv))
     out, err = capsys.readouterr()
     return code, out + err

@@ -19,13 +19,14 @@ from headcount import api, bootstrap, cli, settings
 from headcount.config import CURATED_ENV, ROOT
 from headcount.outcomes import Published
 from headcount.store import STORE_ENV, Store
+from tests.conftest import SettingsMonkeyPatch
 from tests.csvtools import copy_curated, read_rows, with_cell
 from validation.tables import TABLES
 
 INIT_WITH_URL = "`uv run headcount init --store URL`"
 
 
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = cli.main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
@@ -202,7 +203,7 @@ def test_the_app_on_an_empty_store_given_by_url_says_to_run_init_and_leaves_it_e
     assert not (tmp_path / "deployed.sqlite").exists()
 
 
-def embedded_default(monkeypatch, path: Path) -> str:  # type: ignore[no-untyped-def]
+def embedded_default(monkeypatch: SettingsMonkeyPatch, path: Path) -> str:
     """The app as on a fresh clone: no store configured, the default SQLite file (here in a
     temporary folder instead of var/)."""
     url = f"sqlite:///{path}"

@@ -4,6 +4,7 @@ exactly the reviewed diff, storage grows with the change, and a stale base is re
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 import polars as pl
 import pytest
@@ -21,7 +22,7 @@ from validation.tables import TABLES
 
 
 @pytest.fixture
-def store(store_url) -> Store:
+def store(store_url: str) -> Iterator[Store]:
     assert isinstance(bootstrap.initialise(store_url).seeded, Published)
     store = Store(store_url)
     yield store
@@ -39,7 +40,8 @@ def upload(name: str, data: bytes) -> list[parse.ParsedFile]:
 
 def stored_rows(store: Store, name: str) -> int:
     with store.engine.connect() as connection:
-        return connection.execute(sa.select(sa.func.count()).select_from(store.rows[name])).scalar()
+        count = sa.select(sa.func.count()).select_from(store.rows[name])
+        return int(connection.execute(count).scalar_one())
 
 
 def test_new_store_is_seeded_with_the_curated_tables(store):
@@ -51,6 +53,7 @@ def test_new_store_is_seeded_with_the_curated_tables(store):
         assert revision.counts[name] == len(read_rows(name))
         assert revision.hashes[name] == fingerprint.of(TABLES[name], tables[name])
     curated = parse.parse_path(str(CURATED / "observations.csv")).frame
+    assert curated is not None
     assert sorted(tables["observations"].get_column("value")) == sorted(curated.get_column("value"))
 
 
@@ -179,7 +182,9 @@ def test_dates_and_numbers_survive_the_round_trip(store):
     curated = {t.name: parse.parse_path(str(CURATED / t.filename)).frame for t in TABLES.values()}
     for name, table in TABLES.items():
         ours = tables[name].select(table.column_names).sort(list(table.key))
-        theirs = curated[name].select(table.column_names).sort(list(table.key))
+        frame = curated[name]
+        assert frame is not None, name
+        theirs = frame.select(table.column_names).sort(list(table.key))
         assert ours.equals(theirs, null_equal=True), name
     assert tables["observations"].schema["date"] == pl.Date
 
@@ -323,7 +328,7 @@ def test_opening_a_store_changes_nothing_and_its_schema_is_what_the_code_describ
         assert compare_metadata(MigrationContext.configure(connection), store.metadata) == []
     ddl: list[str] = []
 
-    def seen(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
         if statement.lstrip().upper().startswith(("CREATE", "ALTER", "DROP")):
             ddl.append(statement)
 

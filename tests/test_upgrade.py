@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from headcount import bootstrap, cli, ingest
 from headcount.config import ROOT
+from headcount.outcomes import Published
 from headcount.schema import SchemaMismatch
 from headcount.store import STORE_ENV, Store
 from tests.conftest import missing
@@ -129,8 +130,9 @@ def test_a_store_of_the_last_release_is_refused_then_upgraded_with_every_revisio
     files = [parse.parse("events.csv", to_csv([event]))]
     proposal = ingest.prepare(files, store, "upsert")
     assert proposal.ok, proposal.problems
-    revision = ingest.publish(proposal, store, "ana", "attributed").revision
-    events = store.read(revision.id)["events"]
+    outcome = ingest.publish(proposal, store, "ana", "attributed")
+    assert isinstance(outcome, Published), outcome
+    events = store.read(outcome.revision.id)["events"]
     attributed = events.filter(pl.col("title") == "A claim with its cause")
     assert attributed.get_column("attribution").to_list() == ["ai_does_work"]
     assert store.check() == []
