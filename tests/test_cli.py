@@ -108,6 +108,7 @@ def run_store(store: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_publish_history_diff_rollback_export(tmp_path):
     store = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    assert cli.main(["init", "--store", store]) == cli.EXIT_OK
     listed = run_store(store, "history")
     assert listed.returncode == 0
     assert "data/curated" in listed.stdout.splitlines()[1]  # revision 1 is the seed
@@ -154,6 +155,7 @@ def test_publish_history_diff_rollback_export(tmp_path):
 
 def test_refused_publish_exits_1_and_writes_nothing(tmp_path):
     store = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    assert cli.main(["init", "--store", store]) == cli.EXIT_OK
     data, line = with_cell("observations", 0, "unit", "USD")
     upload = tmp_path / "observations.csv"
     upload.write_bytes(data)
@@ -167,6 +169,7 @@ def test_refused_publish_exits_1_and_writes_nothing(tmp_path):
 
 def test_publishing_an_unreadable_file_exits_2(tmp_path):
     store = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    assert cli.main(["init", "--store", store]) == cli.EXIT_OK
     excel = tmp_path / "observations.csv"
     excel.write_bytes(b"PK\x03\x04" + b"\x00" * 32)
     assert run_store(store, "publish", str(excel), "--note", "x").returncode == 2
@@ -174,6 +177,7 @@ def test_publishing_an_unreadable_file_exits_2(tmp_path):
 
 def test_unknown_revision_is_a_clear_error(tmp_path):
     store = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    assert cli.main(["init", "--store", store]) == cli.EXIT_OK
     result = run_store(store, "diff", "7")
     assert result.returncode == 1 and "There is no revision 7" in result.stdout
 
@@ -182,7 +186,7 @@ def test_unknown_revision_is_a_clear_error(tmp_path):
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('export') / 'cli.sqlite'}"
-    assert cli.main(["history", "--store", url]) == cli.EXIT_OK
+    assert cli.main(["init", "--store", url]) == cli.EXIT_OK
     return url
 
 
