@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from headcount import ingest, schema
-from headcount.outcomes import Outcome, Published, Refused
+from headcount.outcomes import Outcome, Refused
 from headcount.store import Store, StoreNotInitialised
 
 
@@ -20,10 +20,6 @@ class Initialised:
 
     created_schema: bool  # the database was empty and now has the schema
     seeded: Outcome | None  # None: the store already held revisions, left as it was
-
-    @property
-    def changed(self) -> bool:
-        return self.created_schema or isinstance(self.seeded, Published)
 
 
 def initialise(url: str | None = None, *, seed: bool = True) -> Initialised:
