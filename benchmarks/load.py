@@ -18,9 +18,9 @@ from benchmarks import generate
 from benchmarks.measure import Figure
 from benchmarks.pages import DRAWN, TIMEOUT
 from harness import CHROMIUM_ARGS, AppServer, chromium_path
-from headcount import ingest
+from headcount import bootstrap
 from headcount.config import ROOT
-from headcount.store import STORE_ENV, Store
+from headcount.store import STORE_ENV
 
 SESSIONS = 20
 # The server holds at most a few revisions (st.cache_resource, max_entries=4) and what each
@@ -87,7 +87,7 @@ def run(quick: bool) -> list[Figure]:
     count = 4 if quick else SESSIONS
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/load.sqlite"
-        ingest.seed(Store(url))
+        bootstrap.initialise(url)
         upload = Path(folder) / "observations.csv"
         upload.write_bytes(generate.observations_csv(rows))
         sources = Path(folder) / "sources.csv"

@@ -29,9 +29,9 @@ class Figure:
 
     @property
     def ratio(self) -> float | None:
-        if self.peer_value in (None, 0):
+        if self.peer_value is None or self.peer_value == 0:
             return None
-        return self.value / self.peer_value  # type: ignore[operator]
+        return self.value / self.peer_value
 
     def as_dict(self) -> dict[str, object]:
         return {**asdict(self), "ratio": self.ratio}

@@ -17,11 +17,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.measure import Figure, alternate, median
 from harness import AppServer, chromium_path, launched_chromium
+from headcount import settings
 from headcount.config import ROOT
 from headcount.store import STORE_ENV
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
 DRAWN = f"{CHART} .scatterlayer .trace"
@@ -36,7 +41,7 @@ TRACES_JS = f"() => document.querySelector('{CHART} .scatterlayer').innerHTML"
 
 
 @contextmanager
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     path = chromium_path()
     if path is None:
         raise SystemExit("Chromium is needed: apt-get install chromium")
@@ -134,6 +139,7 @@ def rerun_times(store_url: str, companies: list[str], runs: int) -> list[float]:
 
     previous = os.environ.get(STORE_ENV)
     os.environ[STORE_ENV] = store_url
+    settings.reread()
     try:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.run()
@@ -150,6 +156,7 @@ def rerun_times(store_url: str, companies: list[str], runs: int) -> list[float]:
             os.environ.pop(STORE_ENV, None)
         else:
             os.environ[STORE_ENV] = previous
+        settings.reread()
 
 
 def run(quick: bool) -> list[Figure]:

@@ -22,7 +22,8 @@ from benchmarks import generate
 from benchmarks.measure import Figure, median
 from benchmarks.pages import CHART, DRAWN, TIMEOUT, Switcher, browser
 from harness import AppServer, create_database, drop_database
-from headcount import diff, ingest
+from headcount import bootstrap, diff, ingest
+from headcount.outcomes import Outcome, Published
 from headcount.store import STORE_ENV, Store
 from validation import parse
 from validation.tables import OBSERVATIONS
@@ -35,13 +36,16 @@ LARGEST_TRACE_JS = f"""() => Math.max(...[...document.querySelectorAll('{CHART}'
 def empty_store(dialect: str) -> Iterator[Store]:
     if dialect == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
-            store = Store(f"sqlite:///{folder}/scale.sqlite")
+            url = f"sqlite:///{folder}/scale.sqlite"
+            bootstrap.initialise(url, seed=False)
+            store = Store(url)
             try:
                 yield store
             finally:
                 store.engine.dispose()
         return
     url = create_database("headcount_bench")
+    bootstrap.initialise(url, seed=False)
     store = Store(url)
     try:
         yield store
@@ -57,9 +61,14 @@ def typed(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     return parsed.frame.drop(parse.LINE)
 
 
+def published(outcome: Outcome) -> None:
+    """A refused publish would measure nothing: stop the run instead."""
+    assert isinstance(outcome, Published), outcome
+
+
 def grow(store: Store, companies: int, months: int) -> float:
     """Publish the generated companies on top of the curated seed; seconds it took."""
-    ingest.seed(store)
+    published(ingest.seed(store))
     current = store.read()
     generated = {
         "observations": typed(generate.observations(companies, months), "observations"),
@@ -73,8 +82,12 @@ def grow(store: Store, companies: int, months: int) -> float:
         },
     }
     start = time.perf_counter()
-    store.publish(proposed, diff.diff(current, proposed), store.latest_id(), "bench", "scale")
-    return time.perf_counter() - start
+    outcome = store.publish(
+        proposed, diff.diff(current, proposed), store.latest_id(), "bench", "scale"
+    )
+    took = time.perf_counter() - start
+    published(outcome)
+    return took
 
 
 def start_to_chart(
@@ -136,8 +149,9 @@ def ten_row_revision(store: Store) -> tuple[int, float]:
     changes = diff.diff(current, proposed)  # the review step, before the publish button
     before = stored_rows(store)
     start = time.perf_counter()
-    store.publish(proposed, changes, store.latest_id(), "bench", "10 rows")
+    outcome = store.publish(proposed, changes, store.latest_id(), "bench", "10 rows")
     took = time.perf_counter() - start
+    published(outcome)
     return stored_rows(store) - before, took
 
 
@@ -153,8 +167,9 @@ def upsert_vs_bulk(store: Store, rows: int) -> tuple[float, float, float, float]
     proposed = diff.apply(current, {"observations": upload}, "upsert")
     changes = diff.diff(current, proposed)
     prepared = time.perf_counter()
-    store.publish(proposed, changes, store.latest_id(), "bench", "1M upsert")
-    published = time.perf_counter()
+    outcome = store.publish(proposed, changes, store.latest_id(), "bench", "1M upsert")
+    done = time.perf_counter()
+    published(outcome)
     rows_table = store.rows["observations"]
     index = next(iter(rows_table.indexes))
     indexed = ", ".join(column.name for column in index.columns)
@@ -169,7 +184,7 @@ def upsert_vs_bulk(store: Store, rows: int) -> tuple[float, float, float, float]
             f"CREATE INDEX ix_bench_indexed ON bench_indexed ({indexed})",
         ],
     )
-    return published - start, published - prepared, plain, copy
+    return done - start, done - prepared, plain, copy
 
 
 def _timed_bulk_insert(store: Store, table: str, upload: pl.DataFrame, setup: list[str]) -> float:
@@ -204,7 +219,7 @@ def run(quick: bool) -> list[Figure]:
     full = tuple(os.environ.get("BENCH_DIALECTS", "sqlite,postgresql").split(","))
     for dialect in ("sqlite",) if quick else full:
         with empty_store(dialect) as curated_only:
-            ingest.seed(curated_only)
+            published(ingest.seed(curated_only))
             curated_start, _, _ = start_to_chart(curated_only.url, runs)
         with empty_store(dialect) as store:
             built = grow(store, companies, months)

@@ -14,10 +14,16 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+from headcount import bootstrap
 from headcount.config import ROOT
+from headcount.settings import STORE_ENV
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -53,7 +59,11 @@ def free_port() -> int:
 
 
 class AppServer:
-    """`streamlit run app.py` on a free loopback port, stopped when the fixture ends."""
+    """`streamlit run app.py` on a free loopback port, stopped when the fixture ends.
+
+    As a deploy does, the store the app is given (``env``'s HEADCOUNT_STORE_URL, else this
+    process's) is first initialised, `headcount init`: the app itself refuses an empty store
+    given by URL. ``initialise=False`` starts the app on the store as it is."""
 
     def __init__(
         self,
@@ -61,7 +71,11 @@ class AppServer:
         args: tuple[str, ...] = (),
         port: int | None = None,
         script: str | None = None,
+        initialise: bool = True,
     ) -> None:
+        url = (env or {}).get(STORE_ENV) or os.environ.get(STORE_ENV)
+        if script is None and initialise and url:
+            bootstrap.initialise(url)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = ARTIFACTS / f"streamlit-{self.port}.log"
@@ -108,7 +122,7 @@ class AppServer:
 
 
 @contextmanager
-def launched_chromium(path: str) -> Iterator[object]:
+def launched_chromium(path: str) -> Iterator[Browser]:
     """The system Chromium under Playwright, with the flags this closed network needs."""
     from playwright.sync_api import sync_playwright
 

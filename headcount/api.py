@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 import polars as pl
 
-from headcount import citations, dataset, exports, faults, ingest, schema
+from headcount import bootstrap, citations, dataset, exports, faults, schema, settings
 from headcount.store import Store, default_url
 
 TABLE_FILTERS: dict[str, tuple[str, ...]] = {
@@ -56,23 +56,15 @@ def _refuse(message: str, status: int = 400) -> Reply:
 
 @lru_cache(maxsize=4)
 def _store(url: str) -> Store:
-    return Store(url)
+    # Opened as the pages open it: only the embedded default store is initialised, once, on
+    # the first request; an empty one given by URL is refused (a 503 naming `headcount init`).
+    return bootstrap.open_for_app(url, url == settings.DEFAULT_STORE_URL)[0]
 
 
 @lru_cache(maxsize=8)
 def _loaded(url: str, revision: int) -> dataset.Loaded:
     # Served data passes the same gate as every page: nothing half-valid leaves the server.
     return dataset.load_tables(_store(url).read(revision), revision)
-
-
-def _latest(store: Store) -> int | None:
-    """The latest revision; a new store is first seeded from data/curated, as the pages do,
-    so the API answers on a fresh start before anyone opened a page."""
-    latest = store.latest_id()
-    if latest is None:
-        ingest.seed(store)
-        latest = store.latest_id()
-    return latest
 
 
 def _date(name: str, text: str) -> dt.date:
@@ -123,7 +115,7 @@ def table_reply(
             return _refuse(f"the parameter {name!r} is given {len(values)} times; give it once")
     url = url or default_url()
     store = _store(url)
-    latest = _latest(store)
+    latest = store.latest_id()
     if latest is None:
         return _refuse("the store holds no revision yet", 503)
     revision = latest
@@ -180,7 +172,6 @@ def revisions_reply(fmt: str, url: str | None = None) -> Reply:
     if fmt not in FORMATS:
         return _refuse(f"there is no format {fmt!r}; formats: csv, json", 404)
     store = _store(url or default_url())
-    _latest(store)
     revisions = store.revisions()
     rows = [
         {
@@ -203,7 +194,6 @@ def revisions_reply(fmt: str, url: str | None = None) -> Reply:
 def feed_reply(base: str, url: str | None = None) -> Reply:
     """An Atom feed of published revisions, newest first: who, when, note, rows changed."""
     store = _store(url or default_url())
-    _latest(store)
     revisions = store.revisions()[-FEED_ENTRIES:][::-1]
     base = base.rstrip("/")
     entries = []
@@ -243,7 +233,6 @@ def feed_reply(base: str, url: str | None = None) -> Reply:
         + "</feed>"
     )
     return Reply(200, body.encode("utf-8"), "application/atom+xml", {"Cache-Control": "max-age=60"})
-
 
 
 def _or_unavailable(answer: Callable[..., Reply], *args: object) -> Reply:

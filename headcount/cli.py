@@ -7,14 +7,15 @@
     headcount rollback REV --note TEXT [--author NAME]
     headcount export [--rev REV] --out DIR [--force]
     headcount check-store
+    headcount init
     headcount upgrade
 
 Every command but validate takes --store URL (default: $HEADCOUNT_STORE_URL, else the SQLite
 file the app uses). Exit codes: 0 done, 1 problems found or publish refused (nothing written),
 2 a file could not be read at all (missing, binary, empty, not CSV text), 3 the store could
 not be reached, read or written (a full disk, a locked or read-only database, a lost server),
-4 the store's schema is not this version's (run `headcount upgrade`; nothing was read or
-changed).
+4 the store's schema is not this version's (run `headcount upgrade`) or it has none yet (run
+`headcount init`); nothing was read or changed.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
 
-from headcount import dataset, diff, exports, faults, ingest, outfiles, schema
-from headcount.store import Revision, Store, StoreError
+from headcount import bootstrap, dataset, diff, exports, faults, ingest, outfiles, schema
+from headcount.outcomes import Outcome, Published, Refused
+from headcount.store import Store
 from validation import excel, gate, parse
 from validation.parse import LINE
 from validation.problems import PROBLEM_COLUMNS, as_records
@@ -38,7 +40,7 @@ from validation.tables import TABLES
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 EXIT_STORE = 3  # the store could not be reached, read or written (full, locked, read-only)
-EXIT_SCHEMA = 4  # the store's schema is behind or ahead of this version
+EXIT_SCHEMA = 4  # the store's schema is behind or ahead of this version, or not there yet
 VALUE_WIDTH = 40  # values can be whole lines; everything else is shown in full
 
 
@@ -84,16 +86,6 @@ def validate(paths: Sequence[str], as_json: bool) -> int:
     return EXIT_OK if verdict.ok else EXIT_INVALID
 
 
-def _store(url: str | None) -> Store:
-    store = Store(url)
-    seeded = ingest.seed(store)
-    if seeded.height:
-        print("The store is empty and the curated data to seed it is invalid:")
-        print(format_table(seeded))
-        raise SystemExit(EXIT_INVALID)
-    return store
-
-
 def _author(name: str | None) -> str:
     return name or os.environ.get("USER") or getpass.getuser()
 
@@ -105,17 +97,17 @@ def print_changes(changes: dict[str, diff.TableDiff]) -> None:
         n = change.counts()
         print(f"{name}: +{n['added']} added, ~{n['changed']} changed, -{n['removed']} removed")
         key = list(change.table.key)
-        for row in change.added.select(key).iter_rows():
-            print(f"  + {' | '.join(map(str, row))}")
-        for row in change.removed.select(key).iter_rows():
-            print(f"  - {' | '.join(map(str, row))}")
-        for row in change.changes.iter_rows(named=True):
-            where = " | ".join(str(row[k]) for k in key)
-            print(f"  ~ {where}: {row['column']} {row['old']!s} -> {row['new']!s}")
+        for keys in change.added.select(key).iter_rows():
+            print(f"  + {' | '.join(map(str, keys))}")
+        for keys in change.removed.select(key).iter_rows():
+            print(f"  - {' | '.join(map(str, keys))}")
+        for named in change.changes.iter_rows(named=True):
+            where = " | ".join(str(named[k]) for k in key)
+            print(f"  ~ {where}: {named['column']} {named['old']!s} -> {named['new']!s}")
 
 
 def publish(args: argparse.Namespace) -> int:
-    store = _store(args.store)
+    store = Store(args.store)
     files = [parsed for path in args.files for parsed in excel.parse_any_path(path)]
     proposal = ingest.prepare(files, store, args.mode)
     if not proposal.ok:
@@ -123,24 +115,16 @@ def publish(args: argparse.Namespace) -> int:
         print(f"\nRefused: {proposal.problems.height} problem(s). Nothing was written.")
         return EXIT_INVALID if proposal.readable else EXIT_UNREADABLE
     print_changes(proposal.changes)
-    revision = _refusable(lambda: ingest.publish(proposal, store, _author(args.author), args.note))
-    if revision is None:
+    outcome = ingest.publish(proposal, store, _author(args.author), args.note)
+    if isinstance(outcome, Refused):
+        print(outcome.reason)
         return EXIT_INVALID
-    print(f"Published revision {revision.id} (based on {proposal.base}).")
+    print(f"Published revision {outcome.revision.id} (based on {proposal.base}).")
     return EXIT_OK
 
 
-def _refusable(write: Callable[[], Revision]) -> Revision | None:
-    """Run a publish; a refusal (nothing written) is printed and returns None."""
-    try:
-        return write()
-    except StoreError as refused:
-        print(str(refused))
-        return None
-
-
 def history(args: argparse.Namespace) -> int:
-    store = _store(args.store)
+    store = Store(args.store)
     print("REV  PARENT  CREATED (UTC)     AUTHOR          ROWS                        NOTE")
     for r in store.revisions():
         rows = " ".join(f"{k}={v}" for k, v in sorted(r.counts.items()))
@@ -159,7 +143,7 @@ def _known(store: Store, revision: int) -> bool:
 
 
 def show_diff(args: argparse.Namespace) -> int:
-    store = _store(args.store)
+    store = Store(args.store)
     newer = store.latest_id() if args.rev2 is None else args.rev2
     if newer is None or not (_known(store, args.rev) and _known(store, newer)):
         return EXIT_INVALID
@@ -172,18 +156,22 @@ def show_diff(args: argparse.Namespace) -> int:
 
 
 def rollback(args: argparse.Namespace) -> int:
-    store = _store(args.store)
+    store = Store(args.store)
     if not _known(store, args.rev):
         return EXIT_INVALID
-    revision = _refusable(lambda: ingest.rollback(store, args.rev, _author(args.author), args.note))
-    if revision is None:
+    outcome = ingest.rollback(store, args.rev, _author(args.author), args.note)
+    if isinstance(outcome, Refused):
+        print(outcome.reason)
         return EXIT_INVALID
-    print(f"Published revision {revision.id}, equal to revision {args.rev}. Nothing was deleted.")
+    print(
+        f"Published revision {outcome.revision.id}, equal to revision {args.rev}. "
+        "Nothing was deleted."
+    )
     return EXIT_OK
 
 
 def export(args: argparse.Namespace) -> int:
-    store = _store(args.store)
+    store = Store(args.store)
     revision = store.latest_id() if args.rev is None else args.rev  # 0 is not "the latest"
     if revision is None or not _known(store, revision):
         return EXIT_INVALID
@@ -214,6 +202,34 @@ def _report_consistency(store: Store) -> int:
 
 def check_store(args: argparse.Namespace) -> int:
     return _report_consistency(Store(args.store))
+
+
+def init(args: argparse.Namespace) -> int:
+    """Create an empty store and load the curated data as revision 1; an initialised store
+    is left as it is (exit 0), one behind or ahead is refused (exit 4, by `main`)."""
+    done = bootstrap.initialise(args.store)
+    if done.created_schema:
+        print(f"Created the store's schema (version {schema.head()}).")
+    return _report_seeding(done.seeded)
+
+
+def _report_seeding(seeded: Outcome | None) -> int:
+    if seeded is None:
+        print("The store is already initialised: it holds revisions. Nothing was changed.")
+        return EXIT_OK
+    if isinstance(seeded, Published):
+        revision = seeded.revision
+        rows = ", ".join(f"{count} {name}" for name, count in sorted(revision.counts.items()))
+        print(f"Published the curated data as revision {revision.id} ({rows}).")
+        return EXIT_OK
+    if seeded.kind == "not_empty":  # another process seeded it meanwhile
+        print("The store is already initialised: it holds revisions. Nothing was changed.")
+        return EXIT_OK
+    print(seeded.reason)
+    if seeded.problems is not None:
+        print(format_table(seeded.problems))
+        print(f"\n{seeded.problems.height} problem(s). Fix them and run `headcount init` again.")
+    return EXIT_INVALID
 
 
 def upgrade(args: argparse.Namespace) -> int:
@@ -270,6 +286,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     with_store(
         commands.add_parser(
+            "init",
+            help="create an empty store and load the curated data as its first revision",
+            description="Run once for a new store (the app refuses an empty one, except the "
+            "embedded default store, which it initialises on its first start). An initialised "
+            "store is left as it is.",
+        )
+    )
+    with_store(
+        commands.add_parser(
             "upgrade",
             help="migrate the store's schema to this version's, keeping every revision",
             description="Run after installing a new version and before starting the app (the "
@@ -296,6 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rollback": rollback,
         "export": export,
         "check-store": check_store,
+        "init": init,
         "upgrade": upgrade,
     }
     try:

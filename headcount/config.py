@@ -1,14 +1,16 @@
-"""Where the app finds its data; one place, overridable by environment for tests and deployments."""
+"""Where the app finds its data (kept for the callers that import it from here; the settings
+themselves are read in headcount/settings.py)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CURATED_ENV = "HEADCOUNT_CURATED_DIR"
+from headcount import settings
+from headcount.settings import CURATED_ENV, ROOT
+
+__all__ = ["CURATED_ENV", "ROOT", "curated_dir"]
 
 
 def curated_dir() -> Path:
     """The folder holding observations.csv, events.csv and sources.csv."""
-    return Path(os.environ.get(CURATED_ENV) or ROOT / "data" / "curated")
+    return settings.current().curated_dir

@@ -7,18 +7,17 @@ is refused when someone else published in between.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
 
-from headcount import diff
+from headcount import diff, settings
 from headcount.dataset import in_export_order, load_curated, revision_label
-from headcount.store import Revision, Store, StoreError
+from headcount.outcomes import Outcome, Refused
+from headcount.store import Store
 from validation import excel, gate, problems, rules
 from validation.parse import LINE, ParsedFile
 from validation.rules import FILE
@@ -83,7 +82,7 @@ def prepare(
             ]
         )
         return proposal
-    verdict = gate.validate(files, context=tagged(current, base), today=today)
+    verdict = gate.validate(list(files), context=tagged(current, base), today=today)
     if not verdict.ok:
         proposal.problems = verdict.problems
         return proposal
@@ -117,17 +116,12 @@ def for_review(proposal: Proposal) -> Proposal:
     return dataclasses.replace(proposal, files=files, current={})
 
 
-# The largest upload accepted, in MB; the same number as server.maxUploadSize in
-# .streamlit/config.toml, which already stops larger files in the browser.
-MAX_MB_ENV = "HEADCOUNT_MAX_UPLOAD_MB"
-DEFAULT_MAX_MB = 200.0
+MAX_MB_ENV = settings.MAX_MB_ENV  # where callers knew it
 
 
 def max_upload_mb() -> float:
-    try:
-        return float(os.environ.get(MAX_MB_ENV) or DEFAULT_MAX_MB)
-    except ValueError:
-        return DEFAULT_MAX_MB
+    """The largest upload accepted, in MB (settings: HEADCOUNT_MAX_UPLOAD_MB)."""
+    return settings.current().max_upload_mb
 
 
 def parse_uploads(uploads: Sequence[tuple[str, bytes]]) -> list[ParsedFile]:
@@ -151,15 +145,17 @@ def _too_large(name: str, data: bytes, limit: float) -> ParsedFile:
     return ParsedFile(name, problems=problems.frame([problem]), readable=False)
 
 
-def publish(proposal: Proposal, store: Store, author: str, note: str) -> Revision:
-    """Write the reviewed change; refused (nothing written) if the store moved on."""
+def publish(proposal: Proposal, store: Store, author: str, note: str) -> Outcome:
+    """Write the reviewed change: `Published`, or `Refused` with nothing written (the store
+    moved on since the proposal was made, or the change is empty)."""
     if not proposal.ok:
         raise ValueError("an invalid proposal cannot be published")
     return store.publish(proposal.proposed, proposal.changes, proposal.base, author, note)
 
 
-def rollback(store: Store, target: int, author: str, note: str) -> Revision:
-    """Publish a new revision whose tables equal those of revision ``target``."""
+def rollback(store: Store, target: int, author: str, note: str) -> Outcome:
+    """Publish a new revision whose tables equal those of revision ``target`` (which must
+    exist: KeyError otherwise); refused if nothing would change or the store moved on."""
     base = store.latest_id()
     wanted = store.read(target)
     changes = diff.diff(store.read(base), wanted)
@@ -170,15 +166,22 @@ SEED_AUTHOR = "data/curated"
 SEED_NOTE = "The curated dataset shipped with the app"
 
 
-def seed(store: Store) -> pl.DataFrame:
-    """Make revision 1 from data/curated if the store is empty; the problems if it is invalid."""
+def seed(store: Store) -> Outcome:
+    """Make revision 1 from the curated data (settings: HEADCOUNT_CURATED_DIR). Refused,
+    nothing written, when the store already holds a revision ('not_empty'; also when another
+    process seeded it first) or the curated data is invalid ('invalid', with its problems)."""
     if store.latest_id() is not None:
-        return problems.frame()
+        return Refused("The store already holds revisions; nothing was written.", "not_empty")
     loaded = load_curated()
     if loaded.dataset is None:
-        return loaded.problems
+        return Refused(
+            "The curated data did not pass validation; nothing was written.",
+            "invalid",
+            loaded.problems,
+        )
     tables = {name: getattr(loaded.dataset, name) for name in TABLES}
-    # Another process may seed first: its revision 1 is the same data.
-    with contextlib.suppress(StoreError):
-        store.publish(tables, diff.diff({}, tables), None, SEED_AUTHOR, SEED_NOTE)
-    return problems.frame()
+    outcome = store.publish(tables, diff.diff({}, tables), None, SEED_AUTHOR, SEED_NOTE)
+    if isinstance(outcome, Refused) and outcome.kind == "conflict":
+        # Another process seeded first: its revision 1 is the same data.
+        return Refused("Another process seeded the store first; nothing was written.", "not_empty")
+    return outcome

@@ -1,16 +1,15 @@
 """The store's schema and its version: Alembic's migrations in headcount/migrations, recorded
 in the `alembic_version` table.
 
-Opening a store never changes its schema, with one exception: a database with no tables at all
-is created at the latest version (so `streamlit run app.py` works on a fresh machine). A store
-that is behind (also one made before the version table existed, by the 2026-11-21 release) or
-ahead of this code is refused with a message naming what to run; `headcount upgrade` migrates
-it. Stores without a version table run every migration, each written to skip what exists.
+Opening a store never changes its schema: a database with no tables is refused with a message
+naming `headcount init` (which creates it, headcount/bootstrap.py); a store that is behind (also
+one made before the version table existed, by the 2026-11-21 release) or ahead of this code is
+refused with a message naming what to run; `headcount upgrade` migrates it. Stores without a
+version table run every migration, each written to skip what exists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -23,11 +22,33 @@ from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 UPGRADE = "headcount upgrade"
+INIT = "uv run headcount init"
 State = Literal["empty", "current", "behind", "ahead"]
 
 
-class SchemaMismatch(Exception):
+class StoreError(Exception):
+    """The store cannot be used as asked; nothing was read or changed."""
+
+
+class SchemaMismatch(StoreError):
     """The store's schema is not the one this code reads and writes; nothing was changed."""
+
+
+class StoreNotInitialised(SchemaMismatch):
+    """The database has no tables yet; nothing was changed. `headcount init` creates it."""
+
+    def __init__(self, default_store: bool) -> None:
+        command = INIT if default_store else f"{INIT} --store URL"
+        url = (
+            ""
+            if default_store
+            else " with this store's URL (HEADCOUNT_STORE_URL, or [store] url in the app's secrets)"
+        )
+        super().__init__(
+            f"This store has no tables yet: it was never initialised. Run `{command}`{url} to "
+            "create it and load the curated data as its first revision. Nothing was read or "
+            "changed."
+        )
 
 
 def _config(connection: sa.Connection | None = None) -> Config:
@@ -82,30 +103,30 @@ def refusal(found: State, recorded: str | None) -> str:
     )
 
 
-def upgrade(connection: sa.Connection) -> tuple[str | None, str]:
+def upgrade(connection: sa.Connection, default_store: bool) -> tuple[str | None, str]:
     """Migrate the store to the latest schema in the caller's transaction (which must hold the
-    store's write lock). Returns the versions before and after."""
+    store's write lock). Returns the versions before and after. An empty database is refused:
+    `headcount init` creates it with its data."""
     before = version(connection)
-    if state(connection) == "ahead":
+    found = state(connection)
+    if found == "empty":
+        raise StoreNotInitialised(default_store)
+    if found == "ahead":
         raise SchemaMismatch(refusal("ahead", before))
     command.upgrade(_config(connection), "head")
     return before, head()
 
 
-def ensure(engine: sa.Engine, locked: Callable[[sa.Connection], None]) -> None:
-    """Open a store: nothing to do when its schema is current; an empty database is created
-    (under the write lock, so two first starts do not both create it); otherwise refused."""
-    with engine.connect() as connection:
-        found = state(connection)
-        recorded = version(connection)
-    if found == "current":
-        return
-    if found != "empty":
-        raise SchemaMismatch(refusal(found, recorded))
-    with engine.begin() as connection:
-        locked(connection)
-        found = state(connection)
-        if found == "empty":
-            upgrade(connection)
-        elif found != "current":
-            raise SchemaMismatch(refusal(found, version(connection)))
+def require_current(connection: sa.Connection, default_store: bool) -> None:
+    """Refuse, changing nothing, a store whose schema this code cannot read and write."""
+    found = state(connection)
+    if found == "empty":
+        raise StoreNotInitialised(default_store)
+    if found != "current":
+        raise SchemaMismatch(refusal(found, version(connection)))
+
+
+def create(connection: sa.Connection) -> None:
+    """Create the schema of an empty database in the caller's transaction (which must hold
+    the store's write lock)."""
+    command.upgrade(_config(connection), "head")

@@ -1,44 +1,55 @@
 """The only core module that imports Streamlit: the shared store and cached loading.
 
-The store (an engine and its pool) is one per process. A loaded revision is cached by store URL
-and revision id, so every session sees a newly published revision on its next rerun while
-unchanged revisions are never read twice.
+The store (an engine and its pool) is opened once per process; reading never writes to it.
+Only that first opening may initialise a store, and only the embedded default one whose database
+has no tables (headcount/bootstrap.py). A loaded revision is cached by store URL and revision
+id, so every session sees a newly published revision on its next rerun while unchanged revisions
+are never read twice.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import TypeVar
 
 import polars as pl
 import streamlit as st
 
-from headcount import dataset, diff, ingest
-from headcount.schema import SchemaMismatch
-from headcount.store import STORE_ENV, Store, default_url
+from headcount import bootstrap, dataset, diff, settings
+from headcount.schema import INIT, SchemaMismatch
+from headcount.store import Store
 from validation import problems
 
 T = TypeVar("T")
+NO_REVISION = (
+    "The store holds no published revision yet, so there is nothing to show. Whoever runs "
+    f"this app can load the curated data as its first revision with `{INIT}` (with --store "
+    "and the store's URL when it is not the default one)."
+)
 
 
 def store_url() -> str:
     """$HEADCOUNT_STORE_URL, else [store] url in Streamlit secrets, else the SQLite default."""
-    if os.environ.get(STORE_ENV):
-        return default_url()
+    configured = settings.current()
+    if not configured.store_is_default:
+        return configured.store_url
     try:
         return str(st.secrets["store"]["url"])
     except (KeyError, FileNotFoundError, AttributeError):
-        return default_url()
+        return configured.store_url
 
 
 @st.cache_resource(show_spinner=False)
-def _store(url: str) -> Store:
+def _opened(url: str) -> tuple[Store, pl.DataFrame | None]:
     try:
-        return Store(url)
-    except SchemaMismatch as mismatch:  # nothing cached: the next run after an upgrade opens it
-        st.error(str(mismatch))
+        return bootstrap.open_for_app(url, url == settings.DEFAULT_STORE_URL)
+    except SchemaMismatch as mismatch:  # nothing cached: the next run after an init or upgrade
+        st.error(str(mismatch), icon=":material/database:")
         st.stop()
+
+
+def _store(url: str) -> Store:
+    return _opened(url)[0]
 
 
 def store() -> Store:
@@ -68,16 +79,17 @@ def per_revision(data: dataset.Dataset, view: str, key: str, compute: Callable[[
 
 
 def _latest(url: str) -> tuple[int | None, pl.DataFrame]:
-    """The latest revision's id; a new store is first seeded from data/curated (not cached,
-    so a corrected curated folder is picked up on the next run). No id: the seed's problems."""
-    the_store = _store(url)
+    """The latest revision's id. A store without revisions ends the page with what to run,
+    or, when the app's first start could not seed the default store, returns no id and the
+    curated data's problems."""
+    the_store, refused = _opened(url)
     revision = the_store.latest_id()
-    if revision is None:
-        found = ingest.seed(the_store)
-        if found.height:
-            return None, found
-        revision = the_store.latest_id()
-    return revision, problems.frame()
+    if revision is not None:
+        return revision, problems.frame()
+    if refused is not None and refused.height:
+        return None, refused
+    st.info(NO_REVISION, icon=":material/database:")
+    st.stop()
 
 
 def load_latest() -> dataset.Loaded:
@@ -96,7 +108,7 @@ def _catalog(url: str, revision: int) -> dataset.Catalog:
 
 def latest_catalog() -> tuple[dataset.Catalog | None, pl.DataFrame]:
     """The companies, bases and dates of the latest revision, counted by the database; or,
-    when a new store could not be seeded, the seed's problems."""
+    when the app's first start could not seed the default store, the curated data's problems."""
     url = store_url()
     revision, problems = _latest(url)
     if revision is None:

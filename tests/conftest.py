@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 import sqlalchemy as sa
@@ -19,12 +21,14 @@ from harness import (
     free_port,
     launched_chromium,
 )
+from headcount import bootstrap, settings
+from headcount.outcomes import Published
 from headcount.store import STORE_ENV
 
 __all__ = ["ARTIFACTS", "AppServer", "free_port"]
 
 
-def missing(tool: str, why: str) -> None:
+def missing(tool: str, why: str) -> NoReturn:
     """Skip on a developer's machine; fail where HEADCOUNT_REQUIRE_<TOOL>=1 (CI)."""
     if os.environ.get(f"HEADCOUNT_REQUIRE_{tool.upper()}") == "1":
         pytest.fail(f"{tool} is required here (HEADCOUNT_REQUIRE_{tool.upper()}=1): {why}")
@@ -32,16 +36,49 @@ def missing(tool: str, why: str) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def isolated_store(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """Every test (and every server a test starts) uses a throwaway store, never var/."""
+def isolated_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Every test (and every server a test starts) uses a throwaway store, never var/,
+    initialised once (as `headcount init` does) so that pages and servers have data."""
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'headcount.sqlite'}"
     previous = os.environ.get(STORE_ENV)
     os.environ[STORE_ENV] = url
+    settings.reread()
+    done = bootstrap.initialise(url)
+    assert isinstance(done.seeded, Published), done.seeded
     yield url
     if previous is None:
         os.environ.pop(STORE_ENV, None)
     else:
         os.environ[STORE_ENV] = previous
+    settings.reread()
+
+
+class SettingsMonkeyPatch:
+    """pytest's monkeypatch, but the app's settings (read once per process) are read again
+    whenever a test changes the environment, and once more when the change is undone.
+    (pytest's MonkeyPatch is final: this wraps one.)"""
+
+    def __init__(self) -> None:
+        self.patch = pytest.MonkeyPatch()
+
+    def setenv(self, name: str, value: str, prepend: str | None = None) -> None:
+        self.patch.setenv(name, value, prepend)
+        settings.reread()
+
+    def delenv(self, name: str, raising: bool = True) -> None:
+        self.patch.delenv(name, raising)
+        settings.reread()
+
+    def __getattr__(self, name: str) -> Any:  # setattr, chdir, undo, ...
+        return getattr(self.patch, name)
+
+
+@pytest.fixture
+def monkeypatch() -> Iterator[SettingsMonkeyPatch]:
+    patch = SettingsMonkeyPatch()
+    yield patch
+    patch.patch.undo()
+    settings.reread()
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +89,7 @@ def app_server() -> Iterator[AppServer]:
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser() -> Iterator[Any]:
     path = chromium_path()
     if path is None:
         missing("browser", "no Chromium at /usr/bin/chromium (apt-get install chromium)")
@@ -65,7 +102,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
+def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     yield page
@@ -84,7 +121,7 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path) -> str:  # type: ignore[no-untyped-def]
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Each store test runs against a SQLite file and against a PostgreSQL database."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.sqlite'}"
@@ -109,7 +146,8 @@ SLOW_FIXTURES = {"browser", "page", "app_server", "postgres_url"}
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        owner = getattr(item, "module", None)
+        module = owner.__name__.rsplit(".", 1)[-1] if owner else ""
         fixtures = set(getattr(item, "fixturenames", ()))
         postgres = "postgresql" in item.name
         if module in SLOW_MODULES or fixtures & SLOW_FIXTURES or postgres:

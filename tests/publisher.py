@@ -20,7 +20,8 @@ import sys
 import polars as pl
 
 from headcount import diff
-from headcount.store import Store, StoreError
+from headcount.outcomes import Refused
+from headcount.store import Store
 
 BULK_COMPANY = "Crash Test Co"
 
@@ -37,12 +38,11 @@ def main(url: str) -> None:
             prepared = _bulk(store, int(argument))
         elif command == "go" and prepared is not None:
             tables, changes, base = prepared
-            try:
-                revision = store.publish(tables, changes, base, "crash-test", "race")
-            except StoreError as refused:
-                print(f"refused {refused}", flush=True)
+            outcome = store.publish(tables, changes, base, "crash-test", "race")
+            if isinstance(outcome, Refused):
+                print(f"refused {outcome.reason}", flush=True)
             else:
-                print(f"won {revision.id}", flush=True)
+                print(f"won {outcome.revision.id}", flush=True)
             continue
         elif command == "exit":
             return

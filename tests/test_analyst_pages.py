@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from headcount import ingest
+from headcount import bootstrap, ingest
 from headcount.config import ROOT
 from headcount.store import STORE_ENV, Store
 from tests.csvtools import with_cell
@@ -24,8 +24,8 @@ AUTH = {
 def store(tmp_path, monkeypatch) -> Store:
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     monkeypatch.setenv(STORE_ENV, url)
+    bootstrap.initialise(url)
     store = Store(url)
-    ingest.seed(store)
     return store
 
 

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from headcount import api, ingest
+from headcount import api, bootstrap, ingest
 from headcount.store import Store
 from tests.csvtools import read_rows, to_csv
 from validation import parse
@@ -21,7 +21,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture
 def url(tmp_path) -> str:
     url = f"sqlite:///{tmp_path / 'api.sqlite'}"
-    ingest.seed(Store(url))
+    bootstrap.initialise(url)
     return url
 
 

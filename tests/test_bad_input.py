@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from headcount import cli, ingest
+from headcount import bootstrap, cli, ingest
 from headcount.config import ROOT
 from headcount.dataset import curated_paths
 from headcount.ingest import MAX_MB_ENV
@@ -164,9 +164,9 @@ def test_cli_reports_the_problem(file, line, column, words, capsys):
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Store:
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('bad') / 'store.sqlite'}")
-    ingest.seed(store)
-    return store
+    url = f"sqlite:///{tmp_path_factory.mktemp('bad') / 'store.sqlite'}"
+    bootstrap.initialise(url)
+    return Store(url)
 
 
 @pytest.mark.parametrize("mode", ["upsert", "replace"])
@@ -185,8 +185,8 @@ def test_no_bad_file_changes_the_store_in_either_mode(store, mode):
 def test_upload_page_shows_each_problem_and_offers_no_publish(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     monkeypatch.setenv(STORE_ENV, url)
+    bootstrap.initialise(url)
     store = Store(url)
-    ingest.seed(store)
     at = open_page("upload", ANALYST, ANALYSTS)
     for file, line, column, words in EXPECTED:
         at.file_uploader(key="uploads").upload(file, (BAD / file).read_bytes(), "text/csv").run()
@@ -212,7 +212,7 @@ def test_an_upload_over_the_size_limit_is_refused_with_the_limit_named(tmp_path,
     data = (ROOT / "data" / "curated" / "observations.csv").read_bytes()
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     monkeypatch.setenv(STORE_ENV, url)
-    ingest.seed(Store(url))
+    bootstrap.initialise(url)
     at = open_page("upload", ANALYST, ANALYSTS)
     at.file_uploader(key="uploads").upload("observations.csv", data, "text/csv").run()
     problem = at.dataframe[0].value.to_dict("records")[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from headcount import bootstrap
 from headcount.config import CURATED_ENV, ROOT
 from headcount.store import STORE_ENV
 from tests import test_claimcheck as fixture
@@ -24,6 +25,7 @@ def run_claims(tmp_path, monkeypatch, **params: str) -> AppTest:
         (folder / TABLES[name].filename).write_text(text, encoding="utf-8")
     monkeypatch.setenv(CURATED_ENV, str(folder))
     monkeypatch.setenv(STORE_ENV, f"sqlite:///{tmp_path / 'claims.sqlite'}")
+    bootstrap.initialise()  # `headcount init`, from the folder above
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for name, value in params.items():
         at.query_params[name] = value

@@ -153,6 +153,7 @@ def test_no_arguments_is_a_usage_error(run):
 
 def test_publish_history_diff_rollback_export(run, tmp_path):
     store = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    assert cli.main(["init", "--store", store]) == 0
     listed = run.on(store, "history")
     assert listed.returncode == 0
     assert "data/curated" in listed.stdout.splitlines()[1]  # revision 1 is the seed
@@ -199,6 +200,7 @@ def test_publish_history_diff_rollback_export(run, tmp_path):
 
 def test_refused_publish_exits_1_and_writes_nothing(run, tmp_path):
     store = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    assert cli.main(["init", "--store", store]) == 0
     data, line = with_cell("observations", 0, "unit", "USD")
     upload = tmp_path / "observations.csv"
     upload.write_bytes(data)
@@ -212,6 +214,7 @@ def test_refused_publish_exits_1_and_writes_nothing(run, tmp_path):
 
 def test_publishing_an_unreadable_file_exits_2(run, tmp_path):
     store = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    assert cli.main(["init", "--store", store]) == 0
     excel = tmp_path / "observations.csv"
     excel.write_bytes(b"PK\x03\x04" + b"\x00" * 32)
     assert run.on(store, "publish", str(excel), "--note", "x").returncode == 2
@@ -219,6 +222,7 @@ def test_publishing_an_unreadable_file_exits_2(run, tmp_path):
 
 def test_unknown_revision_is_a_clear_error(run, tmp_path):
     store = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    assert cli.main(["init", "--store", store]) == 0
     result = run.on(store, "diff", "7")
     assert result.returncode == 1 and "There is no revision 7" in result.stdout
 
@@ -227,7 +231,7 @@ def test_unknown_revision_is_a_clear_error(run, tmp_path):
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('export') / 'cli.sqlite'}"
-    assert cli.main(["history", "--store", url]) == 0
+    assert cli.main(["init", "--store", url]) == 0
     return url
 
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from headcount import cli, ingest
+from headcount import bootstrap, cli
 from headcount.config import ROOT
 from headcount.store import Store
 from tests.publisher import BULK_COMPANY
@@ -66,8 +66,8 @@ def consistent(url: str) -> list[str]:
 
 
 def test_a_publish_killed_at_any_moment_leaves_the_old_or_the_new_revision_whole(store_url):
+    bootstrap.initialise(store_url)
     store = Store(store_url)
-    ingest.seed(store)
     # One uninterrupted publish first: how long a publish takes sets the window to kill in.
     timer = Publisher(store_url)
     assert timer.answer() == "started"
@@ -85,6 +85,7 @@ def test_a_publish_killed_at_any_moment_leaves_the_old_or_the_new_revision_whole
     publishers = [Publisher(store_url) for _ in range(KILL_TRIALS)]
     for trial, publisher in enumerate(publishers):
         before = store.latest_id()
+        assert before is not None
         expected_new = store.read(before)["observations"]
         assert publisher.answer() == "started"
         publisher.send(f"prepare-bulk {BULK_ROWS}")
@@ -111,14 +112,15 @@ def test_a_publish_killed_at_any_moment_leaves_the_old_or_the_new_revision_whole
 
 
 def test_of_eight_publishers_racing_from_one_base_exactly_one_wins_each_round(store_url):
+    bootstrap.initialise(store_url)
     store = Store(store_url)
-    ingest.seed(store)
     racers = [Publisher(store_url) for _ in range(RACERS)]
     try:
         for racer in racers:
             assert racer.answer() == "started"
         for round_ in range(RACE_ROUNDS):
             base = store.latest_id()
+            assert base is not None
             for number, racer in enumerate(racers):
                 racer.send(f"prepare r{round_}-p{number}")
             assert {racer.answer() for racer in racers} == {f"ready {base}"}

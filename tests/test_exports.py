@@ -10,7 +10,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import polars as pl
 
-from headcount import cli, exports, ingest
+from headcount import bootstrap, cli, exports, ingest
 from headcount.config import ROOT
 from headcount.dataset import load_curated
 from headcount.store import Store
@@ -97,8 +97,8 @@ def no_live_formula(path: Path) -> None:
 
 
 def test_cli_export_holds_no_live_formula_and_re_uploads_unchanged(tmp_path):
+    bootstrap.initialise(f"sqlite:///{tmp_path / 'store.sqlite'}")
     store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    ingest.seed(store)
     rows = read_rows("observations")
     for index, cell in enumerate(TRICKY):
         rows[index] = {**rows[index], "note": cell, "basis": f"{cell} basis"}

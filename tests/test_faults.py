@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from harness import PG_ADMIN, AppServer, free_port
-from headcount import cli, faults, ingest
+from headcount import bootstrap, cli, faults
 from headcount.config import ROOT
 from headcount.store import STORE_ENV, Store
 from tests.conftest import missing
@@ -38,8 +38,8 @@ LEAKS = ("Traceback", "sqlalchemy", "psycopg", "sqlite3", "/tmp", "127.0.0.1", '
 def seeded(tmp_path_factory) -> Path:
     """A store holding the curated revision 1, to copy onto the faulty disks."""
     path = tmp_path_factory.mktemp("seeded") / "store.sqlite"
+    bootstrap.initialise(f"sqlite:///{path}")
     store = Store(f"sqlite:///{path}")
-    ingest.seed(store)
     store.engine.dispose()
     return path
 
@@ -101,7 +101,7 @@ def changed_file(tmp_path: Path) -> Path:
     return path
 
 
-def run_cli(capsys, *argv: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     code = cli.main(list(argv))
     out, err = capsys.readouterr()
     return code, out + err
@@ -290,8 +290,8 @@ def killed_mid_query(url: str) -> Iterator[threading.Thread]:
 
 
 def test_a_connection_killed_mid_query_is_a_message_in_the_cli(postgres_url, capsys):
+    bootstrap.initialise(postgres_url)
     store = Store(postgres_url)
-    ingest.seed(store)
     store.engine.dispose()
     with killed_mid_query(postgres_url):
         code, said = run_cli(capsys, "history", "--store", postgres_url)
@@ -301,8 +301,8 @@ def test_a_connection_killed_mid_query_is_a_message_in_the_cli(postgres_url, cap
 
 
 def test_a_connection_killed_mid_query_is_a_message_on_the_page(postgres_url, monkeypatch):
+    bootstrap.initialise(postgres_url)
     store = Store(postgres_url)
-    ingest.seed(store)
     store.engine.dispose()
     monkeypatch.setenv(STORE_ENV, postgres_url)
     at = open_page("history")

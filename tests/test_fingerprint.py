@@ -12,7 +12,7 @@ import struct
 import polars as pl
 import pytest
 
-from headcount import diff, fingerprint, ingest
+from headcount import bootstrap, diff, fingerprint
 from headcount.store import Store
 from tests.csvtools import CURATED
 from validation import parse
@@ -122,12 +122,14 @@ def test_updating_by_a_change_equals_hashing_the_result(mode):
 
 
 def test_publishing_records_the_fingerprint_of_what_the_revision_holds(store_url):
+    bootstrap.initialise(store_url)
     store = Store(store_url)
-    ingest.seed(store)
     current = store.read()
     upload = current["observations"].head(4).with_columns(pl.col("value") + 1)
     proposed = diff.apply(current, {"observations": upload}, "upsert")
-    revision = store.publish(proposed, diff.diff(current, proposed), 1, "ana", "four values")
+    revision = store.publish(
+        proposed, diff.diff(current, proposed), 1, "ana", "four values"
+    ).revision
     for name, frame in store.read(revision.id).items():
         assert revision.hashes[name] == fingerprint.of(TABLES[name], frame)
     assert store.check() == []
@@ -135,8 +137,8 @@ def test_publishing_records_the_fingerprint_of_what_the_revision_holds(store_url
 
 
 def test_revisions_hashed_the_older_way_are_still_verified(tmp_path):
+    bootstrap.initialise(f"sqlite:///{tmp_path / 'old.sqlite'}")
     store = Store(f"sqlite:///{tmp_path / 'old.sqlite'}")
-    ingest.seed(store)
     old = {name: fingerprint.legacy(TABLES[name], frame) for name, frame in store.read().items()}
     with store.engine.begin() as connection:
         connection.exec_driver_sql(
@@ -146,7 +148,9 @@ def test_revisions_hashed_the_older_way_are_still_verified(tmp_path):
     # A publish on top of an old revision records fingerprints of the current kind.
     current = store.read()
     proposed = {**current, "observations": current["observations"].head(3)}
-    revision = store.publish(proposed, diff.diff(current, proposed), 1, "ana", "three rows")
+    revision = store.publish(
+        proposed, diff.diff(current, proposed), 1, "ana", "three rows"
+    ).revision
     assert all(fingerprint.is_current(h) for h in revision.hashes.values())
     assert store.check() == []
     with store.engine.begin() as connection:

@@ -18,7 +18,8 @@ import polars as pl
 import pytest
 
 from harness import AppServer
-from headcount import diff, ingest
+from headcount import bootstrap, diff, ingest
+from headcount.outcomes import Published
 from headcount.store import STORE_ENV, Store
 from tests.csvtools import read_rows, to_csv
 
@@ -139,7 +140,7 @@ def publish_as_an_analyst(store: Store, tables: dict[str, pl.DataFrame], note: s
     uploads = [(f"{name}.csv", csv_of(frame)) for name, frame in tables.items()]
     proposal = ingest.prepare(ingest.parse_uploads(uploads), store, "upsert")
     assert proposal.ok, proposal.problems.to_dicts()
-    ingest.publish(proposal, store, "ana", note)
+    assert isinstance(ingest.publish(proposal, store, "ana", note), Published)
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +149,8 @@ def published_server(tmp_path_factory) -> Iterator[AppServer]:
     a company of its own, published through the upload path as an analyst would: one server
     for both, as a real store would hold both."""
     url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'published.sqlite'}"
+    bootstrap.initialise(url)
     store = Store(url)
-    ingest.seed(store)
     publish_as_an_analyst(store, hostile_tables(store, PASSING), "hostile but valid text")
     publish_as_an_analyst(store, hostile_tables(store, LINKS, "link-source"), LINKS[0])
     store.engine.dispose()
@@ -162,11 +163,12 @@ def published_server(tmp_path_factory) -> Iterator[AppServer]:
 def script_server(tmp_path_factory) -> Iterator[AppServer]:
     """Script payloads written into the store without validation."""
     url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'scripts.sqlite'}"
+    bootstrap.initialise(url)
     store = Store(url)
-    ingest.seed(store)
     current = store.read()
     tables = hostile_tables(store, SCRIPTS)
-    store.publish(tables, diff.diff(current, tables), 1, SCRIPTS[0], SCRIPTS[1])
+    written = store.publish(tables, diff.diff(current, tables), 1, SCRIPTS[0], SCRIPTS[1])
+    assert isinstance(written, Published)
     store.engine.dispose()
     server = AppServer(env={STORE_ENV: url})
     yield server

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from headcount import dataset, ingest, story
+from headcount import bootstrap, dataset, settings, story
 from headcount.config import CURATED_ENV, ROOT
 from headcount.store import STORE_ENV, Store
 from tests.csvtools import copy_curated, observations_of, read_rows, with_cell
@@ -305,7 +305,9 @@ def test_broken_curated_file_shows_what_and_where_instead_of_a_chart(
     data, line = with_cell(table, 3, column, value)
     (folder / f"{table}.csv").write_bytes(data)
     monkeypatch.setenv(CURATED_ENV, str(folder))
-    monkeypatch.setenv(STORE_ENV, f"sqlite:///{tmp_path / 'fresh.sqlite'}")  # seeded from folder
+    # The app's first start on the embedded default store (here in tmp_path) seeds it.
+    monkeypatch.setattr(settings, "DEFAULT_STORE_URL", f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    monkeypatch.delenv(STORE_ENV)
     at = run_app()
     assert not at.get("plotly_chart")
     assert "did not pass validation" in at.error[0].value
@@ -336,8 +338,8 @@ def test_rows_written_past_validation_stop_their_company_and_name_the_export_lin
     # The arc page reads one company's rows and checks them as it reads them; a bad row
     # stops that company's page with the line it has in `headcount export`'s file.
     url = f"sqlite:///{tmp_path / 'tampered.sqlite'}"
+    bootstrap.initialise(url)
     store = Store(url)
-    ingest.seed(store)
     with store.engine.begin() as connection:
         connection.exec_driver_sql(
             "UPDATE rows_observations SET unit = 'parsecs' WHERE rowid = "

@@ -4,6 +4,7 @@ exactly the reviewed diff, storage grows with the change, and a stale base is re
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 import polars as pl
 import pytest
@@ -11,20 +12,26 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from headcount import dataset, diff, fingerprint, ingest
-from headcount.schema import SchemaMismatch
-from headcount.store import Conflict, NothingToPublish, Store
+from headcount import bootstrap, dataset, diff, fingerprint, ingest
+from headcount.outcomes import Published, Refused
+from headcount.schema import SchemaMismatch, StoreNotInitialised
+from headcount.store import Revision, Store
 from tests.csvtools import CURATED, read_rows, to_csv, with_cell
 from validation import parse
 from validation.tables import TABLES
 
 
 @pytest.fixture
-def store(store_url) -> Store:
+def store(store_url: str) -> Iterator[Store]:
+    assert isinstance(bootstrap.initialise(store_url).seeded, Published)
     store = Store(store_url)
-    assert ingest.seed(store).height == 0
     yield store
     store.engine.dispose()
+
+
+def published(outcome: Published | Refused) -> Revision:
+    assert isinstance(outcome, Published), outcome
+    return outcome.revision
 
 
 def upload(name: str, data: bytes) -> list[parse.ParsedFile]:
@@ -33,7 +40,8 @@ def upload(name: str, data: bytes) -> list[parse.ParsedFile]:
 
 def stored_rows(store: Store, name: str) -> int:
     with store.engine.connect() as connection:
-        return connection.execute(sa.select(sa.func.count()).select_from(store.rows[name])).scalar()
+        count = sa.select(sa.func.count()).select_from(store.rows[name])
+        return int(connection.execute(count).scalar_one())
 
 
 def test_new_store_is_seeded_with_the_curated_tables(store):
@@ -45,6 +53,7 @@ def test_new_store_is_seeded_with_the_curated_tables(store):
         assert revision.counts[name] == len(read_rows(name))
         assert revision.hashes[name] == fingerprint.of(TABLES[name], tables[name])
     curated = parse.parse_path(str(CURATED / "observations.csv")).frame
+    assert curated is not None
     assert sorted(tables["observations"].get_column("value")) == sorted(curated.get_column("value"))
 
 
@@ -56,7 +65,7 @@ def test_publish_writes_exactly_the_reviewed_diff(store):
     assert change.counts() == {"added": 0, "changed": 1, "removed": 0}
     assert change.changes.row(0, named=True)["new"] == "4242.0"
     before = stored_rows(store, "observations")
-    revision = ingest.publish(proposal, store, "ana", "one value")
+    revision = published(ingest.publish(proposal, store, "ana", "one value"))
     assert revision.id == 2 and revision.parent_id == 1
     assert stored_rows(store, "observations") == before + 1  # the change, not a copy
     after = store.read(2)["observations"]
@@ -107,10 +116,10 @@ def test_a_stale_base_is_refused_naming_who_published(store):
     second, _ = with_cell("observations", 1, "value", "2222")
     mine = ingest.prepare(upload("observations.csv", first), store, "replace")
     theirs = ingest.prepare(upload("observations.csv", second), store, "replace")
-    ingest.publish(theirs, store, "bob", "bob's fix")
-    with pytest.raises(Conflict) as refused:
-        ingest.publish(mine, store, "ana", "ana's fix")
-    assert "revision 2 by bob" in str(refused.value) and "bob's fix" in str(refused.value)
+    published(ingest.publish(theirs, store, "bob", "bob's fix"))
+    refused = ingest.publish(mine, store, "ana", "ana's fix")
+    assert isinstance(refused, Refused) and refused.kind == "conflict"
+    assert "revision 2 by bob" in refused.reason and "bob's fix" in refused.reason
     assert store.latest_id() == 2
     assert 2222.0 in store.read(2)["observations"].get_column("value").to_list()
 
@@ -120,8 +129,10 @@ def test_empty_change_is_refused(store):
         upload("events.csv", (CURATED / "events.csv").read_bytes()), store, "replace"
     )
     assert proposal.ok and proposal.empty
-    with pytest.raises(NothingToPublish):
-        ingest.publish(proposal, store, "ana", "nothing")
+    assert ingest.publish(proposal, store, "ana", "nothing") == Refused(
+        "Nothing changes: the upload equals the current revision.", "nothing_to_publish"
+    )
+    assert store.latest_id() == 1
 
 
 def test_rollback_publishes_a_copy_of_an_old_revision(store):
@@ -129,7 +140,7 @@ def test_rollback_publishes_a_copy_of_an_old_revision(store):
     ingest.publish(
         ingest.prepare(upload("observations.csv", data), store, "replace"), store, "ana", "x"
     )
-    revision = ingest.rollback(store, 1, "ana", "undo")
+    revision = published(ingest.rollback(store, 1, "ana", "undo"))
     assert revision.id == 3
     assert revision.hashes == store.revision(1).hashes
     assert [r.id for r in store.revisions()] == [1, 2, 3]  # nothing deleted
@@ -142,10 +153,24 @@ def test_reading_a_missing_revision_is_an_error(store, revision):
         store.read(revision)  # 0 is not "the latest"
 
 
-def test_schema_is_created_once_and_reopened(store_url):
-    first = Store(store_url)
-    ingest.seed(first)
-    first.engine.dispose()
+def test_an_empty_database_is_refused_unchanged_until_init_creates_and_seeds_it(
+    store_url, tmp_path
+):
+    with pytest.raises(StoreNotInitialised, match="uv run headcount init --store URL"):
+        Store(store_url)
+    assert list(tmp_path.iterdir()) == []  # not even a SQLite file
+    probe = sa.create_engine(store_url)
+    with probe.connect() as connection:
+        assert sa.inspect(connection).get_table_names() == []  # nothing was created
+    probe.dispose()
+    with pytest.raises(StoreNotInitialised):  # the file exists now, but without tables
+        Store(store_url)
+
+    first = bootstrap.initialise(store_url)
+    assert first.created_schema and isinstance(first.seeded, Published)
+    assert first.seeded.revision.id == 1
+    second = bootstrap.initialise(store_url)  # an initialised store is left as it is
+    assert second == bootstrap.Initialised(created_schema=False, seeded=None)
     again = Store(store_url)
     assert again.latest_id() == 1
     assert again.read()["sources"].height == len(read_rows("sources"))
@@ -157,7 +182,9 @@ def test_dates_and_numbers_survive_the_round_trip(store):
     curated = {t.name: parse.parse_path(str(CURATED / t.filename)).frame for t in TABLES.values()}
     for name, table in TABLES.items():
         ours = tables[name].select(table.column_names).sort(list(table.key))
-        theirs = curated[name].select(table.column_names).sort(list(table.key))
+        frame = curated[name]
+        assert frame is not None, name
+        theirs = frame.select(table.column_names).sort(list(table.key))
         assert ours.equals(theirs, null_equal=True), name
     assert tables["observations"].schema["date"] == pl.Date
 
@@ -180,7 +207,9 @@ def test_text_with_quotes_commas_line_breaks_and_unicode_survives_bulk_writes(st
         .alias("note")
     )
     proposed = {**tables, "observations": edited}
-    revision = store.publish(proposed, diff.diff(tables, proposed), 1, "ana", "awkward text")
+    revision = published(
+        store.publish(proposed, diff.diff(tables, proposed), 1, "ana", "awkward text")
+    )
     back = store.read(revision.id)["observations"]
     assert awkward in back.get_column("note").to_list()
     assert back.sort(list(TABLES["observations"].key)).equals(
@@ -268,8 +297,8 @@ def test_changes_between_revisions_equal_the_diff_of_the_whole_revisions(store):
 
 
 def test_a_store_made_before_the_revision_key_index_gets_it_on_upgrade(store_url):
+    bootstrap.initialise(store_url)
     first = Store(store_url)
-    ingest.seed(first)
     with first.engine.begin() as connection:
         connection.exec_driver_sql("DROP INDEX ix_rows_observations_revision_key")
         connection.exec_driver_sql(  # the index it replaced, which every write maintained
@@ -293,12 +322,13 @@ def test_a_store_made_before_the_revision_key_index_gets_it_on_upgrade(store_url
 def test_opening_a_store_changes_nothing_and_its_schema_is_what_the_code_describes(store_url):
     # Migrations and the tables the code queries (from the data contract) must agree: a column
     # added to validation/tables.py without a migration is caught here.
+    bootstrap.initialise(store_url)
     store = Store(store_url)
     with store.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), store.metadata) == []
     ddl: list[str] = []
 
-    def seen(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
         if statement.lstrip().upper().startswith(("CREATE", "ALTER", "DROP")):
             ddl.append(statement)
 

@@ -19,8 +19,9 @@ import pytest
 from polars.testing import assert_frame_equal
 from streamlit.testing.v1 import AppTest
 
-from headcount import cli, ingest
+from headcount import bootstrap, cli, ingest
 from headcount.config import ROOT
+from headcount.outcomes import Published
 from headcount.schema import SchemaMismatch
 from headcount.store import STORE_ENV, Store
 from tests.conftest import missing
@@ -129,8 +130,9 @@ def test_a_store_of_the_last_release_is_refused_then_upgraded_with_every_revisio
     files = [parse.parse("events.csv", to_csv([event]))]
     proposal = ingest.prepare(files, store, "upsert")
     assert proposal.ok, proposal.problems
-    revision = ingest.publish(proposal, store, "ana", "attributed")
-    events = store.read(revision.id)["events"]
+    outcome = ingest.publish(proposal, store, "ana", "attributed")
+    assert isinstance(outcome, Published), outcome
+    events = store.read(outcome.revision.id)["events"]
     attributed = events.filter(pl.col("title") == "A claim with its cause")
     assert attributed.get_column("attribution").to_list() == ["ai_does_work"]
     assert store.check() == []
@@ -142,8 +144,8 @@ def test_a_store_of_the_last_release_is_refused_then_upgraded_with_every_revisio
 @pytest.mark.parametrize("page", [None, "history", "upload"])
 def test_the_app_on_a_store_behind_says_to_run_headcount_upgrade(tmp_path, monkeypatch, page):
     url = f"sqlite:///{tmp_path / 'behind.sqlite'}"
+    bootstrap.initialise(url)
     store = Store(url)
-    ingest.seed(store)
     with store.engine.begin() as connection:  # as if made by the release before s0002
         connection.exec_driver_sql("ALTER TABLE rows_events DROP COLUMN attribution")
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = 's0001'")
@@ -159,8 +161,8 @@ def test_the_app_on_a_store_behind_says_to_run_headcount_upgrade(tmp_path, monke
 
 
 def test_a_store_upgraded_by_a_newer_release_is_refused_and_left_alone(store_url, capsys):
+    bootstrap.initialise(store_url)
     store = Store(store_url)
-    ingest.seed(store)
     with store.engine.begin() as connection:
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = 's9999'")
     store.engine.dispose()

@@ -8,7 +8,7 @@ import streamlit as st
 
 from headcount import ingest
 from headcount.labels import day
-from headcount.store import StoreError
+from headcount.outcomes import Refused
 from headcount.streamlit_cache import revision_changes, store
 from ui import access, state
 from ui.review import show_changes
@@ -77,15 +77,14 @@ if st.button(
     disabled=not (who.allowed and note.strip() and len(ids) > 1),
     icon=":material/history:",
 ):
-    try:
-        revision = ingest.rollback(the_store, target, who.who, note.strip())
-    except StoreError as refused:
-        st.error(escape(str(refused)), icon=":material/block:")
+    outcome = ingest.rollback(the_store, target, who.who, note.strip())
+    if isinstance(outcome, Refused):
+        st.error(escape(outcome.reason), icon=":material/block:")
     else:
         # Run the page again so that the table, the comparison and the sidebar all read the
         # new latest revision (they were drawn above from the one before).
         st.session_state[PUBLISHED] = (
-            f"Published revision {revision.id}, equal to revision {target}."
+            f"Published revision {outcome.revision.id}, equal to revision {target}."
         )
         st.rerun()
 if not who.allowed:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from headcount import exports, ingest, preview
 from headcount.diff import MODES
-from headcount.store import StoreError
+from headcount.outcomes import Refused
 from headcount.streamlit_cache import store
 from ui import access, state
 from ui.review import show_changes, show_problems
@@ -157,10 +157,9 @@ clicked = st.button(
 if not who.allowed:
     st.caption("Publishing needs the analyst role.")
 if clicked and who.allowed and note.strip():
-    try:
-        revision = ingest.publish(proposal, the_store, who.who, note.strip())
-    except StoreError as refused:
-        st.error(escape(str(refused)), icon=":material/block:")
+    outcome = ingest.publish(proposal, the_store, who.who, note.strip())
+    if isinstance(outcome, Refused):
+        st.error(escape(outcome.reason), icon=":material/block:")
     else:
         st.session_state.pop(PROPOSAL, None)
-        st.success(f"Published revision {revision.id}. Every page now shows it.")
+        st.success(f"Published revision {outcome.revision.id}. Every page now shows it.")

@@ -1,0 +1,68 @@
+"""The app's settings: one frozen object, read from the environment in this one place.
+
+    HEADCOUNT_STORE_URL       the store (default: the SQLite file var/headcount.sqlite)
+    HEADCOUNT_CURATED_DIR     the curated CSVs `headcount init` loads (default: data/curated)
+    HEADCOUNT_MAX_UPLOAD_MB   the largest upload accepted (default: 200)
+
+`current()` reads them once per process. The app's pages may also take the store URL from
+Streamlit's secrets (headcount/streamlit_cache.py), which are not the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STORE_ENV = "HEADCOUNT_STORE_URL"
+CURATED_ENV = "HEADCOUNT_CURATED_DIR"
+MAX_MB_ENV = "HEADCOUNT_MAX_UPLOAD_MB"
+# The embedded store a fresh clone runs on: kept out of git in var/.
+DEFAULT_STORE_PATH = ROOT / "var" / "headcount.sqlite"
+DEFAULT_STORE_URL = f"sqlite:///{DEFAULT_STORE_PATH}"
+DEFAULT_CURATED_DIR = ROOT / "data" / "curated"
+# The same number as server.maxUploadSize in .streamlit/config.toml, which already stops
+# larger files in the browser.
+DEFAULT_MAX_MB = 200.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    store_url: str  # as configured, or the embedded default
+    curated_dir: Path
+    max_upload_mb: float
+
+    @property
+    def store_is_default(self) -> bool:
+        """True when the store is the embedded SQLite file nobody configured."""
+        return self.store_url == DEFAULT_STORE_URL
+
+
+def from_environment(environ: Mapping[str, str]) -> Settings:
+    return Settings(
+        store_url=environ.get(STORE_ENV) or DEFAULT_STORE_URL,
+        curated_dir=Path(environ.get(CURATED_ENV) or DEFAULT_CURATED_DIR),
+        max_upload_mb=_number(environ.get(MAX_MB_ENV), DEFAULT_MAX_MB),
+    )
+
+
+@cache
+def current() -> Settings:
+    """This process's settings, read from its environment on first use."""
+    return from_environment(os.environ)
+
+
+def reread() -> None:
+    """Forget the settings read, so the next `current()` reads the environment again: for
+    tests and benchmarks that change it between runs in one process."""
+    current.cache_clear()
+
+
+def _number(text: str | None, default: float) -> float:
+    try:
+        return float(text or default)
+    except ValueError:
+        return default
