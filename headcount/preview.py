@@ -18,8 +18,7 @@ def templates(data: Dataset) -> dict[str, bytes]:
     """Each table's CSV template, by table name: the header in the contract's column order
     and two rows of the current data, so the format is shown by example."""
     return {
-        name: exports.template_csv(table, getattr(data, name))
-        for name, table in TABLES.items()
+        name: exports.template_csv(table, getattr(data, name)) for name, table in TABLES.items()
     }
 
 

@@ -130,10 +130,25 @@ def test_events_without_a_cause_are_not_claims(data):
 def test_every_number_a_sentence_states_is_in_the_data(data):
     # Numbers from the fixture above, and those computed by hand from them.
     allowed = {
-        "1,000", "800", "820", "700", "150", "40", "50",  # headcounts, claims, the event title
-        "20%", "15%",  # 1,000 -> 800; 150 of 1,000
-        "$100k", "$112k", "$150k", "SEK 1.2M",  # derived revenue per employee
-        "2022", "2023", "2024", "2025", "31", "1",  # dates
+        "1,000",
+        "800",
+        "820",
+        "700",
+        "150",
+        "40",
+        "50",  # headcounts, claims, the event title
+        "20%",
+        "15%",  # 1,000 -> 800; 150 of 1,000
+        "$100k",
+        "$112k",
+        "$150k",
+        "SEK 1.2M",  # derived revenue per employee
+        "2022",
+        "2023",
+        "2024",
+        "2025",
+        "31",
+        "1",  # dates
     }
     for check in claimcheck.checks(data):
         # Source ids and bases (text of the data, such as "10-K") aside.
@@ -154,7 +169,11 @@ def test_the_overview_has_a_row_per_company_with_its_filed_change(data):
 
 
 def test_the_overview_download_carries_the_citation_of_each_figure(data):
-    rows = list(csv.DictReader(io.StringIO(exports.csv_bytes(claimcheck.overview_cited(data)).decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(exports.csv_bytes(claimcheck.overview_cited(data)).decode("utf-8-sig"))
+        )
+    )
     acme = next(r for r in rows if r["company"] == "Acme")
     assert "Acme Inc. (Form 10-K)" in acme["filed_headcount_source"]
     assert "https://example.org/10k" in acme["filed_headcount_source"]

@@ -46,9 +46,7 @@ def test_each_claim_is_shown_against_the_filings_around_it(tmp_path, monkeypatch
     assert "AI does the work of 150 agents" in captions  # the source's words
 
 
-def test_the_overview_links_each_company_to_its_arc(
-    tmp_path, monkeypatch
-):
+def test_the_overview_links_each_company_to_its_arc(tmp_path, monkeypatch):
     at = run_claims(tmp_path, monkeypatch)
     table = at.dataframe[0].value
     assert sorted(table["arc"].str.extract(r"company=(\w+)", expand=False)) == ["Acme", "Beta"]

@@ -16,6 +16,7 @@ from headcount.dataset import load_curated
 from headcount.store import Store
 from tests.csvtools import read_rows, to_csv
 from validation import parse
+from validation.tables import TABLES
 
 
 def test_formula_cells_are_neutralised_and_numbers_are_not():
