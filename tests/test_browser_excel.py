@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from headcount import exports, ingest
+from headcount import bootstrap, exports
 from headcount.store import STORE_ENV, Store
 from tests.conftest import ARTIFACTS, AppServer
 from tests.test_excel import CORPUS
@@ -27,8 +27,9 @@ def own_server(tmp_path, browser):
 
 def whole_dataset_with_one_change(tmp_path) -> bytes:
     """The Excel export of a store seeded like the server's, with one event's detail changed."""
-    store = Store(f"sqlite:///{tmp_path / 'mine.sqlite'}")
-    ingest.seed(store)
+    url = f"sqlite:///{tmp_path / 'mine.sqlite'}"
+    bootstrap.initialise(url)
+    store = Store(url)
     tables = store.read()
     note = "Corrected in Excel"
     first = pl.int_range(pl.len()) == 0

@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 import io
 
-from headcount import downloads, ingest
+from headcount import bootstrap, downloads
 from headcount.store import Store
 from tests.csvtools import read_rows
 
 
 def test_the_whole_dataset_has_every_observation_of_the_revision_with_its_citation(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    ingest.seed(store)
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    bootstrap.initialise(url)
+    store = Store(url)
     rows = list(
         csv.DictReader(io.StringIO(downloads.whole_dataset_csv(store, 1).decode("utf-8-sig")))
     )

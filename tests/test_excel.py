@@ -22,7 +22,7 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from headcount import cli, exports, ingest
+from headcount import bootstrap, cli, exports, ingest
 from headcount.config import ROOT
 from headcount.store import STORE_ENV, Store
 from tests.test_analyst_pages import ANALYST, ANALYSTS, open_page
@@ -56,8 +56,9 @@ def found(
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Store:
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('excel') / 'store.sqlite'}")
-    ingest.seed(store)
+    url = f"sqlite:///{tmp_path_factory.mktemp('excel') / 'store.sqlite'}"
+    bootstrap.initialise(url)
+    store = Store(url)
     return store
 
 
@@ -96,7 +97,7 @@ def test_no_workbook_of_the_corpus_changes_the_store(store, mode):
 def test_upload_page_shows_each_workbook_problem_and_offers_no_publish(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     monkeypatch.setenv(STORE_ENV, url)
-    ingest.seed(Store(url))
+    bootstrap.initialise(url)
     at = open_page("upload", ANALYST, ANALYSTS)
     for file, sheet, line, column, value, words in EXPECTED:
         at.file_uploader(key="uploads").upload(file, (CORPUS / file).read_bytes(), XLSX).run()
@@ -197,6 +198,8 @@ def test_the_cli_publishes_a_workbook(tmp_path, capsys):
     body[0][header.index("value")] = "5528"
     book = tmp_path / "fix.xlsx"
     book.write_bytes(as_excel({"observations": (header, body)}))
+    assert cli.main(["init", "--store", url]) == 0
+    capsys.readouterr()
     code = cli.main(["publish", str(book), "--note", "from Excel", "--store", url])
     out = capsys.readouterr().out
     assert code == cli.EXIT_OK, out

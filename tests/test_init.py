@@ -120,7 +120,7 @@ def test_init_with_invalid_curated_data_shows_the_problems_and_publishes_nothing
     assert code == cli.EXIT_INVALID
     assert "did not pass validation" in out
     problem = next(row for row in out.splitlines() if "2024-02-31" in row).split()
-    assert problem[:3] == [str(folder / "observations.csv"), str(line), "date"]
+    assert problem[:4] == ["date.invalid", str(folder / "observations.csv"), str(line), "date"]
     assert notes(url) == []  # the schema exists, no revision does
 
     (folder / "observations.csv").write_bytes((ROOT / "data/curated/observations.csv").read_bytes())

@@ -9,15 +9,16 @@ import io
 import plotly.graph_objects as go
 import pytest
 
-from headcount import dataset, ingest, preview
+from headcount import bootstrap, dataset, ingest, preview
 from headcount.store import Store
 from tests.csvtools import read_rows, to_csv
 
 
 @pytest.fixture
 def store(tmp_path):
-    seeded = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    ingest.seed(seeded)
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    bootstrap.initialise(url)
+    seeded = Store(url)
     yield seeded
     seeded.engine.dispose()
 
