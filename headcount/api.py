@@ -22,6 +22,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape as xml_escape
 
@@ -29,6 +30,9 @@ import polars as pl
 
 from headcount import bootstrap, citations, dataset, exports, faults, schema, settings
 from headcount.store import Store, default_url
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
 
 TABLE_FILTERS: dict[str, tuple[str, ...]] = {
     "observations": ("company", "metric", "basis", "from", "to"),
@@ -249,7 +253,7 @@ def _or_unavailable(answer: Callable[..., Reply], *args: object) -> Reply:
         return _refuse(fault.message, 503)
 
 
-def routes() -> list[object]:
+def routes() -> list[BaseRoute]:
     """The API as Starlette routes for ``st.App``; the work runs in a thread, off the loop."""
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
