@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 from headcount import bootstrap, diff, fingerprint
+from headcount.outcomes import Published
 from headcount.store import Store
 from tests.csvtools import CURATED
 from validation import parse
@@ -127,9 +128,9 @@ def test_publishing_records_the_fingerprint_of_what_the_revision_holds(store_url
     current = store.read()
     upload = current["observations"].head(4).with_columns(pl.col("value") + 1)
     proposed = diff.apply(current, {"observations": upload}, "upsert")
-    revision = store.publish(
-        proposed, diff.diff(current, proposed), 1, "ana", "four values"
-    ).revision
+    outcome = store.publish(proposed, diff.diff(current, proposed), 1, "ana", "four values")
+    assert isinstance(outcome, Published), outcome
+    revision = outcome.revision
     for name, frame in store.read(revision.id).items():
         assert revision.hashes[name] == fingerprint.of(TABLES[name], frame)
     assert store.check() == []
@@ -148,9 +149,9 @@ def test_revisions_hashed_the_older_way_are_still_verified(tmp_path):
     # A publish on top of an old revision records fingerprints of the current kind.
     current = store.read()
     proposed = {**current, "observations": current["observations"].head(3)}
-    revision = store.publish(
-        proposed, diff.diff(current, proposed), 1, "ana", "three rows"
-    ).revision
+    outcome = store.publish(proposed, diff.diff(current, proposed), 1, "ana", "three rows")
+    assert isinstance(outcome, Published), outcome
+    revision = outcome.revision
     assert all(fingerprint.is_current(h) for h in revision.hashes.values())
     assert store.check() == []
     with store.engine.begin() as connection:

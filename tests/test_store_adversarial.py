@@ -16,6 +16,7 @@ import polars as pl
 from polars.testing import assert_frame_equal
 
 from headcount import bootstrap, diff, ingest
+from headcount.outcomes import Published
 from headcount.store import Store
 from tests.csvtools import read_rows, to_csv
 from validation import parse
@@ -140,7 +141,8 @@ def test_the_reported_case_source_id_backslash_dot_published_twice_then_rolled_b
             [parse.parse("sources.csv", to_csv(changed_rows))], store, "upsert"
         )
         assert proposal.ok, proposal.problems
-        assert ingest.publish(proposal, store, "ana", title).revision.id == revision
+        outcome = ingest.publish(proposal, store, "ana", title)
+        assert isinstance(outcome, Published) and outcome.revision.id == revision
     ingest.rollback(store, 2, "ana", "back to the first titles")
     assert store.check() == []
     for revision, title in ((2, "first"), (3, "second"), (4, "first")):

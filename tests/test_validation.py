@@ -334,6 +334,7 @@ def test_minus_zero_is_stored_as_zero_and_the_store_still_checks(store_url):
     import math
 
     from headcount import bootstrap, ingest
+    from headcount.outcomes import Published
     from headcount.store import Store
 
     bootstrap.initialise(store_url)
@@ -341,8 +342,9 @@ def test_minus_zero_is_stored_as_zero_and_the_store_still_checks(store_url):
     data, _ = with_cell("observations", 3, "value", "-0")
     proposal = ingest.prepare(ingest.parse_uploads([("observations.csv", data)]), store)
     assert proposal.ok, proposal.problems.to_dicts()
-    revision = ingest.publish(proposal, store, "ana", "minus zero").revision
-    values = store.read(revision.id)["observations"]["value"].to_list()
+    outcome = ingest.publish(proposal, store, "ana", "minus zero")
+    assert isinstance(outcome, Published), outcome
+    values = store.read(outcome.revision.id)["observations"]["value"].to_list()
     assert 0.0 in values and all(math.copysign(1, v) == 1 for v in values if v == 0)
     assert store.check() == []
 
