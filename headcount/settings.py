@@ -3,6 +3,8 @@
     HEADCOUNT_STORE_URL       the store (default: the SQLite file var/headcount.sqlite)
     HEADCOUNT_CURATED_DIR     the curated CSVs `headcount init` loads (default: data/curated)
     HEADCOUNT_MAX_UPLOAD_MB   the largest upload accepted (default: 200)
+    HEADCOUNT_SQLITE_BUSY_SECONDS  how long a SQLite store waits for another writer's lock
+                              before it says the store is locked (default: 60)
 
 `current()` reads them once per process. The app's pages may also take the store URL from
 Streamlit's secrets (headcount/streamlit_cache.py), which are not the environment.
@@ -20,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 STORE_ENV = "HEADCOUNT_STORE_URL"
 CURATED_ENV = "HEADCOUNT_CURATED_DIR"
 MAX_MB_ENV = "HEADCOUNT_MAX_UPLOAD_MB"
+BUSY_ENV = "HEADCOUNT_SQLITE_BUSY_SECONDS"
 # The embedded store a fresh clone runs on: kept out of git in var/.
 DEFAULT_STORE_PATH = ROOT / "var" / "headcount.sqlite"
 DEFAULT_STORE_URL = f"sqlite:///{DEFAULT_STORE_PATH}"
@@ -27,6 +30,8 @@ DEFAULT_CURATED_DIR = ROOT / "data" / "curated"
 # The same number as server.maxUploadSize in .streamlit/config.toml, which already stops
 # larger files in the browser.
 DEFAULT_MAX_MB = 200.0
+# Long enough for another publish of millions of rows to finish; a person is told after it.
+DEFAULT_BUSY_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class Settings:
     store_url: str  # as configured, or the embedded default
     curated_dir: Path
     max_upload_mb: float
+    sqlite_busy_seconds: float = DEFAULT_BUSY_SECONDS
 
     @property
     def store_is_default(self) -> bool:
@@ -46,6 +52,7 @@ def from_environment(environ: Mapping[str, str]) -> Settings:
         store_url=environ.get(STORE_ENV) or DEFAULT_STORE_URL,
         curated_dir=Path(environ.get(CURATED_ENV) or DEFAULT_CURATED_DIR),
         max_upload_mb=_number(environ.get(MAX_MB_ENV), DEFAULT_MAX_MB),
+        sqlite_busy_seconds=_number(environ.get(BUSY_ENV), DEFAULT_BUSY_SECONDS),
     )
 
 

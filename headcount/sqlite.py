@@ -10,13 +10,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from headcount import settings
+
 SQLITE_CACHE_KIB = 262_144  # per connection, at most
 
 
 def create_engine(url: str) -> sa.Engine:
     if not url.startswith("sqlite"):
         return sa.create_engine(url, pool_pre_ping=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 60})
+    busy = settings.current().sqlite_busy_seconds
+    engine = sa.create_engine(url, connect_args={"timeout": busy})
     _serialise_writes(engine)
     return engine
 

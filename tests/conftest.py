@@ -138,7 +138,6 @@ SLOW_MODULES = {
     "test_links",
     "test_upgrade",
     "test_upload_memory",
-    "test_cli",
     "test_bad_input",
 }
 SLOW_FIXTURES = {"browser", "page", "app_server", "postgres_url"}
