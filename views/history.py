@@ -3,11 +3,9 @@ new revision equal to an old one; nothing is ever deleted)."""
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
-from headcount import ingest
-from headcount.labels import day
+from headcount import ingest, revisionlist
 from headcount.outcomes import Refused
 from headcount.streamlit_cache import revision_changes, store
 from ui import access, state
@@ -23,21 +21,7 @@ revisions = the_store.revisions()
 st.title("History")
 if PUBLISHED in st.session_state:
     st.success(st.session_state.pop(PUBLISHED), icon=":material/check_circle:")
-table = pl.DataFrame(
-    [
-        {
-            "revision": r.id,
-            # The first revision was seeded from the curated files; no revision before it.
-            "based on": f"revision {r.parent_id}" if r.parent_id else "first revision",
-            "published (UTC)": f"{day(r.created_at)}, {r.created_at:%H:%M}",
-            "author": r.author,
-            "note": r.note,
-            **{f"{name} rows": count for name, count in sorted(r.counts.items())},
-        }
-        for r in reversed(revisions)
-    ]
-)
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(revisionlist.table(revisions), hide_index=True, width="stretch")
 
 st.subheader("Compare two revisions")
 ids = [r.id for r in revisions]
@@ -68,7 +52,7 @@ target = st.selectbox(
     "Make the data equal to revision",
     earlier,
     index=len(earlier) - 1,
-    format_func=lambda i: f"{i} ({day(by_id[i].created_at)}, {by_id[i].note[:40]})",
+    format_func=lambda i: revisionlist.choice(by_id[i]),
     key="rollback_to",
 )
 note = st.text_input("Note (required)", key="rollback_note")

@@ -1,0 +1,57 @@
+"""The History page's list of revisions and its rollback choices, in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from headcount import revisionlist
+from headcount.reads import Revision
+
+
+def revision(id: int, parent: int | None, note: str, at: dt.datetime) -> Revision:
+    counts = {"sources": 3, "observations": 10 + id}
+    return Revision(id, parent, at, "ana", note, counts, {})
+
+
+REVISIONS = [
+    revision(1, None, "The curated dataset shipped with the app", dt.datetime(2026, 11, 21, 9, 5)),
+    revision(
+        2,
+        1,
+        "Klarna's 2025 annual report: headcount at the end of 2025",
+        dt.datetime(2026, 12, 2, 17, 40),
+    ),
+]
+
+
+def test_newest_first_with_its_base_time_and_row_counts() -> None:
+    rows = revisionlist.table(REVISIONS).to_dicts()
+    assert rows == [
+        {
+            "revision": 2,
+            "based on": "revision 1",
+            "published (UTC)": "2 Dec 2026, 17:40",
+            "author": "ana",
+            "note": "Klarna's 2025 annual report: headcount at the end of 2025",
+            "observations rows": 12,
+            "sources rows": 3,
+        },
+        {
+            "revision": 1,
+            "based on": "first revision",
+            "published (UTC)": "21 Nov 2026, 09:05",
+            "author": "ana",
+            "note": "The curated dataset shipped with the app",
+            "observations rows": 11,
+            "sources rows": 3,
+        },
+    ]
+
+
+def test_a_rollback_choice_names_the_day_and_the_start_of_the_note() -> None:
+    assert revisionlist.choice(REVISIONS[1]) == (
+        "2 (2 Dec 2026, Klarna's 2025 annual report: headcount…)"
+    )
+    assert revisionlist.choice(REVISIONS[0]) == (
+        "1 (21 Nov 2026, The curated dataset shipped with the app)"
+    )
