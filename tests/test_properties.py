@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 
 import polars as pl
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +23,12 @@ with (CURATED / "observations.csv").open(encoding="utf-8", newline="") as handle
 CONTEXT = gate.combined_tables(
     [parse.parse_path(str(CURATED / f"{name}.csv")) for name in ("sources", "events", "framings")]
 )
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 60 new examples a run keep the suite quick (each run draws new ones); a thorough hunt sets
+# HEADCOUNT_PROPERTY_EXAMPLES=1000.
+EXAMPLES = int(os.environ.get("HEADCOUNT_PROPERTY_EXAMPLES") or 60)
+SETTINGS = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # Cells an analyst's spreadsheet might hold: numbers in many shapes, dates, text with quotes,
 # separators, line breaks, markup, unicode and control characters.
