@@ -30,10 +30,10 @@ def test_headcount_card_is_the_latest_figure_beside_the_latest_filed_one(data):
     rows = [r for r in observations_of("Klarna", "headcount") if r["claim_type"] != "target"]
     latest = max(r["date"] for r in rows)
     # Read in data/curated/observations.csv: the CEO's 'about 3,000' on the 20VC podcast
-    # (2026) is the newest figure; the F-1's 3,422 at the end of 2024 the newest filed one.
+    # (episode of 2026-02-16) is the newest figure; the F-1's 3,422 at the end of 2024 the newest filed one.
     assert (card.value, card.date, card.kind) == (
         "3,000",
-        dt.date(2026, 1, 1),
+        dt.date(2026, 2, 16),
         "executive statement",
     )
     assert card.date.isoformat() == latest
