@@ -1,0 +1,86 @@
+"""One site per process: the pages, the data API and its feed read the same store, the one a
+deployer names in `.streamlit/secrets.toml` (as the README tells a Community Cloud deployer to),
+through a real `streamlit run app.py` started in a folder holding that file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness import AppServer
+from headcount import bootstrap, ingest
+from headcount.config import ROOT
+from headcount.settings import DEFAULT_STORE_PATH, STORE_ENV
+from headcount.store import Store
+from tests.csvtools import read_rows, to_csv
+from tests.test_api_http import get
+from validation import parse
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+NOTE = "Second revision, only in the store named in secrets"
+TITLE_SUFFIX = " (as corrected in revision 2)"
+
+
+def store_with_two_revisions(path: Path) -> str:
+    """A store whose revision 2 changes one source's title."""
+    url = f"sqlite:///{path}"
+    bootstrap.initialise(url)
+    store = Store(url)
+    rows = read_rows("sources")
+    rows[0] = {**rows[0], "title": rows[0]["title"] + TITLE_SUFFIX}
+    proposal = ingest.prepare([parse.parse("sources.csv", to_csv(rows))], store)
+    assert proposal.ok, proposal.problems
+    ingest.publish(proposal, store, "analyst@example.org", NOTE)
+    store.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def secrets_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """The app started where `.streamlit/secrets.toml` names the store, and no
+    HEADCOUNT_STORE_URL in its environment."""
+    folder = tmp_path_factory.mktemp("deploy")
+    url = store_with_two_revisions(folder / "secret.sqlite")
+    (folder / ".streamlit").mkdir()
+    shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
+    (folder / ".streamlit" / "secrets.toml").write_text(f'[store]\nurl = "{url}"\n')
+    server = AppServer(initialise=False, cwd=folder, unset=(STORE_ENV,))
+    yield server
+    server.stop()
+
+
+def test_the_data_api_serves_the_store_named_in_secrets(secrets_server):
+    default_existed = DEFAULT_STORE_PATH.exists()
+    status, _, body = get(f"{secrets_server.url}/api/revisions.json")
+    assert status == 200, body
+    listed = json.loads(body)["revisions"]
+    assert [(r["revision"], r["note"]) for r in listed][-1] == (2, NOTE)
+
+    status, headers, body = get(f"{secrets_server.url}/api/sources.csv")
+    assert status == 200 and headers["x-headcount-revision"] == "2"
+    titles = [row["title"] for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig")))]
+    assert any(title.endswith(TITLE_SUFFIX) for title in titles)
+
+    status, _, body = get(f"{secrets_server.url}/api/changes.atom")
+    newest = ET.fromstring(body).find(f"{ATOM}entry")
+    assert status == 200 and newest is not None
+    assert newest.findtext(f"{ATOM}title") == "Revision 2"
+    # Nothing was made or seeded on the side: the embedded default store is as it was.
+    assert DEFAULT_STORE_PATH.exists() == default_existed
+
+
+def test_a_page_and_the_data_api_beside_it_show_the_same_revision(secrets_server, page):
+    """The History page compares the secrets' store's revisions 1 and 2, and the data API of
+    the same server answers from that revision 2."""
+    page.goto(f"{secrets_server.url}/history")
+    page.get_by_text("sources.csv: 0 added, 1 changed, 0 removed").wait_for(timeout=60_000)
+    status, headers, body = get(f"{secrets_server.url}/api/observations.json")
+    assert status == 200, body
+    assert headers["x-headcount-revision"] == "2"
