@@ -219,7 +219,7 @@ def check_store(args: argparse.Namespace) -> int:
 def init(args: argparse.Namespace) -> int:
     """Create an empty store and load the curated data as revision 1; an initialised store
     is left as it is (exit 0), one behind or ahead is refused (exit 4, by `main`)."""
-    done = bootstrap.initialise(args.store)
+    done = bootstrap.initialise(site.for_store(args.store).url)
     if done.created_schema:
         print(f"Created the store's schema (version {schema.head()}).")
     return _report_seeding(done.seeded)
@@ -245,7 +245,7 @@ def _report_seeding(seeded: Outcome | None) -> int:
 
 
 def upgrade(args: argparse.Namespace) -> int:
-    store = Store(args.store, as_is=True)
+    store = Store(site.for_store(args.store).url, as_is=True)
     before, after = store.upgrade()
     if before == after:
         print(f"The store's schema is up to date (version {after}).")
