@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 from headcount import bootstrap
-from headcount.config import ROOT
-from headcount.settings import STORE_ENV
+from headcount.settings import ROOT, STORE_ENV
 
 CHROMIUM_ARGS = [
     "--headless",

@@ -94,9 +94,6 @@ def for_review(proposal: Proposal) -> Proposal:
     return dataclasses.replace(proposal, files=files, current={})
 
 
-MAX_MB_ENV = settings.MAX_MB_ENV  # where callers knew it
-
-
 def max_upload_mb() -> float:
     """The largest upload accepted, in MB (settings: HEADCOUNT_MAX_UPLOAD_MB)."""
     return settings.current().max_upload_mb

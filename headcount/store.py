@@ -41,7 +41,6 @@ __all__ = [
     "StoreError",
     "StoreNotInitialised",
 ]
-DEFAULT_PATH = DEFAULT_STORE_PATH  # the name callers knew
 
 
 class Store:

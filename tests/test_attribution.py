@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from headcount import attribution
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from tests.csvtools import read_rows
 
 PUBLISHER = {row["source_id"]: row["publisher"] for row in read_rows("sources")}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from headcount import bootstrap
-from headcount.config import CURATED_ENV, ROOT
+from headcount.settings import CURATED_ENV, ROOT
 from headcount.store import STORE_ENV
 from tests import test_claimcheck as fixture
 from validation.tables import TABLES

@@ -8,7 +8,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from ui import embed
 
 TIMEOUT = 60

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from headcount import api, bootstrap, cli, settings
-from headcount.config import CURATED_ENV, ROOT
 from headcount.outcomes import Published
+from headcount.settings import CURATED_ENV, ROOT
 from headcount.site import for_store
 from headcount.store import STORE_ENV, Store
 from tests.conftest import SettingsMonkeyPatch

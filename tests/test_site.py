@@ -17,8 +17,7 @@ import pytest
 
 from harness import AppServer
 from headcount import bootstrap, ingest
-from headcount.config import ROOT
-from headcount.settings import DEFAULT_STORE_PATH, STORE_ENV
+from headcount.settings import DEFAULT_STORE_PATH, ROOT, STORE_ENV
 from headcount.store import Store
 from tests.csvtools import read_rows, to_csv
 from tests.test_api_http import get
