@@ -32,6 +32,8 @@ T = TypeVar("T")
 
 
 class Site:
+    """The settings, the opened store and the per-revision reads of one process."""
+
     def __init__(self, settings: Settings, *, may_seed: bool = True) -> None:
         """``may_seed``: the app's first opening of the embedded default store may create and
         seed it (headcount/bootstrap.py); the command line's never does (`headcount init`)."""
@@ -46,7 +48,6 @@ class Site:
         self._companies: Memo[dataset.Loaded] = Memo(256)
         self._changes: Memo[dict[str, diff.TableDiff]] = Memo(16)
         self._views: Memo[object] = Memo(512)
-        self.feeds: Memo[bytes] = Memo(4)  # the data API's Atom feed, per latest revision
 
     @property
     def url(self) -> str:
