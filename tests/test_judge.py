@@ -121,3 +121,25 @@ def test_validate_says_ok_exactly_when_publish_is_not_refused(seeded, tmp_path, 
     refused_for_content = put != cli.EXIT_OK and REFUSED in told
     assert (checked == cli.EXIT_OK) == (not refused_for_content), (said[-2000:], told[-2000:])
     assert checked in (cli.EXIT_OK, cli.EXIT_INVALID), said[-2000:]
+
+
+def test_validate_judges_against_the_stores_latest_revision_not_the_curated_files(
+    seeded, tmp_path, capsys
+):
+    """A source published in revision 2 (it is in no curated file) may be cited by the next
+    upload: validate says OK, as publish does."""
+    store = tmp_path / "store.sqlite"
+    shutil.copy(seeded, store)
+    url = f"sqlite:///{store}"
+    added = {**ROWS["sources"][0], "source_id": "published-later", "title": "Published later"}
+    sources = tmp_path / "sources.csv"
+    sources.write_bytes(_csv([*ROWS["sources"], added]))
+    assert run(capsys, "publish", str(sources), "--note", "a source", "--store", url)[0] == 0
+
+    events = tmp_path / "events.csv"
+    events.write_bytes(_csv([{**ROWS["events"][0], "source_id": "published-later"}]))
+    checked, said = run(capsys, "validate", str(events), "--store", url)
+    assert checked == cli.EXIT_OK, said
+    assert "judged against revision 2" in said
+    put, told = run(capsys, "publish", str(events), "--note", "n", "--store", url)
+    assert put == cli.EXIT_OK, told
