@@ -3,7 +3,9 @@
 Streamlit runs this file as ``__main__`` for every rerun of a page: that draws the shell and the
 page (ui/shell.py). `streamlit run` also finds the ``app`` below and serves it with uvicorn,
 importing this file as a module: the same server then answers the data API's routes
-(/api/..., headcount/api.py) beside the pages, from one process.
+(/api/..., headcount/api.py) beside the pages, from one process. Both reach the data through
+the process's one site (headcount/site.py), found by `headcount.streamlit_cache.site` from the
+environment and Streamlit's secrets: the pages and the API always read the same store.
 """
 
 from __future__ import annotations
@@ -16,5 +18,6 @@ if __name__ == "__main__":
     run()
 else:
     from headcount.api import routes
+    from headcount.streamlit_cache import site
 
-    app = st.App(__file__, routes=routes())
+    app = st.App(__file__, routes=routes(site))

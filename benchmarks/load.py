@@ -19,7 +19,7 @@ from benchmarks.measure import Figure
 from benchmarks.pages import DRAWN, TIMEOUT
 from harness import CHROMIUM_ARGS, AppServer, chromium_path
 from headcount import bootstrap
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from headcount.store import STORE_ENV
 
 SESSIONS = 20

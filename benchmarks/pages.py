@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from benchmarks.measure import Figure, alternate, median
 from harness import AppServer, chromium_path, launched_chromium
 from headcount import settings
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from headcount.store import STORE_ENV
 
 if TYPE_CHECKING:

@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 from headcount import bootstrap
-from headcount.config import ROOT
-from headcount.settings import STORE_ENV
+from headcount.settings import ROOT, STORE_ENV
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -72,8 +71,14 @@ class AppServer:
         port: int | None = None,
         script: str | None = None,
         initialise: bool = True,
+        cwd: Path = ROOT,
+        unset: tuple[str, ...] = (),
     ) -> None:
-        url = (env or {}).get(STORE_ENV) or os.environ.get(STORE_ENV)
+        """``cwd``: where the server runs (Streamlit reads ``.streamlit/`` there: a test's own
+        secrets); ``unset``: variables of this process's environment the server does not get."""
+        url = (env or {}).get(STORE_ENV) or (
+            os.environ.get(STORE_ENV) if STORE_ENV not in unset else None
+        )
         if script is None and initialise and url:
             bootstrap.initialise(url)
         self.port = port or free_port()
@@ -91,10 +96,11 @@ class AppServer:
             "--server.fileWatcherType", "none",
             *args,
         ]  # fmt: skip
+        inherited = {k: v for k, v in os.environ.items() if k not in unset}
         self.process = subprocess.Popen(
             command,
-            cwd=ROOT,
-            env={**os.environ, **(env or {})},
+            cwd=cwd,
+            env={**inherited, **(env or {})},
             stdout=self.log.open("wb"),
             stderr=subprocess.STDOUT,
         )

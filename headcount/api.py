@@ -4,14 +4,17 @@
     /api/events.json?company=Klarna&rev=3
     /api/revisions.json          /api/changes.atom
 
-Filters are the Explorer's link parameters (company, metric, basis, from, to) plus ``rev``; a
-parameter that is unknown, malformed or does not apply to the table is refused with a 400 that
-says why, never ignored. Every row carries its citation fields. Responses name their revision
-(``X-Headcount-Revision``) and carry an ETag; a revision never changes, so a response for an
-explicit ``rev`` may be cached for good.
+Filters are the Explorer's link parameters (company, metric, basis, from, to) plus ``rev`` and
+``store``; a parameter that is unknown, malformed or does not apply to the table is refused with
+a 400 that says why, never ignored. Every row carries its citation fields. Responses name their
+revision (``X-Headcount-Revision``) and their store (``X-Headcount-Store``, the store's identity,
+headcount/site.py) and carry an ETag made from both: a store that was reset has another identity,
+so no client's tag from the old one matches. A revision of a store never changes, so a response
+for an explicit ``rev`` of a named ``store`` may be cached for good.
 
-The request handling is plain functions over a Store (``answer``), wrapped as Starlette routes
-by ``routes``; tests drive both, the routes through the running server.
+The request handling is plain functions over the process's site (headcount/site.py: the same
+store and per-revision cache as the pages), wrapped as Starlette routes by ``routes``; tests
+drive both, the routes through the running server.
 """
 
 from __future__ import annotations
@@ -21,15 +24,15 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape as xml_escape
 
 import polars as pl
 
-from headcount import bootstrap, citations, dataset, exports, faults, schema, settings
-from headcount.store import Store, default_url
+from headcount import citations, exports, faults, schema
+from headcount.reads import Revision
+from headcount.site import Site
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
@@ -58,19 +61,6 @@ def _refuse(message: str, status: int = 400) -> Reply:
     return Reply(status, body, "application/json")
 
 
-@lru_cache(maxsize=4)
-def _store(url: str) -> Store:
-    # Opened as the pages open it: only the embedded default store is initialised, once, on
-    # the first request; an empty one given by URL is refused (a 503 naming `headcount init`).
-    return bootstrap.open_for_app(url, url == settings.DEFAULT_STORE_URL)[0]
-
-
-@lru_cache(maxsize=8)
-def _loaded(url: str, revision: int) -> dataset.Loaded:
-    # Served data passes the same gate as every page: nothing half-valid leaves the server.
-    return dataset.load_tables(_store(url).read(revision), revision)
-
-
 def _date(name: str, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -78,9 +68,9 @@ def _date(name: str, text: str) -> dt.date:
         raise ValueError(f"{name}={text!r} is not a date; write it as YYYY-MM-DD") from None
 
 
-def _etag(revision: int, path: str, params: Mapping[str, Sequence[str]]) -> str:
+def _etag(store: str, revision: int, path: str, params: Mapping[str, Sequence[str]]) -> str:
     canonical = urlencode(sorted((k, v) for k, vs in params.items() for v in vs))
-    digest = hashlib.sha256(f"{revision}|{path}|{canonical}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{store}|{revision}|{path}|{canonical}".encode()).hexdigest()[:32]
     return f'"{digest}"'
 
 
@@ -102,45 +92,56 @@ def table_reply(
     table: str,
     fmt: str,
     params: Mapping[str, Sequence[str]],
-    url: str | None = None,
+    site: Site,
     if_none_match: str | None = None,
 ) -> Reply:
-    """One table of one revision, filtered, with citations, as CSV or JSON."""
+    """One table of one revision of the site's store, filtered, with citations, as CSV or
+    JSON."""
     if table not in TABLE_FILTERS:
         return _refuse(f"there is no table {table!r}; tables: {', '.join(TABLE_FILTERS)}", 404)
     if fmt not in FORMATS:
         return _refuse(f"there is no format {fmt!r}; formats: csv, json", 404)
-    allowed = (*TABLE_FILTERS[table], "rev")
+    allowed = (*TABLE_FILTERS[table], "rev", "store")
     for name, values in params.items():
         if name not in allowed:
             applies = ", ".join(allowed)
             return _refuse(f"the parameter {name!r} does not apply to {table}; it takes: {applies}")
         if name not in REPEATABLE and len(values) > 1:
             return _refuse(f"the parameter {name!r} is given {len(values)} times; give it once")
-    url = url or default_url()
-    store = _store(url)
-    latest = store.latest_id()
+    latest = site.latest_id()
     if latest is None:
         return _refuse("the store holds no revision yet", 503)
+    identity = site.identity()
+    if "store" in params and params["store"][-1] != identity:
+        return _refuse(
+            f"store={params['store'][-1]!r} is not this server's store (its store is "
+            f"{identity!r}): the data at that address was another store's and is not here",
+            404,
+        )
     revision = latest
     if "rev" in params:
         text = params["rev"][-1]
         if not text.isdigit() or not 1 <= int(text) <= latest:
             return _refuse(f"rev={text!r} is not a revision; revisions are 1 to {latest}", 404)
         revision = int(text)
-    etag = _etag(revision, f"{table}.{fmt}", params)
+    etag = _etag(identity, revision, f"{table}.{fmt}", params)
     headers = {
         "ETag": etag,
         "X-Headcount-Revision": str(revision),
-        # A named revision never changes; the latest may, so it is checked again soon.
+        "X-Headcount-Store": identity,
+        # A revision of a named store never changes; without the store, the same address
+        # may answer for another store after a reset, and the latest may change: both are
+        # checked again soon (the ETag then saves sending the body again).
         "Cache-Control": "public, max-age=31536000, immutable"
-        if "rev" in params
+        if "rev" in params and "store" in params
         else "public, max-age=60",
         "Access-Control-Allow-Origin": "*",
     }
     if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
         return Reply(304, b"", FORMATS[fmt], headers)
-    loaded = _loaded(url, revision)
+    # Served data passes the same gate as every page (and shares its cache): nothing half-valid
+    # leaves the server.
+    loaded = site.loaded(revision)
     if loaded.dataset is None:
         return _refuse(f"revision {revision} did not pass validation; see the dashboard", 503)
     data = loaded.dataset
@@ -171,12 +172,11 @@ def table_reply(
     return Reply(200, body, FORMATS[fmt], headers)
 
 
-def revisions_reply(fmt: str, url: str | None = None) -> Reply:
+def revisions_reply(fmt: str, site: Site) -> Reply:
     """Every published revision: id, parent, when, who, note and row counts."""
     if fmt not in FORMATS:
         return _refuse(f"there is no format {fmt!r}; formats: csv, json", 404)
-    store = _store(url or default_url())
-    revisions = store.revisions()
+    revisions = site.store.revisions()
     rows = [
         {
             "revision": r.id,
@@ -189,30 +189,52 @@ def revisions_reply(fmt: str, url: str | None = None) -> Reply:
         for r in revisions
     ]
     latest = str(revisions[-1].id) if revisions else "0"
-    headers = {"X-Headcount-Revision": latest, "Cache-Control": "public, max-age=60"}
+    headers = {
+        "X-Headcount-Revision": latest,
+        "X-Headcount-Store": site.identity() if site.latest_id() is not None else "",
+        "Cache-Control": "public, max-age=60",
+    }
     if fmt == "json":
         return Reply(200, json.dumps({"revisions": rows}).encode("utf-8"), FORMATS[fmt], headers)
     return Reply(200, exports.csv_bytes(pl.DataFrame(rows)), FORMATS[fmt], headers)
 
 
-def feed_reply(base: str, url: str | None = None) -> Reply:
+def _changed(site: Site, revision: Revision) -> str:
+    """What a revision changed, in words."""
+    if revision.parent_id is None:
+        return "the first revision"
+    diffs = site.store.changes(revision.parent_id, revision.id)
+    parts = [
+        f"{name}: {d.added.height} added, {d.changed.height} changed, {d.removed.height} removed"
+        for name, d in diffs.items()
+        if d.added.height or d.changed.height or d.removed.height
+    ]
+    return "; ".join(parts) or "no rows changed"
+
+
+def _feed_entries(site: Site) -> list[tuple[Revision, str]]:
+    """The newest revisions, newest first, with what each changed: computed once per latest
+    revision of the store (each change is a diff of two revisions, about a second apiece at
+    the shipped data's size) and shared by every request until another revision is published."""
+    latest = site.latest_id()
+    if latest is None:
+        return []
+
+    def compute() -> list[tuple[Revision, str]]:
+        revisions = site.store.revisions()
+        newest = [r for r in revisions if r.id <= latest][-FEED_ENTRIES:][::-1]
+        return [(revision, _changed(site, revision)) for revision in newest]
+
+    return site.per_revision(latest, "api", "feed", compute)
+
+
+def feed_reply(base: str, site: Site) -> Reply:
     """An Atom feed of published revisions, newest first: who, when, note, rows changed."""
-    store = _store(url or default_url())
-    revisions = store.revisions()[-FEED_ENTRIES:][::-1]
+    listed = _feed_entries(site)
+    revisions = [revision for revision, _ in listed]
     base = base.rstrip("/")
     entries = []
-    for revision in revisions:
-        if revision.parent_id is None:
-            changed = "the first revision"
-        else:
-            diffs = store.changes(revision.parent_id, revision.id)
-            parts = [
-                f"{name}: {d.added.height} added, {d.changed.height} changed, "
-                f"{d.removed.height} removed"
-                for name, d in diffs.items()
-                if d.added.height or d.changed.height or d.removed.height
-            ]
-            changed = "; ".join(parts) or "no rows changed"
+    for revision, changed in listed:
         when = _iso(revision.created_at)
         link = f"{base}/history"
         entries.append(
@@ -253,8 +275,9 @@ def _or_unavailable(answer: Callable[..., Reply], *args: object) -> Reply:
         return _refuse(fault.message, 503)
 
 
-def routes() -> list[BaseRoute]:
-    """The API as Starlette routes for ``st.App``; the work runs in a thread, off the loop."""
+def routes(site: Callable[[], Site]) -> list[BaseRoute]:
+    """The API as Starlette routes for ``st.App``, answering from ``site()``, the process's
+    site (the pages' own); the work runs in a thread, off the loop."""
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import Response
@@ -272,16 +295,20 @@ def routes() -> list[BaseRoute]:
     async def table(request: Request) -> Response:
         name, fmt = request.path_params["name"], request.path_params["fmt"]
         tag = request.headers.get("if-none-match")
-        return respond(await guarded(table_reply, name, fmt, params_of(request), None, tag))
+        params = params_of(request)
+        return respond(await guarded(lambda: table_reply(name, fmt, params, site(), tag)))
 
     async def revisions(request: Request) -> Response:
-        return respond(await guarded(revisions_reply, request.path_params["fmt"]))
+        fmt = request.path_params["fmt"]
+        return respond(await guarded(lambda: revisions_reply(fmt, site())))
 
     async def feed(request: Request) -> Response:
-        return respond(await guarded(feed_reply, str(request.base_url)))
+        base = str(request.base_url)
+        return respond(await guarded(lambda: feed_reply(base, site())))
 
-    async def guarded(answer: Callable[..., Reply], *args: object) -> Reply:
-        return await run_in_threadpool(_or_unavailable, answer, *args)
+    async def guarded(answer: Callable[[], Reply]) -> Reply:
+        # In a thread, off the loop; finding the site there too (it reads the secrets file).
+        return await run_in_threadpool(_or_unavailable, answer)
 
     return [
         Route("/api/revisions.{fmt}", revisions, methods=["GET"]),

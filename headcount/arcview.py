@@ -7,7 +7,6 @@ and company: switching back to a company already seen costs no recomputation.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -47,7 +46,6 @@ class ArcView:
     side: list[SideChart] = field(default_factory=list)
     periods: list[Period] = field(default_factory=list)
     event_list: list[str] = field(default_factory=list)  # '1 · 10 Jun 2021 · IPO: ...'
-    source_line: str = ""
 
     @property
     def every_row(self) -> pl.DataFrame:
@@ -166,22 +164,6 @@ def _event_list(numbered: pl.DataFrame) -> list[str]:
     ]
 
 
-SOURCE_LINE_CHARACTERS = 52  # one line of a chart's subtitle on a phone
-
-
-def _source_line(data: Dataset, ids: list[str]) -> str:
-    """'Source: Klarna Group plc (Form F-1) and 41 more': the publisher most cited, cut so the
-    line fits one subtitle line on a phone (a second line would run into the chart)."""
-    publishers = dict(data.sources.select("source_id", "publisher").iter_rows())
-    counted = Counter(publishers.get(i, i) for i in ids)
-    top = counted.most_common(1)[0][0] if counted else ""
-    more = f" and {len(counted) - 1} more" if len(counted) > 1 else ""
-    room = SOURCE_LINE_CHARACTERS - len("Source: ") - len(more)
-    if len(top) > room:
-        top = top[: room - 1].rstrip() + "…"
-    return f"Source: {top}{more}"
-
-
 def build(data: Dataset, company: str) -> ArcView:
     metrics = story.HEADLINE_METRICS
     claimed = {metric: claims.claims_for(data, company, metric) for metric in metrics}
@@ -216,10 +198,6 @@ def build(data: Dataset, company: str) -> ArcView:
         )
         hidden = tuple(sorted(set(points[metric].get_column("unit")) - {unit}))
         side.append(SideChart(metric, name, figure, hidden))
-    ids = [
-        *pl.concat(list(claimed.values())).get_column("source_id"),
-        *events.get_column("source_id"),
-    ]
     return ArcView(
         company=company,
         title=f"{company}: headcount and AI",
@@ -231,5 +209,4 @@ def build(data: Dataset, company: str) -> ArcView:
         side=side,
         periods=spans,
         event_list=_event_list(numbered),
-        source_line=_source_line(data, ids),
     )

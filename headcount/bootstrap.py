@@ -22,7 +22,7 @@ class Initialised:
     seeded: Outcome | None  # None: the store already held revisions, left as it was
 
 
-def initialise(url: str | None = None, *, seed: bool = True) -> Initialised:
+def initialise(url: str, *, seed: bool = True) -> Initialised:
     """Create the schema of an empty database and seed it from the curated data (``seed``:
     False leaves it without revisions, for tests that publish their own first one). A store
     already at the current schema and holding revisions is left as it is; one behind or ahead

@@ -2,8 +2,9 @@
 
 Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies) and every
 hover text is escaped, so a source title can never become markup inside the chart. Every
-trace carries ``customdata = [hover text, source ids joined by ';']`` so a click on any point
-can be turned into its full citation.
+point carries its hover text and its sources' ids (headcount/attribution.py, the one encoder),
+so a click on any point can be turned into its full citation, and each chart's source line
+(`attributed`) names the sources of its own points.
 
 No two pieces of text may overlap at any screen width: value labels are placed by
 ``placement`` on a phone-width model of each panel, events are numbered (the page lists them
@@ -23,6 +24,7 @@ from typing import cast
 import plotly.graph_objects as go
 import polars as pl
 
+from headcount import attribution
 from headcount.claims import LINE, STATEMENT, TARGET
 from headcount.formatting import quantity, short
 from headcount.labels import day, label
@@ -178,7 +180,7 @@ def _scatter(marks: Sequence[_Mark], name: str, mode: str, **style: object) -> g
         y=[m.value for m in marks],
         name=wrapped(name),
         mode=mode + ("+text" if labelled else ""),
-        customdata=[[m.hover, ";".join(m.ids)] for m in marks],
+        customdata=[attribution.point_data(m.hover, m.ids) for m in marks],
         hovertemplate="%{customdata[0]}<extra></extra>",
         text=[m.text for m in marks] if labelled else None,
         textposition=[m.position for m in marks] if labelled else None,
@@ -389,7 +391,7 @@ def derived_trace(rows: pl.DataFrame) -> go.Scatter:
         f"<br>{_escape(r['formula'])}"
         for r in records
     ]
-    ids = [f"{r['revenue_source_id']};{r['headcount_source_id']}" for r in records]
+    ids = [(r["revenue_source_id"], r["headcount_source_id"]) for r in records]
     return go.Scatter(
         x=[r["date"] for r in records],
         y=[r["value"] for r in records],
@@ -397,7 +399,7 @@ def derived_trace(rows: pl.DataFrame) -> go.Scatter:
         name=wrapped(DERIVED_NAME),
         line={"color": DERIVED_COLOUR, "dash": "dash", "width": 1.5},
         marker={"symbol": "square-open", "size": 8, "color": DERIVED_COLOUR},
-        customdata=[[h, i] for h, i in zip(hovers, ids, strict=True)],
+        customdata=[attribution.point_data(h, i) for h, i in zip(hovers, ids, strict=True)],
         hovertemplate="%{customdata[0]}<extra></extra>",
     )
 
@@ -455,10 +457,9 @@ def _event_traces(numbered: pl.DataFrame, top: float) -> tuple[go.Scatter, list[
         textfont={"size": 10, "color": "#ffffff"},
         marker={"symbol": "circle", "size": 18, "color": EVENT_COLOUR},
         customdata=[
-            [
-                "<br><br>".join(event_hover(e) for e in group),
-                ";".join(str(e["source_id"]) for e in group),
-            ]
+            attribution.point_data(
+                "<br><br>".join(event_hover(e) for e in group), (e["source_id"] for e in group)
+            )
             for group in groups.values()
         ],
         hovertemplate="%{customdata[0]}<extra></extra>",
@@ -605,6 +606,13 @@ def _period_rows(spans: list[Period], span: tuple[dt.date, dt.date]) -> int:
     return max(row for row, _ in placed) + 1
 
 
+def attributed(figure: go.Figure | dict, sources: pl.DataFrame, link: str, room: int = 0) -> dict:
+    """The figure with its source line, naming the sources of its own points, and the link to
+    its view under its title: every chart of every page, the brief and the embeds."""
+    line = attribution.source_line(attribution.figure_ids(figure), sources)
+    return stamped(figure, line, link, room)
+
+
 def stamped(figure: go.Figure | dict, source: str, link: str, room: int = 0) -> dict:
     """The figure as a dict with a source line and the link to its view under its title, so
     a downloaded image says where it comes from, as Our World in Data's charts do."""
@@ -655,7 +663,9 @@ def _comparison_trace(
         name=_escape(name),
         legendgroup=group,
         legendgrouptitle_text=_escape(group) if first else None,
-        customdata=[[_comparison_hover(r, index), ";".join(r["source_ids"])] for r in records],
+        customdata=[
+            attribution.point_data(_comparison_hover(r, index), r["source_ids"]) for r in records
+        ],
         hovertemplate="%{customdata[0]}<extra></extra>",
         **style,
     )

@@ -1,6 +1,6 @@
 """`headcount` on the command line.
 
-    headcount validate FILE... [--json]
+    headcount validate FILE... [--json] [--mode replace|upsert]
     headcount publish FILE... --note TEXT [--mode replace|upsert] [--author NAME]
     headcount history
     headcount diff REV [REV]
@@ -10,12 +10,15 @@
     headcount init
     headcount upgrade
 
-Every command but validate takes --store URL (default: $HEADCOUNT_STORE_URL, else the SQLite
-file the app uses). Exit codes: 0 done, 1 problems found or publish refused (nothing written),
-2 a file could not be read at all (missing, binary, empty, not CSV text), 3 the store could
-not be reached, read or written (a full disk, a locked or read-only database, a lost server),
-4 the store's schema is not this version's (run `headcount upgrade`) or it has none yet (run
-`headcount init`); nothing was read or changed.
+Every command takes --store URL (default: $HEADCOUNT_STORE_URL, else the SQLite file the app
+uses). `validate` judges files exactly as `publish` would (validation/judge.py), against the
+store's latest revision, so it says OK exactly when `publish` would not refuse them.
+
+Exit codes: 0 done, 1 problems found or publish refused (nothing written), 2 a file could not
+be read at all (missing, binary, empty, not CSV text), 3 the store could not be reached, read
+or written (a full disk, a locked or read-only database, a lost server), 4 the store's schema
+is not this version's (run `headcount upgrade`) or it has none yet (run `headcount init`);
+nothing was read or changed.
 """
 
 from __future__ import annotations
@@ -30,10 +33,10 @@ from pathlib import Path
 
 import polars as pl
 
-from headcount import bootstrap, dataset, diff, exports, faults, ingest, outfiles, schema
+from headcount import bootstrap, dataset, diff, exports, faults, ingest, outfiles, schema, site
 from headcount.outcomes import Outcome, Published, Refused
-from headcount.store import Store
-from validation import excel, gate, parse
+from headcount.store import Store, StoreNotInitialised
+from validation import excel, gate, judge, parse
 from validation.parse import LINE
 from validation.problems import PROBLEM_COLUMNS, as_records
 from validation.tables import TABLES
@@ -63,21 +66,30 @@ def format_table(report: pl.DataFrame) -> str:
     )
 
 
-def validate(paths: Sequence[str], as_json: bool) -> int:
-    files = [parsed for path in paths for parsed in excel.parse_any_path(path)]
-    given = {parsed.table.name for parsed in files if parsed.table is not None}
-    context = {}
-    if {"observations", "events", "sources"} - given:
-        curated = [parse.parse_path(str(p)) for p in dataset.curated_paths()]
-        context = gate.combined_tables(curated)
-    verdict = gate.validate(files, context=context)
-    if as_json:
+def _published(store: str | None) -> tuple[dict[str, pl.DataFrame], str]:
+    """What an upload is judged against, as `publish` judges it: the store's latest revision.
+    A store not initialised yet would be seeded with the curated data (`headcount init`), so
+    that is the judge's published data then."""
+    try:
+        opened = site.for_store(store).store
+    except StoreNotInitialised:
+        curated = [parse.parse_path(str(path)) for path in dataset.curated_paths()]
+        return gate.combined_tables(curated), "the curated data (the store holds none yet)"
+    latest = opened.latest_id()
+    return ingest.tagged(opened.read(latest), latest), f"revision {latest}"
+
+
+def validate(args: argparse.Namespace) -> int:
+    files = [parsed for path in args.files for parsed in excel.parse_any_path(path)]
+    published, against = _published(args.store)
+    verdict = judge.judge(files, published, args.mode)
+    if args.json:
         print(json.dumps(as_records(verdict.problems), ensure_ascii=False, indent=2))
     elif verdict.ok:
         counts = ", ".join(
-            f"{frame.height} {name}" for name, frame in sorted(verdict.tables.items())
+            f"{frame.height} {name}" for name, frame in sorted(verdict.uploaded.items())
         )
-        print(f"OK: {len(files)} file(s) valid ({counts}).")
+        print(f"OK: {len(files)} file(s) valid ({counts}), judged against {against}.")
     else:
         print(format_table(verdict.problems))
         print(f"\n{verdict.problems.height} problem(s) in {len(files)} file(s).")
@@ -107,7 +119,7 @@ def print_changes(changes: dict[str, diff.TableDiff]) -> None:
 
 
 def publish(args: argparse.Namespace) -> int:
-    store = Store(args.store)
+    store = site.for_store(args.store).store
     files = [parsed for path in args.files for parsed in excel.parse_any_path(path)]
     proposal = ingest.prepare(files, store, args.mode)
     if not proposal.ok:
@@ -124,7 +136,7 @@ def publish(args: argparse.Namespace) -> int:
 
 
 def history(args: argparse.Namespace) -> int:
-    store = Store(args.store)
+    store = site.for_store(args.store).store
     print("REV  PARENT  CREATED (UTC)     AUTHOR          ROWS                        NOTE")
     for r in store.revisions():
         rows = " ".join(f"{k}={v}" for k, v in sorted(r.counts.items()))
@@ -143,7 +155,7 @@ def _known(store: Store, revision: int) -> bool:
 
 
 def show_diff(args: argparse.Namespace) -> int:
-    store = Store(args.store)
+    store = site.for_store(args.store).store
     newer = store.latest_id() if args.rev2 is None else args.rev2
     if newer is None or not (_known(store, args.rev) and _known(store, newer)):
         return EXIT_INVALID
@@ -156,7 +168,7 @@ def show_diff(args: argparse.Namespace) -> int:
 
 
 def rollback(args: argparse.Namespace) -> int:
-    store = Store(args.store)
+    store = site.for_store(args.store).store
     if not _known(store, args.rev):
         return EXIT_INVALID
     outcome = ingest.rollback(store, args.rev, _author(args.author), args.note)
@@ -171,7 +183,7 @@ def rollback(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    store = Store(args.store)
+    store = site.for_store(args.store).store
     revision = store.latest_id() if args.rev is None else args.rev  # 0 is not "the latest"
     if revision is None or not _known(store, revision):
         return EXIT_INVALID
@@ -201,13 +213,13 @@ def _report_consistency(store: Store) -> int:
 
 
 def check_store(args: argparse.Namespace) -> int:
-    return _report_consistency(Store(args.store))
+    return _report_consistency(site.for_store(args.store).store)
 
 
 def init(args: argparse.Namespace) -> int:
     """Create an empty store and load the curated data as revision 1; an initialised store
     is left as it is (exit 0), one behind or ahead is refused (exit 4, by `main`)."""
-    done = bootstrap.initialise(args.store)
+    done = bootstrap.initialise(site.for_store(args.store).url)
     if done.created_schema:
         print(f"Created the store's schema (version {schema.head()}).")
     return _report_seeding(done.seeded)
@@ -233,7 +245,7 @@ def _report_seeding(seeded: Outcome | None) -> int:
 
 
 def upgrade(args: argparse.Namespace) -> int:
-    store = Store(args.store, as_is=True)
+    store = Store(site.for_store(args.store).url, as_is=True)
     before, after = store.upgrade()
     if before == after:
         print(f"The store's schema is up to date (version {after}).")
@@ -247,28 +259,40 @@ def build_parser() -> argparse.ArgumentParser:
         prog="headcount", description="Curated headcount and AI-claims data: check and manage it."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser(
-        "validate",
-        help="check CSV files against the data contract",
-        description="Check observations, events or sources CSVs (the table is recognised from "
-        "the header). Cross-table rules run across the given files plus the curated data.",
-    )
-    check.add_argument("files", nargs="+", metavar="FILE")
-    check.add_argument("--json", action="store_true", help="print problems as a JSON list")
 
     def with_store(command: argparse.ArgumentParser) -> argparse.ArgumentParser:
         command.add_argument("--store", metavar="URL", help="store URL (default: as the app)")
         return command
 
-    put = with_store(commands.add_parser("publish", help="validate files and publish a revision"))
+    def with_mode(command: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        command.add_argument(
+            "--mode",
+            choices=diff.MODES,
+            default="upsert",
+            help="replace each uploaded table, or add and update rows by key (default)",
+        )
+        return command
+
+    check = with_mode(
+        with_store(
+            commands.add_parser(
+                "validate",
+                help="check files as `publish` would, changing nothing",
+                description="Check observations, events, sources or framings files (CSV or "
+                ".xlsx; the table is recognised from the header) exactly as `publish` would: "
+                "against each other and the store's latest revision (the curated data while "
+                "the store holds none). Nothing is written.",
+            )
+        )
+    )
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--json", action="store_true", help="print problems as a JSON list")
+
+    put = with_mode(
+        with_store(commands.add_parser("publish", help="validate files and publish a revision"))
+    )
     put.add_argument("files", nargs="+", metavar="FILE")
     put.add_argument("--note", required=True, help="what changed and why")
-    put.add_argument(
-        "--mode",
-        choices=diff.MODES,
-        default="upsert",
-        help="replace each uploaded table, or add and update rows by key (default)",
-    )
     put.add_argument("--author", help="who publishes (default: the login name)")
     with_store(commands.add_parser("history", help="list the revisions"))
     compare = with_store(commands.add_parser("diff", help="what changed between two revisions"))
@@ -312,9 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "validate":
-        return validate(args.files, args.json)
     commands = {
+        "validate": validate,
         "publish": publish,
         "history": history,
         "diff": show_diff,

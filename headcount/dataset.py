@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from headcount.config import curated_dir
+from headcount import settings
 from validation import gate, parse
 from validation.parse import LINE
 from validation.rules import FILE
@@ -108,7 +108,7 @@ class Loaded:
 
 
 def curated_paths(directory: Path | None = None) -> list[Path]:
-    directory = directory or curated_dir()
+    directory = directory or settings.current().curated_dir
     return [directory / table.filename for table in TABLES.values()]
 
 

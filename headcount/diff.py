@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
 
 import polars as pl
 
+from validation.merge import MODES, Mode, apply
 from validation.tables import TABLES, Table
 
-Mode = Literal["replace", "upsert"]
-MODES: tuple[Mode, ...] = ("replace", "upsert")
+__all__ = ["MODES", "Mode", "TableDiff", "apply", "diff", "diff_table"]
 
 
 @dataclass(frozen=True)
@@ -95,24 +94,3 @@ def diff(old: Mapping[str, pl.DataFrame], new: Mapping[str, pl.DataFrame]) -> di
         for name, table in TABLES.items()
         if name in old or name in new
     }
-
-
-def apply(
-    current: Mapping[str, pl.DataFrame], upload: Mapping[str, pl.DataFrame], mode: Mode
-) -> dict[str, pl.DataFrame]:
-    """The tables after an upload: each uploaded table replaces its current one, or is merged
-    into it by key (uploaded rows win). Tables not uploaded stay as they are."""
-    result = dict(current)
-    for name, rows in upload.items():
-        table = TABLES[name]
-        rows = rows.select(table.column_names)
-        if mode == "replace" or name not in current:
-            result[name] = rows
-            continue
-        kept = (
-            current[name]
-            .select(table.column_names)
-            .join(rows.select(table.key), on=list(table.key), how="anti", nulls_equal=True)
-        )
-        result[name] = pl.concat([kept, rows.cast(kept.schema, strict=False)], how="vertical")
-    return result

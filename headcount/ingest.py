@@ -18,8 +18,8 @@ from headcount import diff, settings
 from headcount.dataset import in_export_order, load_curated, revision_label
 from headcount.outcomes import Outcome, Refused
 from headcount.store import Store
-from validation import excel, gate, problems, rules
-from validation.parse import LINE, ParsedFile
+from validation import excel, judge, problems
+from validation.parse import ParsedFile
 from validation.rules import FILE
 from validation.tables import TABLES
 
@@ -35,6 +35,9 @@ def tagged(tables: dict[str, pl.DataFrame], revision: int | None) -> dict[str, p
     }
 
 
+NO_PROBLEMS = problems.frame  # (the name `problems` is a field below)
+
+
 @dataclass
 class Proposal:
     base: int | None
@@ -42,7 +45,8 @@ class Proposal:
     files: list[ParsedFile]
     current: dict[str, pl.DataFrame]
     proposed: dict[str, pl.DataFrame] = field(default_factory=dict)
-    problems: pl.DataFrame = field(default_factory=problems.frame)
+    problems: pl.DataFrame = field(default_factory=problems.frame)  # refusing
+    warnings: pl.DataFrame = field(default_factory=NO_PROBLEMS)  # shown, not refusing
     changes: dict[str, diff.TableDiff] = field(default_factory=dict)
 
     @property
@@ -64,44 +68,18 @@ def prepare(
     mode: diff.Mode = "upsert",
     today: dt.date | None = None,
 ) -> Proposal:
-    """Validate uploaded files against the latest revision and say exactly what would change."""
+    """Judge uploaded files against the latest revision (validation/judge.py, the judge
+    `headcount validate` asks too) and say exactly what would change."""
     base = store.latest_id()
     current = store.read(base)
     proposal = Proposal(base, mode, list(files), current)
     if not files:
         return proposal
-    names = [parsed.table.name for parsed in files if parsed.table is not None]
-    if mode == "replace" and len(names) != len(set(names)):
-        twice = sorted({n for n in names if names.count(n) > 1})
-        proposal.problems = problems.frame(
-            [
-                problems.of("upload.two_files_for_table", parsed.name, 0, table=t)
-                for parsed in files
-                for t in twice
-                if parsed.table is not None and parsed.table.name == t
-            ]
-        )
-        return proposal
-    verdict = gate.validate(list(files), context=tagged(current, base), today=today)
-    if not verdict.ok:
-        proposal.problems = verdict.problems
-        return proposal
-    uploads = {name: frame.drop(LINE, FILE) for name, frame in verdict.tables.items()}
-    proposed = diff.apply(current, uploads, mode)
-    # The whole result must hold together too: replacing sources.csv must not strand the
-    # published observations that cite a source it drops.
-    whole = tagged(proposed, base)
-    for name, frame in verdict.tables.items():
-        if mode == "replace" or name not in current:
-            whole[name] = frame.select(whole[name].columns)
-    stranded = rules.check(whole, today or dt.date.today()).filter(
-        ~pl.col("file").is_in([parsed.name for parsed in files])
-    )
-    if stranded.height:
-        proposal.problems = stranded
-        return proposal
-    proposal.proposed = proposed
-    proposal.changes = diff.diff(current, proposed)
+    verdict = judge.judge(files, tagged(current, base), mode, today)
+    proposal.problems, proposal.warnings = verdict.problems, verdict.warnings
+    if verdict.ok:
+        proposal.proposed = verdict.proposed
+        proposal.changes = diff.diff(current, verdict.proposed)
     return proposal
 
 
@@ -114,9 +92,6 @@ def for_review(proposal: Proposal) -> Proposal:
         for parsed in proposal.files
     ]
     return dataclasses.replace(proposal, files=files, current={})
-
-
-MAX_MB_ENV = settings.MAX_MB_ENV  # where callers knew it
 
 
 def max_upload_mb() -> float:

@@ -15,7 +15,6 @@ import polars as pl
 
 from headcount.formatting import quantity
 
-DERIVED = "derived"  # what a derived row says it is, where a reported row says its claim_type
 # Headcount counted as people at a day: the only kind a revenue can be divided by honestly.
 HEADCOUNT_UNIT = "employees"
 COLUMNS = {
@@ -130,32 +129,3 @@ def revenue_per_employee(observations: pl.DataFrame, company: str) -> pl.DataFra
     if not parts:
         return pl.DataFrame(schema=COLUMNS)
     return pl.concat(parts).sort("unit", "date")
-
-
-def reported_beside_derived(
-    observations: pl.DataFrame, company: str, threshold: float = 0.10
-) -> pl.DataFrame:
-    """Reported revenue per employee for a fiscal year beside the derived value of that year
-    (same currency, annual or trailing-12-month figures dated to the year end). ``conflict``
-    marks a relative difference above ``threshold``: shown, not smoothed."""
-    derived = revenue_per_employee(observations, company)
-    reported = observations.filter(
-        (pl.col("company") == company)
-        & (pl.col("metric") == "revenue_per_employee")
-        & pl.col("period").is_in(["year", "trailing_12m"])
-    ).select(
-        "date",
-        "unit",
-        pl.col("value").alias("reported"),
-        pl.col("basis").alias("reported_basis"),
-        pl.col("source_id").alias("reported_source_id"),
-    )
-    both = reported.join(
-        derived.select("date", "unit", pl.col("value").alias("derived"), "formula"),
-        on=["date", "unit"],
-        how="inner",
-    )
-    difference = (pl.col("reported") - pl.col("derived")) / pl.col("derived")
-    return both.with_columns(
-        difference.alias("difference"), (difference.abs() > threshold).alias("conflict")
-    ).sort("date")

@@ -6,8 +6,11 @@
     HEADCOUNT_SQLITE_BUSY_SECONDS  how long a SQLite store waits for another writer's lock
                               before it says the store is locked (default: 60)
 
-`current()` reads them once per process. The app's pages may also take the store URL from
-Streamlit's secrets (headcount/streamlit_cache.py), which are not the environment.
+Where a setting can also come from Streamlit's secrets (the store: ``[store] url``, as a
+Community Cloud deployer sets it), the environment comes first, then the secrets, then the
+default: `from_environment(environ, secrets)` is that one rule. `current()` is the command
+line's reading (the environment alone, once per process); the app's server reads its secrets
+as well (headcount/streamlit_cache.py) and hands the result to its one site (headcount/site.py).
 """
 
 from __future__ import annotations
@@ -47,9 +50,13 @@ class Settings:
         return self.store_url == DEFAULT_STORE_URL
 
 
-def from_environment(environ: Mapping[str, str]) -> Settings:
+def from_environment(
+    environ: Mapping[str, str], secrets: Mapping[str, object] | None = None
+) -> Settings:
+    """The settings from the environment, then Streamlit's ``secrets`` (read by the caller;
+    this module does not import Streamlit), then the defaults."""
     return Settings(
-        store_url=environ.get(STORE_ENV) or DEFAULT_STORE_URL,
+        store_url=environ.get(STORE_ENV) or _secret_store_url(secrets) or DEFAULT_STORE_URL,
         curated_dir=Path(environ.get(CURATED_ENV) or DEFAULT_CURATED_DIR),
         max_upload_mb=_number(environ.get(MAX_MB_ENV), DEFAULT_MAX_MB),
         sqlite_busy_seconds=_number(environ.get(BUSY_ENV), DEFAULT_BUSY_SECONDS),
@@ -66,6 +73,12 @@ def reread() -> None:
     """Forget the settings read, so the next `current()` reads the environment again: for
     tests and benchmarks that change it between runs in one process."""
     current.cache_clear()
+
+
+def _secret_store_url(secrets: Mapping[str, object] | None) -> str | None:
+    section = (secrets or {}).get("store")
+    url = section.get("url") if isinstance(section, Mapping) else None
+    return str(url) if url else None
 
 
 def _number(text: str | None, default: float) -> float:

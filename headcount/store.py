@@ -1,7 +1,7 @@
 """Immutable revisions of the tables in SQLite (default) or PostgreSQL, through SQLAlchemy: the
 facade the rest of the app opens. Each job lives in its own module:
 
-    settings.py    where the store is (one settings object)
+    site.py        which store a process uses (its settings), opened once per process
     schema.py      the schema's version; refusing a store that is empty, behind or ahead
     sqlite.py      engines, and SQLite's write serialisation and cache
     sqltables.py   the SQL tables (contract columns plus `_rev_from`/`_rev_to`)
@@ -40,22 +40,16 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreNotInitialised",
-    "default_url",
 ]
-DEFAULT_PATH = DEFAULT_STORE_PATH  # the name callers knew
-
-
-def default_url() -> str:
-    """The store URL: $HEADCOUNT_STORE_URL, else a SQLite file kept out of git in var/."""
-    return settings.current().store_url
 
 
 class Store:
-    def __init__(self, url: str | None = None, *, as_is: bool = False) -> None:
-        """Open a store whose schema is current; an empty database is refused with
+    def __init__(self, url: str, *, as_is: bool = False) -> None:
+        """Open the store at ``url`` (which store a process uses is its site's setting:
+        headcount/site.py) whose schema is current; an empty database is refused with
         `StoreNotInitialised`, any other with `SchemaMismatch`, unless ``as_is`` (only to
         initialise or upgrade it). Nothing is created: not even a missing SQLite file."""
-        self.url = url or default_url()
+        self.url = url
         self.default = self.url == settings.DEFAULT_STORE_URL
         self._path = _sqlite_path(self.url)
         if not as_is:

@@ -1,22 +1,22 @@
-"""The only core module that imports Streamlit: the shared store and cached loading.
+"""The only core module that imports Streamlit: the server's one site (headcount/site.py),
+built from the environment and Streamlit's secrets, and the pages' ways into it.
 
-The store (an engine and its pool) is opened once per process; reading never writes to it.
-Only that first opening may initialise a store, and only the embedded default one whose database
-has no tables (headcount/bootstrap.py). A loaded revision is cached by store URL and revision
-id, so every session sees a newly published revision on its next rerun while unchanged revisions
-are never read twice.
+The pages, embeds, downloads and the data API (app.py hands it `site`) all read through the
+same site, so they show the same store, and each revision is read and validated once per
+process for all of them. A session sees a newly published revision on its next rerun.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 import polars as pl
 import streamlit as st
 
-from headcount import bootstrap, dataset, diff, settings
+from headcount import dataset, diff, settings
 from headcount.schema import INIT, SchemaMismatch
+from headcount.site import Site, for_settings
 from headcount.store import Store
 from validation import problems
 
@@ -28,45 +28,39 @@ NO_REVISION = (
 )
 
 
+def _secrets() -> Mapping[str, object]:
+    try:
+        return st.secrets.to_dict()
+    except (FileNotFoundError, OSError):  # no secrets file: nothing is configured there
+        return {}
+
+
+def site() -> Site:
+    """This process's site: the store named by $HEADCOUNT_STORE_URL, else by ``[store] url``
+    in Streamlit's secrets, else the embedded default (headcount/settings.py decides)."""
+    import os
+
+    return for_settings(settings.from_environment(os.environ, _secrets()))
+
+
 def store_url() -> str:
-    """$HEADCOUNT_STORE_URL, else [store] url in Streamlit secrets, else the SQLite default."""
-    configured = settings.current()
-    if not configured.store_is_default:
-        return configured.store_url
-    try:
-        return str(st.secrets["store"]["url"])
-    except (KeyError, FileNotFoundError, AttributeError):
-        return configured.store_url
+    return site().url
 
 
-@st.cache_resource(show_spinner=False)
-def _opened(url: str) -> tuple[Store, pl.DataFrame | None]:
+def _opened() -> Site:
+    """The site, its store opened; a store whose schema is not this version's ends the page
+    with what to run (nothing is kept: the next run after an upgrade opens it)."""
+    the_site = site()
     try:
-        return bootstrap.open_for_app(url, url == settings.DEFAULT_STORE_URL)
-    except SchemaMismatch as mismatch:  # nothing cached: the next run after an init or upgrade
+        the_site.store  # noqa: B018 - opening is the point
+    except SchemaMismatch as mismatch:
         st.error(str(mismatch), icon=":material/database:")
         st.stop()
-
-
-def _store(url: str) -> Store:
-    return _opened(url)[0]
+    return the_site
 
 
 def store() -> Store:
-    return _store(store_url())
-
-
-# A resource, not data: st.cache_data would pickle and unpickle the whole dataset on every
-# rerun of every session (seconds at millions of rows). Polars frames are never changed in
-# place here, so all sessions can share one copy per revision.
-@st.cache_resource(show_spinner="Loading and validating the data…", max_entries=4)
-def _load(url: str, revision: int) -> dataset.Loaded:
-    return dataset.load_tables(_store(url).read(revision), revision)
-
-
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _memo(url: str, revision: int, view: str, key: str, _compute: Callable[[], T]) -> T:
-    return _compute()
+    return _opened().store
 
 
 def per_revision(data: dataset.Dataset, view: str, key: str, compute: Callable[[], T]) -> T:
@@ -75,70 +69,50 @@ def per_revision(data: dataset.Dataset, view: str, key: str, compute: Callable[[
     from the store (no revision) is computed every time."""
     if data.revision is None:
         return compute()
-    return _memo(store_url(), data.revision, view, key, compute)
+    return site().per_revision(data.revision, view, key, compute)
 
 
-def _latest(url: str) -> tuple[int | None, pl.DataFrame]:
-    """The latest revision's id. A store without revisions ends the page with what to run,
-    or, when the app's first start could not seed the default store, returns no id and the
-    curated data's problems."""
-    the_store, refused = _opened(url)
-    revision = the_store.latest_id()
+def _latest() -> tuple[Site, int | None, pl.DataFrame]:
+    """The site and its latest revision's id. A store without revisions ends the page with
+    what to run, or, when the app's first start could not seed the default store, returns no
+    id and the curated data's problems."""
+    the_site = _opened()
+    revision = the_site.latest_id()
     if revision is not None:
-        return revision, problems.frame()
+        return the_site, revision, problems.frame()
+    refused = the_site.seeding_problems()
     if refused is not None and refused.height:
-        return None, refused
+        return the_site, None, refused
     st.info(NO_REVISION, icon=":material/database:")
     st.stop()
 
 
 def load_latest() -> dataset.Loaded:
     """The whole latest revision, validated (the pages that work across companies)."""
-    url = store_url()
-    revision, problems = _latest(url)
+    the_site, revision, refused = _latest()
     if revision is None:
-        return dataset.Loaded(None, problems)
-    return _load(url, revision)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _catalog(url: str, revision: int) -> dataset.Catalog:
-    return dataset.Catalog.from_counts(_store(url).catalog(revision), revision)
+        return dataset.Loaded(None, refused)
+    if the_site.has_loaded(revision):
+        return the_site.loaded(revision)
+    with st.spinner("Loading and validating the data…"):
+        return the_site.loaded(revision)
 
 
 def latest_catalog() -> tuple[dataset.Catalog | None, pl.DataFrame]:
     """The companies, bases and dates of the latest revision, counted by the database; or,
     when the app's first start could not seed the default store, the curated data's problems."""
-    url = store_url()
-    revision, problems = _latest(url)
+    the_site, revision, refused = _latest()
     if revision is None:
-        return None, problems
-    return _catalog(url, revision), problems
-
-
-# Published revisions passed the validation gate as a whole; one company's rows are checked
-# again as they are read (they may have been written past the gate). Only if they fail is the
-# whole revision validated, so the report names lines of `headcount export`'s files.
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _company(url: str, revision: int, company: str) -> dataset.Loaded:
-    part = dataset.load_tables(_store(url).read_company(company, revision), revision)
-    if part.ok:
-        return part
-    whole = _load(url, revision)
-    return whole if not whole.ok else part
+        return None, refused
+    return the_site.catalog(revision), refused
 
 
 def load_company(revision: int, company: str) -> dataset.Loaded:
     """One company's rows of a revision (with every source and framing), validated."""
-    return _company(store_url(), revision, company)
-
-
-# Revisions never change, so neither does what differs between two of them.
-@st.cache_resource(show_spinner="Comparing the revisions…", max_entries=16)
-def _changes(url: str, older: int, newer: int) -> dict[str, diff.TableDiff]:
-    return _store(url).changes(older, newer)
+    return site().company(revision, company)
 
 
 def revision_changes(older: int, newer: int) -> dict[str, diff.TableDiff]:
     """What differs between two revisions, read from the store as the change itself."""
-    return _changes(store_url(), older, newer)
+    with st.spinner("Comparing the revisions…"):
+        return site().changes(older, newer)

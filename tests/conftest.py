@@ -139,6 +139,8 @@ SLOW_MODULES = {
     "test_upgrade",
     "test_upload_memory",
     "test_bad_input",
+    "test_judge",
+    "test_site",
 }
 SLOW_FIXTURES = {"browser", "page", "app_server", "postgres_url"}
 

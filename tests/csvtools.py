@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from headcount.config import ROOT
+from headcount.settings import ROOT
 
 CURATED = ROOT / "data" / "curated"
 

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from headcount import bootstrap, ingest
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from headcount.store import STORE_ENV, Store
 from tests.csvtools import with_cell
 

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from headcount import api, bootstrap, ingest
+from headcount.site import for_store
 from headcount.store import Store
 from tests.csvtools import read_rows, to_csv
 from validation import parse
@@ -35,7 +36,7 @@ def test_observations_are_filtered_like_the_explorers_links(url):
         "observations",
         "json",
         {"company": ["Klarna"], "metric": ["headcount"], "from": ["2024-01-01"]},
-        url,
+        for_store(url),
     )
     expected = {
         (r["date"], r["value"], r["source_id"])
@@ -49,7 +50,7 @@ def test_observations_are_filtered_like_the_explorers_links(url):
 
 def test_every_row_carries_its_citation(url):
     sources = {r["source_id"]: r for r in read_rows("sources")}
-    reply = api.table_reply("events", "csv", {"company": ["Klarna"]}, url)
+    reply = api.table_reply("events", "csv", {"company": ["Klarna"]}, for_store(url))
     assert reply.status == 200
     rows = list(csv.DictReader(io.StringIO(reply.body.decode("utf-8-sig"))))
     assert rows
@@ -72,17 +73,24 @@ def test_every_row_carries_its_citation(url):
     ],
 )
 def test_a_bad_request_is_refused_with_what_is_wrong(url, table, params, status, words):
-    reply = api.table_reply(table, "json", params, url)
+    reply = api.table_reply(table, "json", params, for_store(url))
     assert reply.status == status
     assert words in json.loads(reply.body)["error"]
 
 
 def test_an_unchanged_answer_is_a_304_and_a_named_revision_is_cached_for_good(url):
-    first = api.table_reply("sources", "json", {}, url)
-    again = api.table_reply("sources", "json", {}, url, if_none_match=first.headers["ETag"])
+    first = api.table_reply("sources", "json", {}, for_store(url))
+    again = api.table_reply(
+        "sources", "json", {}, for_store(url), if_none_match=first.headers["ETag"]
+    )
     assert again.status == 304 and again.body == b""
-    named = api.table_reply("sources", "json", {"rev": ["1"]}, url)
-    assert "immutable" in named.headers["Cache-Control"]
+    # Only an address that names the store as well as the revision means the same data for
+    # good: without the store, it may answer for another store after a reset.
+    store = first.headers["X-Headcount-Store"]
+    named = api.table_reply("sources", "json", {"rev": ["1"], "store": [store]}, for_store(url))
+    assert named.status == 200 and "immutable" in named.headers["Cache-Control"]
+    unnamed = api.table_reply("sources", "json", {"rev": ["1"]}, for_store(url))
+    assert "immutable" not in unnamed.headers["Cache-Control"]
     assert "immutable" not in first.headers["Cache-Control"]
 
 
@@ -93,7 +101,7 @@ def test_the_changes_feed_names_each_revision_and_what_it_changed(url):
     proposal = ingest.prepare([parse.parse("sources.csv", to_csv(rows))], store)
     assert proposal.ok, proposal.problems
     ingest.publish(proposal, store, "analyst@example.org", "Title corrected")
-    feed = ET.fromstring(api.feed_reply("http://example.test/", url).body)
+    feed = ET.fromstring(api.feed_reply("http://example.test/", for_store(url)).body)
     entries = feed.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["Revision 2", "Revision 1"]
     newest = entries[0]
@@ -101,13 +109,13 @@ def test_the_changes_feed_names_each_revision_and_what_it_changed(url):
     summary = newest.findtext(f"{ATOM}summary") or ""
     assert "Title corrected" in summary
     assert "sources: 0 added, 1 changed, 0 removed" in summary
-    listed = json.loads(api.revisions_reply("json", url).body)["revisions"]
+    listed = json.loads(api.revisions_reply("json", for_store(url)).body)["revisions"]
     assert [r["revision"] for r in listed] == [1, 2]
 
 
 def test_an_unreachable_store_is_a_503_saying_what_to_do_not_a_traceback():
     closed = "postgresql+psycopg://postgres@127.0.0.1:1/nothing"  # nothing listens on port 1
-    reply = api._or_unavailable(api.table_reply, "sources", "json", {}, closed)
+    reply = api._or_unavailable(lambda: api.table_reply("sources", "json", {}, for_store(closed)))
     assert reply.status == 503
     message = json.loads(reply.body)["error"]
     assert "Nothing was written; the published data is unchanged." in message

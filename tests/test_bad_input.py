@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from headcount import bootstrap, cli, ingest
-from headcount.config import ROOT
 from headcount.dataset import curated_paths
-from headcount.ingest import MAX_MB_ENV
+from headcount.settings import MAX_MB_ENV, ROOT
 from headcount.store import STORE_ENV, Store
 from tests.test_analyst_pages import ANALYST, ANALYSTS, open_page
 from validation import gate, parse

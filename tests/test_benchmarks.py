@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 from harness import chromium_path
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from tests.conftest import missing
 
 

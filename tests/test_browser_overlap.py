@@ -149,7 +149,7 @@ def test_the_brief_shows_whole_axes_and_titles_with_no_text_overlapping(browser,
     shown = arcview.build(loaded, "Klarna")
     link = "https://dashboard.example/?company=Klarna"
     figures = [
-        charts.stamped(f, shown.source_line, link)
+        charts.attributed(f, loaded.sources, link)
         for f in (shown.arc, *(s.figure for s in shown.side))
         if f is not None
     ]

@@ -90,13 +90,6 @@ def test_only_the_filed_basis_is_the_record_never_a_statement_on_another_basis(d
     assert set(series.get_column("basis")) == {HEADCOUNT_BASIS}
 
 
-def test_a_large_gap_between_reported_and_derived_is_shown_as_a_conflict(data):
-    beside = productivity.reported_beside_derived(data.observations, "Acme")
-    row = beside.row(0, named=True)
-    assert (row["reported"], row["derived"]) == (200_000.0, 112_500.0)
-    assert row["conflict"] is True
-
-
 def test_a_claim_is_set_between_the_filings_around_it(data):
     (fte,) = [c for c in claimcheck.checks(data, "Acme") if c.date == dt.date(2023, 3, 1)]
     assert fte.before is not None and fte.after is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from headcount import bootstrap
-from headcount.config import CURATED_ENV, ROOT
+from headcount.settings import CURATED_ENV, ROOT
 from headcount.store import STORE_ENV
 from tests import test_claimcheck as fixture
 from validation.tables import TABLES
@@ -24,8 +24,9 @@ def run_claims(tmp_path, monkeypatch, **params: str) -> AppTest:
     for name, text in texts.items():
         (folder / TABLES[name].filename).write_text(text, encoding="utf-8")
     monkeypatch.setenv(CURATED_ENV, str(folder))
-    monkeypatch.setenv(STORE_ENV, f"sqlite:///{tmp_path / 'claims.sqlite'}")
-    bootstrap.initialise()  # `headcount init`, from the folder above
+    url = f"sqlite:///{tmp_path / 'claims.sqlite'}"
+    monkeypatch.setenv(STORE_ENV, url)
+    bootstrap.initialise(url)  # `headcount init`
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for name, value in params.items():
         at.query_params[name] = value

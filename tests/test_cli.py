@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from headcount import cli
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from tests.csvtools import CURATED, with_cell
 
 # The files `export` writes, one per table, as a person checked them in data/curated/.

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from headcount import cli, exports
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from tests.csvtools import read_rows, to_csv
 from validation import dictionary, gate, models, parse, tables
 from validation.catalogue import CATALOGUE, ENTRIES

@@ -13,7 +13,7 @@ import sys
 import time
 
 from headcount import bootstrap, cli
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from headcount.store import Store
 from tests.publisher import BULK_COMPANY
 

@@ -3,14 +3,12 @@ and a link back, and nothing else; the share controls offer each chart's snippet
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
-import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from ui import embed
 
 TIMEOUT = 60
@@ -129,43 +127,6 @@ def test_pages_without_charts_offer_no_embed():
     at = open_embedded("claims", "http://example.test:8501/claims", embedded=False)
     assert "Copy link" in popovers(at)
     assert "Embed a chart" not in [e.label for e in at.expander]
-
-
-SOURCES = pl.DataFrame(
-    {
-        "source_id": ["f1", "cnbc", "wiki"],
-        "publisher": ["Klarna Group plc (Form F-1)", "CNBC", "Wikipedia"],
-        "title": ["Form F-1", "Klarna CEO says AI", "Klarna"],
-        "published": [dt.date(2025, 3, 14), None, dt.date(2024, 1, 2)],
-    }
-)
-
-
-@pytest.mark.parametrize(
-    ("ids", "line"),
-    [
-        (
-            ["f1", "cnbc", "f1", "wiki"],
-            "Source: Klarna Group plc (Form F-1): 'Form F-1' (2025-03-14), and 2 more",
-        ),
-        (["cnbc", "cnbc"], "Source: CNBC: 'Klarna CEO says AI'"),
-        (["gone", "wiki"], "Source: Wikipedia: 'Klarna' (2024-01-02)"),
-        ([], ""),
-    ],
-)
-def test_the_source_line_names_the_most_cited_source_by_publisher_title_and_date(ids, line):
-    assert embed.source_line(ids, SOURCES) == line
-
-
-def test_source_ids_are_read_from_every_trace_of_a_figure():
-    figure = {
-        "data": [
-            {"customdata": [["hover", "a;b"], ["hover", "a"]]},
-            {"customdata": [["hover", ""]]},
-            {"y": [1, 2]},
-        ]
-    }
-    assert embed.source_ids(figure) == ["a", "b", "a"]
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ import pytest
 import xlsxwriter
 
 from headcount import bootstrap, cli, exports, ingest
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from headcount.store import STORE_ENV, Store
 from tests.test_analyst_pages import ANALYST, ANALYSTS, open_page
 from validation import excel, parse

@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from headcount import bootstrap, cli, exports, ingest
-from headcount.config import ROOT
 from headcount.dataset import load_curated
+from headcount.settings import ROOT
 from headcount.store import Store
 from tests.csvtools import read_rows, to_csv
 from validation import parse

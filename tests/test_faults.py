@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from harness import PG_ADMIN, AppServer, free_port
 from headcount import bootstrap, cli, faults
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from headcount.store import STORE_ENV, Store
 from tests.conftest import missing
 from tests.csvtools import with_cell

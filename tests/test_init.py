@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from headcount import api, bootstrap, cli, settings
-from headcount.config import CURATED_ENV, ROOT
 from headcount.outcomes import Published
+from headcount.settings import CURATED_ENV, ROOT
+from headcount.site import for_store
 from headcount.store import STORE_ENV, Store
 from tests.conftest import SettingsMonkeyPatch
 from tests.csvtools import copy_curated, read_rows, with_cell
@@ -171,9 +172,9 @@ def test_commands_on_an_empty_postgresql_database_leave_it_empty(postgres_url, c
 def test_the_data_api_on_an_empty_store_is_a_503_naming_init_and_creates_nothing(tmp_path):
     url = f"sqlite:///{tmp_path / 'api.sqlite'}"
     for reply in (
-        api._or_unavailable(api.table_reply, "observations", "json", {}, url),
-        api._or_unavailable(api.revisions_reply, "json", url),
-        api._or_unavailable(api.feed_reply, "http://example.test/", url),
+        api._or_unavailable(lambda: api.table_reply("observations", "json", {}, for_store(url))),
+        api._or_unavailable(lambda: api.revisions_reply("json", for_store(url))),
+        api._or_unavailable(lambda: api.feed_reply("http://example.test/", for_store(url))),
     ):
         assert reply.status == 503
         assert INIT_WITH_URL in json.loads(reply.body)["error"]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from headcount import share
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from tests.csvtools import read_rows
 
 PAGES = ("arc", "explorer", "sources", "history", "upload")

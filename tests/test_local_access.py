@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from harness import AppServer, chromium_path, free_port
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from headcount.store import STORE_ENV
 from ui.access import is_loopback, local_request
 

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from headcount.config import ROOT
+from headcount.settings import ROOT
 
 EXPORT = ["export", "--no-dev", "--no-emit-project", "--no-hashes", "--format", "requirements-txt"]
 

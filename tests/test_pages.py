@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from headcount import bootstrap, dataset, settings, story
-from headcount.config import CURATED_ENV, ROOT
+from headcount.settings import CURATED_ENV, ROOT
 from headcount.store import STORE_ENV, Store
 from tests.csvtools import copy_curated, observations_of, read_rows, with_cell
 

@@ -12,7 +12,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from validation import gate, parse
 from validation.problems import PROBLEM_SCHEMA
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from headcount.config import ROOT
+from headcount.settings import ROOT
 from tests.csvtools import read_rows
 from ui.text import escape
 

@@ -20,9 +20,9 @@ from polars.testing import assert_frame_equal
 from streamlit.testing.v1 import AppTest
 
 from headcount import bootstrap, cli, ingest
-from headcount.config import ROOT
 from headcount.outcomes import Published
 from headcount.schema import SchemaMismatch
+from headcount.settings import ROOT
 from headcount.store import STORE_ENV, Store
 from tests.conftest import missing
 from tests.csvtools import read_rows, to_csv

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from headcount import citations
+from headcount import attribution, citations
 from headcount.dataset import Dataset
 from ui.text import plain
 
@@ -43,19 +43,9 @@ def chart(figure: go.Figure | dict, key: str, name: str, alt: str) -> dict:
     return event or {}
 
 
-def selected_source_ids(event: dict) -> list[str]:
-    points = (event.get("selection") or {}).get("points") or []
-    ids: list[str] = []
-    for point in points:
-        data = point.get("customdata") or []
-        if len(data) > 1:
-            ids.extend(i for i in str(data[1]).split(";") if i and i not in ids)
-    return ids
-
-
 def citation_panel(event: dict, data: Dataset) -> None:
     """Below a chart: the full citation and link of every selected point's sources."""
-    ids = selected_source_ids(event)
+    ids = attribution.selected_ids(event)
     if not ids:
         st.caption("Click a point for its full citation.")
         return

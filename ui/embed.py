@@ -10,17 +10,15 @@ link" popover offers their snippets (`offer`).
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeAlias
 from urllib.parse import urlsplit
 
 import plotly.graph_objects as go
-import polars as pl
 import streamlit as st
 
-from headcount import arcview, charts, comparison, share
+from headcount import arcview, attribution, charts, comparison, share
 from headcount.dataset import Catalog, Dataset
 from headcount.streamlit_cache import per_revision
 from ui import state
@@ -93,33 +91,6 @@ def height(figure: Figure) -> int:
     return int(figure_dict(figure).get("layout", {}).get("height") or 450)
 
 
-def source_ids(figure: Figure) -> list[str]:
-    """Every source id behind the chart's points and event markers, once per point (each
-    trace carries ``customdata = [hover text, ids joined by ';']``)."""
-    ids: list[str] = []
-    for trace in figure_dict(figure).get("data", []):
-        for row in trace.get("customdata") or []:
-            if row is not None and len(row) > 1:
-                ids.extend(i for i in str(row[1]).split(";") if i)
-    return ids
-
-
-def source_line(ids: Sequence[str], sources: pl.DataFrame) -> str:
-    """'Source: Klarna Group plc (Form F-1): 'Title' (2025-03-14), and 41 more': the source
-    behind most of the chart's points by publisher, title and date; the full view has all."""
-    known = {row["source_id"]: row for row in sources.iter_rows(named=True)}
-    counted = Counter(i for i in ids if i in known)
-    if not counted:
-        return ""
-    top = known[counted.most_common(1)[0][0]]
-    line = f"Source: {top['publisher']}: '{top['title']}'"
-    published = top.get("published")
-    if published:
-        line += f" ({published.isoformat() if hasattr(published, 'isoformat') else published})"
-    more = len(counted) - 1
-    return line + (f", and {more} more" if more else "")
-
-
 def page_url(context_url: str, origin: str | None, base_path: str, page: str) -> str:
     """The address of the app's page, for the link back. Streamlit reports the top window's
     address where the browser lets it read it: in a frame on a page of the same origin that is
@@ -168,7 +139,8 @@ def _show(
             width="stretch",
             alt=embeddable.label,
         )
-        st.caption(escape(source_line(source_ids(figure), data.sources)))
+        # The line the chart carries on its page (headcount/attribution.py).
+        st.caption(escape(attribution.source_line(attribution.figure_ids(figure), data.sources)))
     # Markdown links open in a new tab (target=_blank, rel=noopener): the frame stays.
     st.markdown(f"[View on {escape(APP_NAME)} →](<{back}>)")
     if notices:

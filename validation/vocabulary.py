@@ -100,5 +100,3 @@ ATTRIBUTION_LABELS: dict[str, str] = {
     "forecast": "forecast",
 }
 ATTRIBUTIONS: tuple[str, ...] = tuple(ATTRIBUTION_LABELS)
-
-URL_SCHEMES: tuple[str, ...] = ("http", "https")

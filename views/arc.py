@@ -48,7 +48,7 @@ else:
 
 figures: list[dict] = []
 if shown.arc is not None:
-    arc = charts.stamped(shown.arc, shown.source_line, link)
+    arc = charts.attributed(shown.arc, data.sources, link)
     figures.append(arc)
     arc_event = chart(arc, "arc_chart", file_stem(company, "headcount-arc"), title)
     if shown.event_list:
@@ -77,7 +77,7 @@ for column, side in zip(st.columns(len(shown.side)), shown.side, strict=True):
         if side.figure is None:
             st.caption(f"No {side.label.lower()} figures for {escape(company)}.")
             continue
-        stamped = charts.stamped(side.figure, shown.source_line, link, room=16)
+        stamped = charts.attributed(side.figure, data.sources, link, room=16)
         figures.append(stamped)
         name = file_stem(company, side.metric)
         citation_panel(chart(stamped, f"{side.metric}_chart", name, side.label), data)

@@ -91,7 +91,11 @@ for note in compared.notes:
 # One chart per metric and unit: SEK and USD, or FTE and employees, never share an axis.
 for panel in compared.panels:
     if not panel.points.is_empty():
-        figure = charts.comparison_figure(panel.points, view.index, panel.title, view.companies)
+        figure = charts.attributed(
+            charts.comparison_figure(panel.points, view.index, panel.title, view.companies),
+            data.sources,
+            link,
+        )
         name = file_stem(
             *view.companies, panel.metric, panel.unit, "index" if view.index else "values"
         )

@@ -1,0 +1,135 @@
+"""The one judge of an upload. `headcount validate`, `headcount publish` and the Upload page all
+ask it, so they always agree: a file `validate` calls valid is never refused by `publish` for
+its content, and the other way round.
+
+    judge(uploaded, published, mode="upsert", today=None) -> Verdict
+
+``uploaded`` are the parsed files (validation/parse.py, validation/excel.py); ``published`` the
+tables of the revision they would change (None or {}: nothing published yet), each row tagged
+with ``_file`` and ``_line`` where it stands in that revision's export (headcount/ingest.py
+`tagged`); untagged tables are tagged here as ``observations.csv (published)`` by row order.
+
+The verdict holds the problems that refuse the upload and, apart, the warnings that do not
+(an analyst reads and acknowledges them): checks that only warn, given the uploaded and the
+published tables, join `WARNING_CHECKS`.
+
+Order: the two-files rule of a replace, then the gate (validation/gate.py: parse problems, the
+Pandera models, the cross-table rules across the upload and the published tables it does not
+replace), then the whole result of the merge (validation/merge.py): replacing sources.csv must
+not strand a published row that cites a source it drops.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from validation import gate, merge, problems, rules
+from validation.merge import Mode
+from validation.parse import LINE, ParsedFile
+from validation.rules import FILE
+from validation.tables import TABLES
+
+# A check that warns: (uploaded typed tables, published tables) -> problems, none refusing.
+WarningCheck = Callable[[Mapping[str, pl.DataFrame], Mapping[str, pl.DataFrame]], pl.DataFrame]
+WARNING_CHECKS: tuple[WarningCheck, ...] = ()
+
+
+NO_PROBLEMS = problems.frame  # (the name `problems` is a field below)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    files: list[ParsedFile]
+    uploaded: dict[str, pl.DataFrame]  # the typed rows of the upload per table, tagged
+    proposed: dict[str, pl.DataFrame]  # the published tables after the upload ({}: refused)
+    problems: pl.DataFrame  # each refuses the upload
+    warnings: pl.DataFrame = field(default_factory=NO_PROBLEMS)  # none refuses it
+
+    @property
+    def ok(self) -> bool:
+        """Nothing refuses the upload (and there was something to judge)."""
+        return self.problems.height == 0 and bool(self.proposed)
+
+    @property
+    def readable(self) -> bool:
+        return all(parsed.readable for parsed in self.files)
+
+
+def judge(
+    uploaded: Sequence[ParsedFile],
+    published: Mapping[str, pl.DataFrame] | None,
+    mode: Mode = "upsert",
+    today: dt.date | None = None,
+) -> Verdict:
+    """The upload's verdict against the published tables: what would be published, or why not."""
+    files = list(uploaded)
+    today = today or dt.date.today()
+    current = _tagged(published or {})
+    twice = _two_files_for_one_table(files) if mode == "replace" else problems.frame()
+    if twice.height:
+        return Verdict(files, {}, {}, twice)
+    verdict = gate.validate(files, context=current, today=today)
+    if not verdict.ok or not files:
+        return Verdict(files, verdict.tables, {}, verdict.problems)
+    stranded = _stranded(current, verdict.tables, mode, files, today)
+    if stranded.height:
+        return Verdict(files, verdict.tables, {}, stranded)
+    proposed = merge.apply(_untagged(current), _untagged(verdict.tables), mode)
+    warned = problems.combine([check(verdict.tables, current) for check in WARNING_CHECKS])
+    return Verdict(files, verdict.tables, proposed, problems.frame(), warned)
+
+
+def _two_files_for_one_table(files: list[ParsedFile]) -> pl.DataFrame:
+    """Replacing a table from two files would keep only one of them: refused, naming both."""
+    names = [parsed.table.name for parsed in files if parsed.table is not None]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    return problems.frame(
+        [
+            problems.of("upload.two_files_for_table", parsed.name, 0, table=name)
+            for parsed in files
+            for name in twice
+            if parsed.table is not None and parsed.table.name == name
+        ]
+    )
+
+
+def _stranded(
+    current: Mapping[str, pl.DataFrame],
+    uploaded: Mapping[str, pl.DataFrame],
+    mode: Mode,
+    files: list[ParsedFile],
+    today: dt.date,
+) -> pl.DataFrame:
+    """Problems of published rows the upload leaves behind (a framing citing a source that a
+    replaced sources.csv drops), at their lines in the revision's export. The upload's own
+    rows were judged by the gate; here every row keeps the file and line it came from."""
+    whole = dict(current)
+    for name, rows in uploaded.items():
+        if mode == "replace" or name not in current:
+            whole[name] = rows
+            continue
+        key = list(TABLES[name].key)
+        kept = current[name].join(rows.select(key), on=key, how="anti", nulls_equal=True)
+        whole[name] = pl.concat([kept, rows.select(kept.columns)], how="vertical_relaxed")
+    names = [parsed.name for parsed in files]
+    return rules.check(whole, today).filter(~pl.col("file").is_in(names))
+
+
+def _tagged(published: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Published tables with a file and line on every row (kept when the caller gave them)."""
+    tagged = {}
+    for name, frame in published.items():
+        if FILE not in frame.columns:
+            frame = frame.with_columns(pl.lit(f"{name}.csv (published)").alias(FILE))
+        if LINE not in frame.columns:
+            frame = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE))
+        tagged[name] = frame
+    return tagged
+
+
+def _untagged(tables: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    return {name: frame.drop(LINE, FILE) for name, frame in tables.items()}
