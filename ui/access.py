@@ -1,5 +1,6 @@
 """Who may publish. With [auth] in secrets: signed-in users whose e-mail or domain is listed
-under [analysts]. Without it: only a client on this machine (loopback)."""
+under [analysts]. Without it: only a client on this machine (loopback). Nobody in an embed
+view, the only kind of page other sites may frame."""
 
 from __future__ import annotations
 
@@ -186,7 +187,18 @@ def email_verified(claim: object) -> bool:
     return claim is True or (isinstance(claim, str) and claim.strip().lower() == "true")
 
 
+EMBEDDED = (
+    "This page is open as an embedded view (its address has embed=true), which other sites may "
+    "show in a frame of theirs, so nothing can be published or rolled back here. Open the page "
+    "without embed=true to publish."
+)
+
+
 def analyst() -> Access:
+    if st.context.is_embedded:
+        # Other sites may frame an embed view (headcount/framing.py): a click there may be
+        # someone else's lure, so no role counts, whoever is signed in (issue 25.3).
+        return Access(False, "", EMBEDDED)
     if sign_in_configured():
         if not st.user.get("is_logged_in", False):
             return Access(False, "", "Sign in to publish.", sign_in=True)
