@@ -1,11 +1,17 @@
 """Engines for the store's databases, and SQLite's tuning.
 
-Every SQLite transaction begins with BEGIN IMMEDIATE: the write lock is taken before a
-publish checks its base revision, so two publishers cannot both pass the check.
+On SQLite a transaction that writes begins with BEGIN IMMEDIATE (`write_transaction`): the write
+lock is taken before a publish checks its base revision, so two publishers cannot both pass the
+check. Every other transaction, a read, begins DEFERRED and takes only the shared lock while it
+reads, so that readers never queue for the write lock or hold it: anonymous readers polling the
+data API cannot starve a publish (issue 25.4). A publish waits at its commit only for the reads
+in progress (SQLite then admits no new ones until it has committed).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +19,7 @@ import sqlalchemy as sa
 from headcount import settings
 
 SQLITE_CACHE_KIB = 262_144  # per connection, at most
+WRITES = "headcount_writes"  # the execution option of a connection that will write
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -20,11 +27,18 @@ def create_engine(url: str) -> sa.Engine:
         return sa.create_engine(url, pool_pre_ping=True)
     busy = settings.current().sqlite_busy_seconds
     engine = sa.create_engine(url, connect_args={"timeout": busy})
-    _serialise_writes(engine)
+    _tune(engine)
     return engine
 
 
-def _serialise_writes(engine: sa.Engine) -> None:
+@contextmanager
+def write_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A transaction that will write: on SQLite it holds the write lock from its start."""
+    with engine.execution_options(**{WRITES: True}).begin() as connection:
+        yield connection
+
+
+def _tune(engine: sa.Engine) -> None:
     @sa.event.listens_for(engine, "connect")
     def _connect(connection: Any, _record: Any) -> None:  # the driver's connection
         connection.isolation_level = None
@@ -36,4 +50,5 @@ def _serialise_writes(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        writes = connection.get_execution_options().get(WRITES, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN DEFERRED")
