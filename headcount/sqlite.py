@@ -22,13 +22,35 @@ SQLITE_CACHE_KIB = 262_144  # per connection, at most
 WRITES = "headcount_writes"  # the execution option of a connection that will write
 
 
+class BadStoreURL(ValueError):
+    """The store URL cannot be parsed, or names a database headcount does not speak."""
+
+
 def create_engine(url: str) -> sa.Engine:
-    if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True)
+    parsed = _parsed(url)
+    if parsed.get_backend_name() == "postgresql":
+        return sa.create_engine(parsed, pool_pre_ping=True)
     busy = settings.current().sqlite_busy_seconds
     engine = sa.create_engine(url, connect_args={"timeout": busy})
     _tune(engine)
     return engine
+
+
+def _parsed(url: str) -> sa.URL:
+    """The URL, refused (`BadStoreURL`, without its text: it may hold a password) unless it
+    names SQLite or PostgreSQL; PostgreSQL is reached through psycopg (3), the driver that is
+    installed, also when the URL names none (`postgresql://`)."""
+    try:
+        parsed = sa.make_url(url)
+        parsed.port  # noqa: B018 - a port that is not a number fails here, not later
+    except (sa.exc.ArgumentError, ValueError):
+        raise BadStoreURL("the store URL cannot be parsed") from None
+    backend, _, driver = parsed.drivername.partition("+")  # named, not loaded
+    if backend == "postgresql" and driver in ("", "psycopg", "psycopg2"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite" and driver in ("", "pysqlite"):
+        return parsed
+    raise BadStoreURL(f"the store URL names a database headcount does not use ({backend})")
 
 
 @contextmanager
