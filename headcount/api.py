@@ -29,6 +29,7 @@ from xml.sax.saxutils import escape as xml_escape
 import polars as pl
 
 from headcount import bootstrap, citations, dataset, exports, faults, schema, settings
+from headcount.revisiontext import shown  # XML cannot hold control characters
 from headcount.store import Store, default_url
 
 if TYPE_CHECKING:
@@ -220,9 +221,9 @@ def feed_reply(base: str, url: str | None = None) -> Reply:
             f"<title>Revision {revision.id}</title>"
             f"<id>{xml_escape(base)}/api/revisions/{revision.id}</id>"
             f"<updated>{when}</updated>"
-            f"<author><name>{xml_escape(revision.author)}</name></author>"
+            f"<author><name>{xml_escape(shown(revision.author))}</name></author>"
             f'<link href="{xml_escape(link)}"/>'
-            f"<summary>{xml_escape(revision.note)} ({xml_escape(changed)})</summary>"
+            f"<summary>{xml_escape(shown(revision.note))} ({xml_escape(changed)})</summary>"
             "</entry>"
         )
     updated = _iso(revisions[0].created_at) if revisions else "1970-01-01T00:00:00+00:00"

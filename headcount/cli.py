@@ -147,7 +147,9 @@ def history(args: argparse.Namespace) -> int:
     for r in store.revisions():
         rows = " ".join(f"{k}={v}" for k, v in sorted(r.counts.items()))
         created = f"{r.created_at:%Y-%m-%d %H:%M}"
-        print(f"{r.id:<4} {r.parent_id or '-':<7} {created:<17} {r.author:<15} {rows:<27} {r.note}")
+        # Written out: a note stored before the rules may hold a terminal's escapes.
+        author, note = revisiontext.shown(r.author), revisiontext.shown(r.note)
+        print(f"{r.id:<4} {r.parent_id or '-':<7} {created:<17} {author:<15} {rows:<27} {note}")
     return EXIT_OK
 
 

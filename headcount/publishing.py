@@ -18,10 +18,11 @@ from dataclasses import replace
 import polars as pl
 import sqlalchemy as sa
 
-from headcount import fingerprint, sqlite
+from headcount import fingerprint, revisiontext, sqlite
 from headcount.diff import TableDiff
 from headcount.outcomes import Outcome, Published, Refused
 from headcount.reads import Revision
+from headcount.revisiontext import MAX_AUTHOR, MAX_NOTE
 from headcount.sqltables import SqlTables, quoted
 from validation.tables import TABLES, Table
 
@@ -50,8 +51,13 @@ def publish(
 ) -> Outcome:
     """Write ``changes`` (the diff from revision ``base`` to ``frames``) as a new revision.
 
-    Refused, with nothing written, when the change is empty or another revision was published
-    after ``base``."""
+    Refused, with nothing written, when the note or author cannot be shown or is too long
+    (headcount/revisiontext.py), the change is empty or another revision was published after
+    ``base``."""
+    for what, text, limit in (("note", note, MAX_NOTE), ("author", author, MAX_AUTHOR)):
+        why = revisiontext.problem(what, text, limit)
+        if why is not None:  # the feed, the terminal and every revisions response carry it
+            return Refused(why, "words")
     if all(change.empty for change in changes.values()):
         return Refused(NOTHING, "nothing_to_publish")
     frames = {name: _canonical(TABLES[name], frame) for name, frame in frames.items()}
