@@ -28,7 +28,17 @@ from xml.sax.saxutils import escape as xml_escape
 
 import polars as pl
 
-from headcount import bootstrap, citations, dataset, exports, faults, schema, settings
+from headcount import (
+    bootstrap,
+    citations,
+    dataset,
+    exports,
+    faults,
+    revisiontext,
+    schema,
+    settings,
+    share,
+)
 from headcount.revisiontext import shown  # XML cannot hold control characters
 from headcount.store import Store, default_url
 
@@ -73,10 +83,10 @@ def _loaded(url: str, revision: int) -> dataset.Loaded:
 
 
 def _date(name: str, text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{name}={text!r} is not a date; write it as YYYY-MM-DD") from None
+    day = share.link_date(text)  # the links' own rule: YYYY-MM-DD in ASCII digits
+    if day is None:
+        raise ValueError(f"{name}={share.quoted(text)} is not a date; write it as YYYY-MM-DD")
+    return day
 
 
 def _etag(revision: int, path: str, params: Mapping[str, Sequence[str]]) -> str:
@@ -126,9 +136,12 @@ def table_reply(
     revision = latest
     if "rev" in params:
         text = params["rev"][-1]
-        if not text.isdigit() or not 1 <= int(text) <= latest:
-            return _refuse(f"rev={text!r} is not a revision; revisions are 1 to {latest}", 404)
-        revision = int(text)
+        number = revisiontext.revision_number(text)
+        if number is None:
+            return _refuse(f"rev={revisiontext.not_a_revision(text)}")
+        if not 1 <= number <= latest:
+            return _refuse(f"rev={number} is not a revision; revisions are 1 to {latest}", 404)
+        revision = number
     etag = _etag(revision, f"{table}.{fmt}", params)
     headers = {
         "ETag": etag,

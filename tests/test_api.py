@@ -67,7 +67,7 @@ def test_every_row_carries_its_citation(url):
         ("observations", {"from": ["2024-13-01"]}, 400, "is not a date"),
         ("observations", {"from": ["2024-01-01", "2025-01-01"]}, 400, "given 2 times"),
         ("observations", {"rev": ["0"]}, 404, "revisions are 1 to 1"),
-        ("observations", {"rev": ["abc"]}, 404, "is not a revision"),
+        ("observations", {"rev": ["abc"]}, 400, "is not a revision number"),
         ("salaries", {}, 404, "there is no table 'salaries'"),
     ],
 )

@@ -9,6 +9,9 @@ import json
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
+
+import pytest
 
 from tests.csvtools import read_rows
 
@@ -55,3 +58,24 @@ def test_the_changes_feed_is_atom(app_server):
     assert status == 200 and headers["content-type"].startswith("application/atom+xml")
     feed = ET.fromstring(body)
     assert feed.find("{http://www.w3.org/2005/Atom}entry") is not None
+
+
+@pytest.mark.parametrize(
+    "rev", ["\u0663", "\uff11", "9" * 5000, str(2**63), "+1", " 1", "1_0", "1.0"]
+)
+def test_a_rev_that_is_not_ascii_digits_is_a_400_that_says_so(app_server, rev):
+    url = f"{app_server.url}/api/sources.json?{urlencode({'rev': rev})}"
+    status, headers, body = get(url)
+    assert status == 400, (status, body[:300])
+    assert "is not a revision number" in json.loads(body)["error"]
+    assert "x-headcount-revision" not in headers
+
+
+@pytest.mark.parametrize(
+    "date",
+    ["20220101", "2022-W01-1", "\u0662\u0660\u0662\u0662-\u0660\u0661-\u0660\u0661", "2022-1-1"],
+)
+def test_a_date_not_written_yyyy_mm_dd_is_a_400(app_server, date):
+    status, _, body = get(f"{app_server.url}/api/events.json?{urlencode({'from': date})}")
+    assert status == 400, (status, body[:300])
+    assert "YYYY-MM-DD" in json.loads(body)["error"]
