@@ -209,11 +209,17 @@ def revisions_reply(fmt: str, url: str | None = None) -> Reply:
     return Reply(200, exports.csv_bytes(pl.DataFrame(rows)), FORMATS[fmt], headers)
 
 
-def feed_reply(base: str, url: str | None = None) -> Reply:
-    """An Atom feed of published revisions, newest first: who, when, note, rows changed."""
+def feed_reply(url: str | None = None) -> Reply:
+    """An Atom feed of published revisions, newest first: who, when, note, rows changed.
+
+    Its links are relative to the feed's own address (/api/changes.atom), never built from
+    the request's Host header, which anyone can forge (issue 25.10); its ids are URNs named
+    by the store's first revision, the same whatever address the feed is read at."""
     store = _store(url or default_url())
-    revisions = store.revisions()[-FEED_ENTRIES:][::-1]
-    base = base.rstrip("/")
+    everything = store.revisions()
+    revisions = everything[-FEED_ENTRIES:][::-1]
+    since = f"{everything[0].created_at:%Y%m%dT%H%M%S%f}" if everything else "empty"
+    urn = f"urn:headcount:{since}"
     entries = []
     for revision in revisions:
         if revision.parent_id is None:
@@ -228,14 +234,13 @@ def feed_reply(base: str, url: str | None = None) -> Reply:
             ]
             changed = "; ".join(parts) or "no rows changed"
         when = _iso(revision.created_at)
-        link = f"{base}/history"
         entries.append(
             "<entry>"
             f"<title>Revision {revision.id}</title>"
-            f"<id>{xml_escape(base)}/api/revisions/{revision.id}</id>"
+            f"<id>{urn}:revision:{revision.id}</id>"
             f"<updated>{when}</updated>"
             f"<author><name>{xml_escape(shown(revision.author))}</name></author>"
-            f'<link href="{xml_escape(link)}"/>'
+            '<link href="../history"/>'
             f"<summary>{xml_escape(shown(revision.note))} ({xml_escape(changed)})</summary>"
             "</entry>"
         )
@@ -244,11 +249,9 @@ def feed_reply(base: str, url: str | None = None) -> Reply:
         '<?xml version="1.0" encoding="utf-8"?>'
         '<feed xmlns="http://www.w3.org/2005/Atom">'
         "<title>Headcount &amp; AI claims: published revisions</title>"
-        f"<id>{xml_escape(base)}/api/changes.atom</id>"
+        f"<id>{urn}:changes</id>"
         f"<updated>{updated}</updated>"
-        f'<link rel="self" href="{xml_escape(base)}/api/changes.atom"/>'
-        + "".join(entries)
-        + "</feed>"
+        '<link rel="self" href="changes.atom"/>' + "".join(entries) + "</feed>"
     )
     return Reply(200, body.encode("utf-8"), "application/atom+xml", {"Cache-Control": "max-age=60"})
 
@@ -292,7 +295,7 @@ def routes() -> list[BaseRoute]:
         return respond(await guarded(revisions_reply, request.path_params["fmt"]))
 
     async def feed(request: Request) -> Response:
-        return respond(await guarded(feed_reply, str(request.base_url)))
+        return respond(await guarded(feed_reply))
 
     async def guarded(answer: Callable[..., Reply], *args: object) -> Reply:
         return await run_in_threadpool(_or_unavailable, answer, *args)

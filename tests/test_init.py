@@ -173,7 +173,7 @@ def test_the_data_api_on_an_empty_store_is_a_503_naming_init_and_creates_nothing
     for reply in (
         api._or_unavailable(api.table_reply, "observations", "json", {}, url),
         api._or_unavailable(api.revisions_reply, "json", url),
-        api._or_unavailable(api.feed_reply, "http://example.test/", url),
+        api._or_unavailable(api.feed_reply, url),
     ):
         assert reply.status == 503
         assert INIT_WITH_URL in json.loads(reply.body)["error"]

@@ -97,7 +97,7 @@ def test_old_notes_reach_the_terminal_and_the_feed_written_out(store, run):
     assert ran.returncode == cli.EXIT_OK
     assert "\x1b" not in ran.stdout and "\x07" not in ran.stdout and "\x00" not in ran.stdout
     assert "eve<U+001B>" in ran.stdout and "x<U+0000>y<U+001B>" in ran.stdout
-    reply = api._or_unavailable(api.feed_reply, "http://dashboard.example/", store)
+    reply = api._or_unavailable(api.feed_reply, store)
     feed = ET.fromstring(reply.body)  # well-formed XML
     entry = feed.find(f"{ATOM}entry")
     assert entry is not None

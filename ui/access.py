@@ -59,9 +59,43 @@ PROXY_HEADERS = frozenset(
         "cf-connecting-ipv6",
         "fastly-client-ip",
         "akamai-origin-hop",
+        "forwarded-for",
+        "x-host",
+        "x-coming-from",
+        "coming-from",
+        "incap-client-ip",
+        "proxy-client-ip",
+        "wl-proxy-client-ip",
+        "x-cloud-trace-context",  # Google's load balancers
     }
 )
-PROXY_PREFIXES = ("x-forwarded", "x-envoy-", "x-amzn-", "cf-", "x-appengine-")
+# Families of them (issue 25.10 found Forwarded-For, X-ARR-ClientIP, Fly-Client-IP and
+# X-Original-Host missing): Azure's ARR and Front Door, Fly.io, Vercel, Netlify, CloudFront,
+# Akamai, Fastly, Sucuri, and the generic original-/proxy-/client- names.
+PROXY_PREFIXES = (
+    "x-forwarded",
+    "x-envoy-",
+    "x-amzn-",
+    "cf-",
+    "x-appengine-",
+    "x-arr-",
+    "x-azure-",
+    "x-fd-",
+    "fly-",
+    "x-original-",
+    "x-vercel-",
+    "x-nf-",
+    "cloudfront-",
+    "akamai-",
+    "x-akamai-",
+    "fastly-",
+    "x-sucuri-",
+    "x-proxy",
+    "x-remote-",
+    "x-client-",
+    "x-real-",
+    "x-cluster-",
+)
 LOOPBACK_NAMES = frozenset({"localhost"})
 LISTEN_ON_LOOPBACK = (
     "Publishing without sign-in needs a server that only this machine can reach: this one "
