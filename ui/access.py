@@ -208,10 +208,19 @@ def _listed(setting: object) -> list[object]:
     return []
 
 
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _folded(text: str) -> str:
+    """ASCII letters in lower case, every other character as it is: Unicode's case rules would
+    turn a Kelvin sign into "k" and another address into the analyst's (issue 25.8)."""
+    return text.strip().translate(ASCII_LOWER)
+
+
 def is_analyst(email: str, analysts: Mapping[str, object]) -> bool:
-    email = email.strip().lower()
-    emails = {str(e).strip().lower() for e in _listed(analysts.get("emails"))}
-    domains = {str(d).strip().lower().lstrip("@") for d in _listed(analysts.get("domains"))}
+    email = _folded(email)
+    emails = {_folded(str(e)) for e in _listed(analysts.get("emails"))}
+    domains = {_folded(str(d)).lstrip("@") for d in _listed(analysts.get("domains"))}
     return email in emails or ("@" in email and email.rsplit("@", 1)[1] in domains)
 
 

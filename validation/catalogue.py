@@ -296,6 +296,12 @@ ENTRIES: tuple[Entry, ...] = (
         "<U+...>, which makes it a different name that looks the same.",
     ),
     Entry(
+        "text.mixed_scripts",
+        "mixes Latin letters with letters of another script",
+        "Write the name in one script: a Cyrillic, Greek, Armenian or Cherokee letter that looks "
+        "Latin (shown in the value as <U+...>) makes a different name that looks the same.",
+    ),
+    Entry(
         "text.hidden_characters",
         "contains a direction-control or zero-width character",
         "Remove it (shown in the value as <U+...>): direction overrides and isolates, byte "
