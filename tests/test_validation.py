@@ -404,3 +404,15 @@ def test_a_new_plain_name_and_joiners_in_free_text_are_accepted(context):
     rows = read_rows("events")
     rows = [{**rows[0], "company": "Klarnamo", "detail": "emoji \U0001f468\u200d\U0001f4bb ok"}]
     assert check("events.csv", to_csv(rows), context).ok
+
+
+@pytest.mark.parametrize("value", ["\u0663\u0664\u0662\u0662", "\uff13\uff14\uff12\uff12"])
+def test_digits_of_another_script_are_named_not_reported_as_empty(value):
+    # Issue 25.11: Arabic-Indic and full-width digits were reported as "value is empty".
+    data, line = with_cell("observations", 3, "value", value)
+    verdict = gate.validate([parse.parse("observations.csv", data)])
+    (found,) = verdict.problems.filter(pl.col("column") == "value").to_dicts()
+    assert found["line"] == line
+    assert found["problem"] == "not a plain number"
+    assert found["value"] == value
+    assert "0-9" in found["hint"]

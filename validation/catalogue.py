@@ -213,6 +213,8 @@ ENTRIES: tuple[Entry, ...] = (
             "thousands_comma": "Remove the thousands separators: write 5527, not 5,527.",
             "decimal_comma": "Use a dot for decimals: write 45.6, not 45,6.",
             "thousands_dot": "Remove the thousands separators and use a dot for decimals: 5527.5.",
+            "other_digits": "Write the number in the digits 0-9 (it has digits of another "
+            "script or full-width ones): 5527, not \u0665\u0665\u0662\u0667.",
         },
     ),
     Entry(
