@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import psycopg
 import sqlalchemy as sa
 
-from headcount.sqlite import BadStoreURL
+from headcount.sqlite import BadStoreURL, StoreFileGone
 
 NOTHING_WRITTEN = "Nothing was written; the published data is unchanged."
 WHERE = "the store URL (HEADCOUNT_STORE_URL, or [store] url in the app's secrets)"
@@ -65,6 +65,11 @@ BAD_URL = Fault(
     f"Write {WHERE} as sqlite:///PATH/TO/FILE.sqlite or "
     "postgresql+psycopg://USER@HOST:PORT/DATABASE, then try again.",
 )
+GONE = Fault(
+    "The database file was deleted, moved or replaced while the app was running.",
+    f"Put the store's file back (from a backup) or point {WHERE} at the store, then restart "
+    "the app (or run the command again).",
+)
 NOT_A_DATABASE = Fault(
     "The store's file is not a SQLite database (another kind of file, or a damaged one).",
     f"Point {WHERE} at the store's own file, or at a new path and run `headcount init`. The "
@@ -109,6 +114,8 @@ def describe(error: BaseException) -> Fault | None:
     (a bug, which should still fail loudly)."""
     if isinstance(error, BadStoreURL):
         return BAD_URL
+    if isinstance(error, StoreFileGone):
+        return GONE
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
         return FULL
     if isinstance(error, OSError) and error.errno == errno.EROFS:

@@ -10,8 +10,10 @@ in progress (SQLite then admits no new ones until it has committed).
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +26,10 @@ WRITES = "headcount_writes"  # the execution option of a connection that will wr
 
 class BadStoreURL(ValueError):
     """The store URL cannot be parsed, or names a database headcount does not speak."""
+
+
+class StoreFileGone(OSError):
+    """The store's SQLite file was deleted, moved or replaced after it was opened."""
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -51,6 +57,29 @@ def _parsed(url: str) -> sa.URL:
     if backend == "sqlite" and driver in ("", "pysqlite"):
         return parsed
     raise BadStoreURL(f"the store URL names a database headcount does not use ({backend})")
+
+
+def watch_file(engine: sa.Engine, path: Path) -> None:
+    """Refuse every transaction once ``path`` is no longer the file the engine opened.
+
+    A connection keeps reading a deleted file (its inode lives on while open) and SQLite calls
+    it read-only when written: the app would serve data that no longer exists and tell an
+    analyst the database is read-only (issue 25.11). The file's identity is checked at the
+    start of each transaction (one stat)."""
+    opened = _identity(path)
+
+    @sa.event.listens_for(engine, "begin")
+    def _still_there(_connection: sa.Connection) -> None:
+        if _identity(path) != opened:
+            raise StoreFileGone(errno.ENOENT, "the store's file was deleted or replaced")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 @contextmanager

@@ -61,6 +61,8 @@ class Store:
         if not as_is:
             self._refuse_missing_file()
         self.engine = sqlite.create_engine(self.url)
+        if self._path is not None and self._path.exists():
+            sqlite.watch_file(self.engine, self._path)  # deleted under us: refused, not read
         self.tables = sqltables.declare()
         self.metadata = self.tables.metadata
         self.revisions_table, self.rows = self.tables.revisions, self.tables.rows
