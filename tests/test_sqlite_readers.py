@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 
 from headcount import bootstrap, ingest, reads, sqlite
 from headcount.outcomes import Published
@@ -88,3 +89,16 @@ def test_publishes_go_through_while_readers_poll(url):
     assert failures == []
     assert [type(o) for o in outcomes] == [Published] * PUBLISHES, outcomes
     assert Store(url).latest_id() == 1 + PUBLISHES
+
+
+def test_two_publishes_still_take_the_write_lock_one_at_a_time(url):
+    # Reads no longer lock; writes still do, from their start (the base check relies on it).
+    first, second = Store(url), Store(url)
+    with (
+        sqlite.write_transaction(first.engine),
+        pytest.raises(sa.exc.OperationalError, match="database is locked"),
+        sqlite.write_transaction(second.engine),
+    ):
+        pass
+    for store in (first, second):
+        store.engine.dispose()
