@@ -5,7 +5,8 @@ page (ui/shell.py). `streamlit run` also finds the ``app`` below and serves it w
 importing this file as a module: the same server then answers the data API's routes
 (/api/..., headcount/api.py) beside the pages, from one process. Both reach the data through
 the process's one site (headcount/site.py), found by `headcount.streamlit_cache.site` from the
-environment and Streamlit's secrets: the pages and the API always read the same store.
+environment and Streamlit's secrets: the pages and the API always read the same store. Every
+response says who may frame it (headcount/framing.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ if __name__ == "__main__":
 
     run()
 else:
+    from starlette.middleware import Middleware
+
     from headcount.api import routes
+    from headcount.framing import FramingPolicy
     from headcount.streamlit_cache import site
 
-    app = st.App(__file__, routes=routes(site))
+    # Only embed views may be framed by other sites (headcount/framing.py).
+    app = st.App(__file__, routes=routes(site), middleware=[Middleware(FramingPolicy)])

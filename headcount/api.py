@@ -30,8 +30,9 @@ from xml.sax.saxutils import escape as xml_escape
 
 import polars as pl
 
-from headcount import citations, exports, faults, schema
+from headcount import citations, exports, faults, revisiontext, schema, share
 from headcount.reads import Revision
+from headcount.revisiontext import shown  # XML cannot hold control characters
 from headcount.site import Site
 
 if TYPE_CHECKING:
@@ -62,10 +63,10 @@ def _refuse(message: str, status: int = 400) -> Reply:
 
 
 def _date(name: str, text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{name}={text!r} is not a date; write it as YYYY-MM-DD") from None
+    day = share.link_date(text)  # the links' own rule: YYYY-MM-DD in ASCII digits
+    if day is None:
+        raise ValueError(f"{name}={share.quoted(text)} is not a date; write it as YYYY-MM-DD")
+    return day
 
 
 def _etag(store: str, revision: int, path: str, params: Mapping[str, Sequence[str]]) -> str:
@@ -121,9 +122,12 @@ def table_reply(
     revision = latest
     if "rev" in params:
         text = params["rev"][-1]
-        if not text.isdigit() or not 1 <= int(text) <= latest:
-            return _refuse(f"rev={text!r} is not a revision; revisions are 1 to {latest}", 404)
-        revision = int(text)
+        number = revisiontext.revision_number(text)
+        if number is None:
+            return _refuse(f"rev={revisiontext.not_a_revision(text)}")
+        if not 1 <= number <= latest:
+            return _refuse(f"rev={number} is not a revision; revisions are 1 to {latest}", 404)
+        revision = number
     etag = _etag(identity, revision, f"{table}.{fmt}", params)
     headers = {
         "ETag": etag,
@@ -228,23 +232,26 @@ def _feed_entries(site: Site) -> list[tuple[Revision, str]]:
     return site.per_revision(latest, "api", "feed", compute)
 
 
-def feed_reply(base: str, site: Site) -> Reply:
-    """An Atom feed of published revisions, newest first: who, when, note, rows changed."""
+def feed_reply(site: Site) -> Reply:
+    """An Atom feed of published revisions, newest first: who, when, note, rows changed.
+
+    Its links are relative to the feed's own address (/api/changes.atom), never built from
+    the request's Host header, which anyone can forge (issue 25.10); its ids are URNs named
+    by the store's identity, the same whatever address the feed is read at."""
     listed = _feed_entries(site)
     revisions = [revision for revision, _ in listed]
-    base = base.rstrip("/")
+    urn = f"urn:headcount:{site.identity() or 'empty'}"
     entries = []
     for revision, changed in listed:
         when = _iso(revision.created_at)
-        link = f"{base}/history"
         entries.append(
             "<entry>"
             f"<title>Revision {revision.id}</title>"
-            f"<id>{xml_escape(base)}/api/revisions/{revision.id}</id>"
+            f"<id>{urn}:revision:{revision.id}</id>"
             f"<updated>{when}</updated>"
-            f"<author><name>{xml_escape(revision.author)}</name></author>"
-            f'<link href="{xml_escape(link)}"/>'
-            f"<summary>{xml_escape(revision.note)} ({xml_escape(changed)})</summary>"
+            f"<author><name>{xml_escape(shown(revision.author))}</name></author>"
+            '<link href="../history"/>'
+            f"<summary>{xml_escape(shown(revision.note))} ({xml_escape(changed)})</summary>"
             "</entry>"
         )
     updated = _iso(revisions[0].created_at) if revisions else "1970-01-01T00:00:00+00:00"
@@ -252,11 +259,9 @@ def feed_reply(base: str, site: Site) -> Reply:
         '<?xml version="1.0" encoding="utf-8"?>'
         '<feed xmlns="http://www.w3.org/2005/Atom">'
         "<title>Headcount &amp; AI claims: published revisions</title>"
-        f"<id>{xml_escape(base)}/api/changes.atom</id>"
+        f"<id>{urn}:changes</id>"
         f"<updated>{updated}</updated>"
-        f'<link rel="self" href="{xml_escape(base)}/api/changes.atom"/>'
-        + "".join(entries)
-        + "</feed>"
+        '<link rel="self" href="changes.atom"/>' + "".join(entries) + "</feed>"
     )
     return Reply(200, body.encode("utf-8"), "application/atom+xml", {"Cache-Control": "max-age=60"})
 
@@ -303,8 +308,7 @@ def routes(site: Callable[[], Site]) -> list[BaseRoute]:
         return respond(await guarded(lambda: revisions_reply(fmt, site())))
 
     async def feed(request: Request) -> Response:
-        base = str(request.base_url)
-        return respond(await guarded(lambda: feed_reply(base, site())))
+        return respond(await guarded(lambda: feed_reply(site())))
 
     async def guarded(answer: Callable[[], Reply]) -> Reply:
         # In a thread, off the loop; finding the site there too (it reads the secrets file).

@@ -33,7 +33,18 @@ from pathlib import Path
 
 import polars as pl
 
-from headcount import bootstrap, dataset, diff, exports, faults, ingest, outfiles, schema, site
+from headcount import (
+    bootstrap,
+    dataset,
+    diff,
+    exports,
+    faults,
+    ingest,
+    outfiles,
+    revisiontext,
+    schema,
+    site,
+)
 from headcount.outcomes import Outcome, Published, Refused
 from headcount.store import Store, StoreNotInitialised
 from validation import excel, gate, judge, parse
@@ -98,6 +109,14 @@ def validate(args: argparse.Namespace) -> int:
     return EXIT_OK if verdict.ok else EXIT_INVALID
 
 
+def _revision_number(text: str) -> int:
+    """A REV argument: ASCII digits within SQL's integers (argparse reports the refusal)."""
+    number = revisiontext.revision_number(text)
+    if number is None:
+        raise argparse.ArgumentTypeError(revisiontext.not_a_revision(text))
+    return number
+
+
 def _author(name: str | None) -> str:
     return name or os.environ.get("USER") or getpass.getuser()
 
@@ -141,7 +160,9 @@ def history(args: argparse.Namespace) -> int:
     for r in store.revisions():
         rows = " ".join(f"{k}={v}" for k, v in sorted(r.counts.items()))
         created = f"{r.created_at:%Y-%m-%d %H:%M}"
-        print(f"{r.id:<4} {r.parent_id or '-':<7} {created:<17} {r.author:<15} {rows:<27} {r.note}")
+        # Written out: a note stored before the rules may hold a terminal's escapes.
+        author, note = revisiontext.shown(r.author), revisiontext.shown(r.note)
+        print(f"{r.id:<4} {r.parent_id or '-':<7} {created:<17} {author:<15} {rows:<27} {note}")
     return EXIT_OK
 
 
@@ -296,10 +317,12 @@ def build_parser() -> argparse.ArgumentParser:
     put.add_argument("--author", help="who publishes (default: the login name)")
     with_store(commands.add_parser("history", help="list the revisions"))
     compare = with_store(commands.add_parser("diff", help="what changed between two revisions"))
-    compare.add_argument("rev", type=int, metavar="REV")
-    compare.add_argument("rev2", type=int, nargs="?", metavar="REV", help="default: the latest")
+    compare.add_argument("rev", type=_revision_number, metavar="REV")
+    compare.add_argument(
+        "rev2", type=_revision_number, nargs="?", metavar="REV", help="default: the latest"
+    )
     back = with_store(commands.add_parser("rollback", help="publish a revision equal to REV"))
-    back.add_argument("rev", type=int, metavar="REV")
+    back.add_argument("rev", type=_revision_number, metavar="REV")
     back.add_argument("--note", required=True)
     back.add_argument("--author")
     with_store(
@@ -326,7 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
     )
     out = with_store(commands.add_parser("export", help="write a revision's tables as CSV"))
-    out.add_argument("--rev", type=int, help="default: the latest")
+    out.add_argument("--rev", type=_revision_number, help="default: the latest")
     out.add_argument("--out", required=True, metavar="DIR")
     out.add_argument(
         "--force", action="store_true", help="overwrite files of the same names in DIR"

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import psycopg
 import sqlalchemy as sa
 
+from headcount.sqlite import BadStoreURL, StoreFileGone
+
 NOTHING_WRITTEN = "Nothing was written; the published data is unchanged."
 WHERE = "the store URL (HEADCOUNT_STORE_URL, or [store] url in the app's secrets)"
 
@@ -58,6 +60,21 @@ UNOPENABLE = Fault(
     f"Check that {WHERE} names a file in a folder that exists and that the app's user may "
     "read and write, then try again.",
 )
+BAD_URL = Fault(
+    "The store URL is not one headcount can use.",
+    f"Write {WHERE} as sqlite:///PATH/TO/FILE.sqlite or "
+    "postgresql+psycopg://USER@HOST:PORT/DATABASE, then try again.",
+)
+GONE = Fault(
+    "The database file was deleted, moved or replaced while the app was running.",
+    f"Put the store's file back (from a backup) or point {WHERE} at the store, then restart "
+    "the app (or run the command again).",
+)
+NOT_A_DATABASE = Fault(
+    "The store's file is not a SQLite database (another kind of file, or a damaged one).",
+    f"Point {WHERE} at the store's own file, or at a new path and run `headcount init`. The "
+    "file was left as it is.",
+)
 
 # Words in driver messages (SQLite, psycopg/libpq), lower case; first match wins.
 _SIGNS: tuple[tuple[tuple[str, ...], Fault], ...] = (
@@ -75,6 +92,7 @@ _SIGNS: tuple[tuple[tuple[str, ...], Fault], ...] = (
       "password authentication failed", "no pg_hba.conf entry",
       "timeout expired"), UNREACHABLE),
     (("unable to open database file",), UNOPENABLE),
+    (("file is not a database",), NOT_A_DATABASE),
 )  # fmt: skip
 
 
@@ -94,6 +112,10 @@ def _texts(error: BaseException) -> str:
 def describe(error: BaseException) -> Fault | None:
     """The fault behind ``error``, or None when it is not a fault of the store's medium
     (a bug, which should still fail loudly)."""
+    if isinstance(error, BadStoreURL):
+        return BAD_URL
+    if isinstance(error, StoreFileGone):
+        return GONE
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
         return FULL
     if isinstance(error, OSError) and error.errno == errno.EROFS:

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 
 import polars as pl
 import sqlalchemy as sa
 
-from headcount import fingerprint
+from headcount import fingerprint, revisiontext, sqlite
 from headcount.diff import TableDiff
 from headcount.outcomes import Outcome, Published, Refused
 from headcount.reads import Revision
+from headcount.revisiontext import MAX_AUTHOR, MAX_NOTE
 from headcount.sqltables import SqlTables, quoted
 from validation.tables import TABLES, Table
 
@@ -28,11 +30,14 @@ LOCK_KEY = 7_347_001  # PostgreSQL advisory lock id of the store's write lock
 NOTHING = "Nothing changes: the upload equals the current revision."
 
 
-def lock(connection: sa.Connection) -> None:
-    """Take the store's write lock for the rest of the connection's transaction."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
-    # SQLite: the transaction began with BEGIN IMMEDIATE (headcount/sqlite.py), the lock.
+@contextmanager
+def locked(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A transaction that holds the store's write lock until it ends: on SQLite it begins
+    IMMEDIATE (headcount/sqlite.py); PostgreSQL takes an advisory lock. Reads never take it."""
+    with sqlite.write_transaction(engine) as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        yield connection
 
 
 def publish(
@@ -46,14 +51,18 @@ def publish(
 ) -> Outcome:
     """Write ``changes`` (the diff from revision ``base`` to ``frames``) as a new revision.
 
-    Refused, with nothing written, when the change is empty or another revision was published
-    after ``base``."""
+    Refused, with nothing written, when the note or author cannot be shown or is too long
+    (headcount/revisiontext.py), the change is empty or another revision was published after
+    ``base``."""
+    for what, text, limit in (("note", note, MAX_NOTE), ("author", author, MAX_AUTHOR)):
+        why = revisiontext.problem(what, text, limit)
+        if why is not None:  # the feed, the terminal and every revisions response carry it
+            return Refused(why, "words")
     if all(change.empty for change in changes.values()):
         return Refused(NOTHING, "nothing_to_publish")
     frames = {name: _canonical(TABLES[name], frame) for name, frame in frames.items()}
     changes = {name: _canonical_change(change) for name, change in changes.items()}
-    with engine.begin() as connection:
-        lock(connection)
+    with locked(engine) as connection:
         head = connection.execute(sa.select(sa.func.max(tables.revisions.c.id))).scalar()
         if head != base:
             return Refused(_conflict_message(connection, tables, base, head), "conflict")

@@ -65,9 +65,13 @@ class Parsed:
     notices: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _date(text: str) -> dt.date | None:
-    # fromisoformat also takes "20221231" and week dates; a link's date is YYYY-MM-DD only.
-    if len(text) != 10:
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def link_date(text: str) -> dt.date | None:
+    """A date of a link or a data URL: YYYY-MM-DD in ASCII digits, or None. (fromisoformat
+    also takes "20221231", week dates such as "2022-W01-1" and other forms.)"""
+    if ISO_DAY.fullmatch(text) is None:
         return None
     try:
         return dt.date.fromisoformat(text)
@@ -147,7 +151,7 @@ def parse(
     dates = {}
     for name in ("from", "to"):
         text = last(name)
-        dates[name] = _date(text) if text else None
+        dates[name] = link_date(text) if text else None
         if text and dates[name] is None:
             notices.append(f"Ignored {name}={quoted(text)}: dates are written YYYY-MM-DD.")
     start, end, date_notices = _dates(dates["from"], dates["to"], span)

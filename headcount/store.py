@@ -3,7 +3,7 @@ facade the rest of the app opens. Each job lives in its own module:
 
     site.py        which store a process uses (its settings), opened once per process
     schema.py      the schema's version; refusing a store that is empty, behind or ahead
-    sqlite.py      engines, and SQLite's write serialisation and cache
+    sqlite.py      engines; SQLite's write transactions, deferred reads and cache
     sqltables.py   the SQL tables (contract columns plus `_rev_from`/`_rev_to`)
     reads.py       revisions, their tables, a company's rows, changes, the catalog
     integrity.py   `check-store`
@@ -55,6 +55,8 @@ class Store:
         if not as_is:
             self._refuse_missing_file()
         self.engine = sqlite.create_engine(self.url)
+        if self._path is not None and self._path.exists():
+            sqlite.watch_file(self.engine, self._path)  # deleted under us: refused, not read
         self.tables = sqltables.declare()
         self.metadata = self.tables.metadata
         self.revisions_table, self.rows = self.tables.revisions, self.tables.rows
@@ -94,8 +96,7 @@ class Store:
         starts do not both create it). False: it was not empty; nothing was changed."""
         if self._path is not None:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-        with self.engine.begin() as connection:
-            publishing.lock(connection)
+        with publishing.locked(self.engine) as connection:
             if schema.state(connection) != "empty":
                 return False
             schema.create(connection)
@@ -105,8 +106,7 @@ class Store:
         """Migrate the schema to this code's (under the write lock; one transaction on
         PostgreSQL). Returns the versions before and after."""
         self._refuse_missing_file()
-        with self.engine.begin() as connection:
-            publishing.lock(connection)
+        with publishing.locked(self.engine) as connection:
             return schema.upgrade(connection, self.default)
 
     # Reading ------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def test_every_row_carries_its_citation(url):
         ("observations", {"from": ["2024-13-01"]}, 400, "is not a date"),
         ("observations", {"from": ["2024-01-01", "2025-01-01"]}, 400, "given 2 times"),
         ("observations", {"rev": ["0"]}, 404, "revisions are 1 to 1"),
-        ("observations", {"rev": ["abc"]}, 404, "is not a revision"),
+        ("observations", {"rev": ["abc"]}, 400, "is not a revision number"),
         ("salaries", {}, 404, "there is no table 'salaries'"),
     ],
 )
@@ -101,7 +101,7 @@ def test_the_changes_feed_names_each_revision_and_what_it_changed(url):
     proposal = ingest.prepare([parse.parse("sources.csv", to_csv(rows))], store)
     assert proposal.ok, proposal.problems
     ingest.publish(proposal, store, "analyst@example.org", "Title corrected")
-    feed = ET.fromstring(api.feed_reply("http://example.test/", for_store(url)).body)
+    feed = ET.fromstring(api.feed_reply(for_store(url)).body)
     entries = feed.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["Revision 2", "Revision 1"]
     newest = entries[0]

@@ -9,6 +9,9 @@ import json
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import pytest
 
 from tests.csvtools import read_rows
 
@@ -55,3 +58,40 @@ def test_the_changes_feed_is_atom(app_server):
     assert status == 200 and headers["content-type"].startswith("application/atom+xml")
     feed = ET.fromstring(body)
     assert feed.find("{http://www.w3.org/2005/Atom}entry") is not None
+
+
+@pytest.mark.parametrize(
+    "rev", ["\u0663", "\uff11", "9" * 5000, str(2**63), "+1", " 1", "1_0", "1.0"]
+)
+def test_a_rev_that_is_not_ascii_digits_is_a_400_that_says_so(app_server, rev):
+    url = f"{app_server.url}/api/sources.json?{urlencode({'rev': rev})}"
+    status, headers, body = get(url)
+    assert status == 400, (status, body[:300])
+    assert "is not a revision number" in json.loads(body)["error"]
+    assert "x-headcount-revision" not in headers
+
+
+@pytest.mark.parametrize(
+    "date",
+    ["20220101", "2022-W01-1", "\u0662\u0660\u0662\u0662-\u0660\u0661-\u0660\u0661", "2022-1-1"],
+)
+def test_a_date_not_written_yyyy_mm_dd_is_a_400(app_server, date):
+    status, _, body = get(f"{app_server.url}/api/events.json?{urlencode({'from': date})}")
+    assert status == 400, (status, body[:300])
+    assert "YYYY-MM-DD" in json.loads(body)["error"]
+
+
+def test_the_feeds_links_do_not_follow_the_host_header(app_server):
+    # Issue 25.10: a request with a forged Host made the feed link to the forger's site,
+    # where a cache or a reader would keep it.
+    status, _, body = get(f"{app_server.url}/api/changes.atom", {"Host": "evil.example"})
+    assert status == 200
+    assert b"evil.example" not in body
+    feed = ET.fromstring(body)
+    atom = "{http://www.w3.org/2005/Atom}"
+    links = [link.get("href") or "" for link in feed.iter(f"{atom}link")]
+    assert links and all(not urlsplit(href).netloc for href in links), links
+    # A reader resolves them against the feed's own address: the pages of the server it asked.
+    feed_url = f"{app_server.url}/api/changes.atom"
+    assert urljoin(feed_url, links[0]) == feed_url
+    assert {urljoin(feed_url, href) for href in links[1:]} == {f"{app_server.url}/history"}

@@ -112,7 +112,12 @@ CODES = {
         "right_to_left_override_company.csv",
     ),
     "text.hidden_characters": ("isolate_in_note.csv",),
-    "name.lookalike": ("cyrillic_ka_company.csv", "fullwidth_company.csv"),
+    "name.lookalike": (
+        "cyrillic_ka_company.csv",
+        "fullwidth_company.csv",
+        "capital_i_for_l_company.csv",
+    ),
+    "text.mixed_scripts": ("armenian_o_company.csv",),
     "url.not_http": ("javascript_url.csv", "ftp_url.csv", "relative_url.csv"),
     "language.not_a_code": ("bad_language.csv",),
 }

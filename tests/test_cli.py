@@ -279,7 +279,34 @@ def test_export_never_writes_through_a_link(seeded, tmp_path, capsys):
     assert sorted(p.name for p in out.iterdir()) == ["sources.csv"]  # nothing else written
 
 
-@pytest.mark.parametrize("revision", ["0", "-1", "99"])
+def test_export_force_never_writes_through_a_hard_link(seeded, tmp_path, capsys):
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"keep me\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "sources.csv").hardlink_to(victim)
+    for extra in ((), ("--force",)):
+        assert export(seeded, out, *extra) == 1
+        assert "sources.csv in" in capsys.readouterr().out
+    assert victim.read_bytes() == b"keep me\n"
+    assert sorted(p.name for p in out.iterdir()) == ["sources.csv"]  # nothing else written
+
+
+def test_export_force_replaces_a_file_without_writing_into_it(seeded, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "sources.csv").write_bytes(b"old\n")
+    before = (out / "sources.csv").stat().st_ino
+    reader = (out / "sources.csv").open("rb")  # someone reading the old file meanwhile
+    assert export(seeded, out, "--force") == 0
+    assert reader.read() == b"old\n"  # their file was not truncated under them
+    reader.close()
+    assert (out / "sources.csv").stat().st_ino != before
+    assert (out / "sources.csv").read_bytes().startswith("\ufeffsource_id,".encode())
+    assert sorted(p.name for p in out.iterdir()) == TABLE_FILES  # no temporary file left
+
+
+@pytest.mark.parametrize("revision", ["0", "99"])
 def test_export_of_a_revision_that_does_not_exist_is_a_clear_error(
     seeded, tmp_path, capsys, revision
 ):
@@ -287,6 +314,13 @@ def test_export_of_a_revision_that_does_not_exist_is_a_clear_error(
     assert export(seeded, out, "--rev", revision) == 1
     assert f"There is no revision {revision}" in capsys.readouterr().out
     assert not out.exists()
+
+
+def test_export_of_a_negative_revision_is_a_usage_error(seeded, tmp_path, run):
+    ran = run.on(seeded, "export", "--rev", "-1", "--out", str(tmp_path / "out"))
+    assert ran.returncode == 2  # argparse's usage error
+    assert "'-1' is not a revision number" in ran.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_diff_against_revision_0_is_not_the_latest(seeded, capsys):

@@ -81,6 +81,33 @@ def test_a_request_is_local_only_when_every_part_says_so(change, local):
 
 
 @pytest.mark.parametrize(
+    "header",
+    [
+        "Forwarded-For",
+        "X-ARR-ClientIP",
+        "X-ARR-SSL",
+        "Fly-Client-IP",
+        "X-Original-Host",
+        "X-Original-URL",
+        "X-Azure-ClientIP",
+        "X-Vercel-Forwarded-For",
+        "X-NF-Client-Connection-IP",
+        "CloudFront-Viewer-Address",
+        "X-Sucuri-ClientIP",
+        "Incap-Client-IP",
+        "WL-Proxy-Client-IP",
+        "Proxy-Client-IP",
+        "X-Host",
+        "X-ProxyUser-Ip",
+        "Akamai-Client-IP",
+    ],
+)
+def test_headers_of_other_proxies_and_hosts_mean_the_browser_is_elsewhere(header):
+    # Issue 25.10: headers that proxies and hosts add, which the first list missed.
+    assert local_request({**BROWSER, header: "203.0.113.9"}, None, "127.0.0.1", PORT) is False
+
+
+@pytest.mark.parametrize(
     ("peer", "server", "local"),
     [
         (None, "127.0.0.1", True),

@@ -212,3 +212,13 @@ def test_an_embed_of_a_view_without_charts_shows_none():
 )
 def test_a_page_address_has_its_path(url, page):
     assert share.page_address(url) == page
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2022-W01-1", "20220101xy", "\u0662\u0660\u0662\u0662-\u0660\u0661-\u0660\u0661", "2022-1-01"],
+)
+def test_a_link_date_is_written_yyyy_mm_dd_with_ascii_digits(text):
+    parsed = share.parse({"from": [text]}, COMPANIES, BASES, SPAN)
+    assert parsed.view.start is None
+    assert any("dates are written YYYY-MM-DD" in n for n in parsed.notices), parsed.notices

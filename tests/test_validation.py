@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 import pytest
 
 from tests.csvtools import CURATED, read_rows, to_csv, with_cell
@@ -363,12 +364,55 @@ def test_a_name_that_only_looks_like_a_published_one_is_refused(context, company
     # Only the published tables (the context) hold the real "Klarna".
     rows = read_rows("events")
     rows = [{**rows[0], "company": company}]
-    found = only_problem(check("events.csv", to_csv(rows), context))
+    verdict = check("events.csv", to_csv(rows), context)
+    # A Cyrillic letter among Latin ones is also a name of mixed scripts: two problems, same cell.
+    (found,) = verdict.problems.filter(pl.col("code") != "text.mixed_scripts").to_dicts()
     assert (found["line"], found["column"]) == (2, "company")
     assert problem in found["problem"] and shown in found["value"]
+
+
+@pytest.mark.parametrize(
+    ("company", "shown"),
+    [
+        ("KIarna", "KIarna"),  # a capital I for the small l: the same in many fonts
+        ("K1arna", "K1arna"),
+        ("\u13e6larna", "<U+13E6 CHEROKEE LETTER TSO>"),
+        ("Kl\u0251rna", "<U+0251 LATIN SMALL LETTER ALPHA>"),
+        ("Klarn\u0585", None),  # an Armenian o, in a name with Latin letters
+        ("\u04c0BM", "<U+04C0 CYRILLIC LETTER PALOCHKA>"),
+    ],
+)
+def test_lookalike_spellings_of_a_published_name_are_refused(context, company, shown):
+    # Issue 25.8: these validated. The published tables (the context) hold "Klarna" and "IBM".
+    rows = [{**read_rows("events")[0], "company": company}]
+    verdict = check("events.csv", to_csv(rows), context)
+    assert not verdict.ok
+    found = verdict.problems.filter(pl.col("column") == "company").to_dicts()
+    assert found, verdict.problems.to_dicts()
+    said = " ".join(p["problem"] for p in found)
+    assert "looks like the company" in said or "mixes Latin letters" in said, said
+    if shown is not None:
+        assert any(shown in p["value"] for p in found), found
+
+
+def test_a_name_of_one_other_script_is_accepted(context):
+    rows = [{**read_rows("events")[0], "company": "\u042f\u043d\u0434\u0435\u043a\u0441"}]
+    assert check("events.csv", to_csv(rows), context).ok
 
 
 def test_a_new_plain_name_and_joiners_in_free_text_are_accepted(context):
     rows = read_rows("events")
     rows = [{**rows[0], "company": "Klarnamo", "detail": "emoji \U0001f468\u200d\U0001f4bb ok"}]
     assert check("events.csv", to_csv(rows), context).ok
+
+
+@pytest.mark.parametrize("value", ["\u0663\u0664\u0662\u0662", "\uff13\uff14\uff12\uff12"])
+def test_digits_of_another_script_are_named_not_reported_as_empty(value):
+    # Issue 25.11: Arabic-Indic and full-width digits were reported as "value is empty".
+    data, line = with_cell("observations", 3, "value", value)
+    verdict = gate.validate([parse.parse("observations.csv", data)])
+    (found,) = verdict.problems.filter(pl.col("column") == "value").to_dicts()
+    assert found["line"] == line
+    assert found["problem"] == "not a plain number"
+    assert found["value"] == value
+    assert "0-9" in found["hint"]

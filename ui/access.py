@@ -1,5 +1,6 @@
 """Who may publish. With [auth] in secrets: signed-in users whose e-mail or domain is listed
-under [analysts]. Without it: only a client on this machine (loopback)."""
+under [analysts]. Without it: only a client on this machine (loopback). Nobody in an embed
+view, the only kind of page other sites may frame."""
 
 from __future__ import annotations
 
@@ -58,9 +59,43 @@ PROXY_HEADERS = frozenset(
         "cf-connecting-ipv6",
         "fastly-client-ip",
         "akamai-origin-hop",
+        "forwarded-for",
+        "x-host",
+        "x-coming-from",
+        "coming-from",
+        "incap-client-ip",
+        "proxy-client-ip",
+        "wl-proxy-client-ip",
+        "x-cloud-trace-context",  # Google's load balancers
     }
 )
-PROXY_PREFIXES = ("x-forwarded", "x-envoy-", "x-amzn-", "cf-", "x-appengine-")
+# Families of them (issue 25.10 found Forwarded-For, X-ARR-ClientIP, Fly-Client-IP and
+# X-Original-Host missing): Azure's ARR and Front Door, Fly.io, Vercel, Netlify, CloudFront,
+# Akamai, Fastly, Sucuri, and the generic original-/proxy-/client- names.
+PROXY_PREFIXES = (
+    "x-forwarded",
+    "x-envoy-",
+    "x-amzn-",
+    "cf-",
+    "x-appengine-",
+    "x-arr-",
+    "x-azure-",
+    "x-fd-",
+    "fly-",
+    "x-original-",
+    "x-vercel-",
+    "x-nf-",
+    "cloudfront-",
+    "akamai-",
+    "x-akamai-",
+    "fastly-",
+    "x-sucuri-",
+    "x-proxy",
+    "x-remote-",
+    "x-client-",
+    "x-real-",
+    "x-cluster-",
+)
 LOOPBACK_NAMES = frozenset({"localhost"})
 LISTEN_ON_LOOPBACK = (
     "Publishing without sign-in needs a server that only this machine can reach: this one "
@@ -173,10 +208,19 @@ def _listed(setting: object) -> list[object]:
     return []
 
 
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _folded(text: str) -> str:
+    """ASCII letters in lower case, every other character as it is: Unicode's case rules would
+    turn a Kelvin sign into "k" and another address into the analyst's (issue 25.8)."""
+    return text.strip().translate(ASCII_LOWER)
+
+
 def is_analyst(email: str, analysts: Mapping[str, object]) -> bool:
-    email = email.strip().lower()
-    emails = {str(e).strip().lower() for e in _listed(analysts.get("emails"))}
-    domains = {str(d).strip().lower().lstrip("@") for d in _listed(analysts.get("domains"))}
+    email = _folded(email)
+    emails = {_folded(str(e)) for e in _listed(analysts.get("emails"))}
+    domains = {_folded(str(d)).lstrip("@") for d in _listed(analysts.get("domains"))}
     return email in emails or ("@" in email and email.rsplit("@", 1)[1] in domains)
 
 
@@ -186,7 +230,18 @@ def email_verified(claim: object) -> bool:
     return claim is True or (isinstance(claim, str) and claim.strip().lower() == "true")
 
 
+EMBEDDED = (
+    "This page is open as an embedded view (its address has embed=true), which other sites may "
+    "show in a frame of theirs, so nothing can be published or rolled back here. Open the page "
+    "without embed=true to publish."
+)
+
+
 def analyst() -> Access:
+    if st.context.is_embedded:
+        # Other sites may frame an embed view (headcount/framing.py): a click there may be
+        # someone else's lure, so no role counts, whoever is signed in (issue 25.3).
+        return Access(False, "", EMBEDDED)
     if sign_in_configured():
         if not st.user.get("is_logged_in", False):
             return Access(False, "", "Sign in to publish.", sign_in=True)

@@ -213,6 +213,8 @@ ENTRIES: tuple[Entry, ...] = (
             "thousands_comma": "Remove the thousands separators: write 5527, not 5,527.",
             "decimal_comma": "Use a dot for decimals: write 45.6, not 45,6.",
             "thousands_dot": "Remove the thousands separators and use a dot for decimals: 5527.5.",
+            "other_digits": "Write the number in the digits 0-9 (it has digits of another "
+            "script or full-width ones): 5527, not \u0665\u0665\u0662\u0667.",
         },
     ),
     Entry(
@@ -294,6 +296,12 @@ ENTRIES: tuple[Entry, ...] = (
         "Retype the name: it holds a character nobody can see (a zero-width space or joiner, "
         "a byte order mark, a soft hyphen or a direction control), shown in the value as "
         "<U+...>, which makes it a different name that looks the same.",
+    ),
+    Entry(
+        "text.mixed_scripts",
+        "mixes Latin letters with letters of another script",
+        "Write the name in one script: a Cyrillic, Greek, Armenian or Cherokee letter that looks "
+        "Latin (shown in the value as <U+...>) makes a different name that looks the same.",
     ),
     Entry(
         "text.hidden_characters",

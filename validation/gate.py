@@ -44,7 +44,7 @@ PLACEHOLDER: dict[ColumnKind, pl.Expr] = {
 }
 
 
-REVEALED = ("text.invisible_in_name", "text.hidden_characters")
+REVEALED = ("text.invisible_in_name", "text.mixed_scripts", "text.hidden_characters")
 FAILURE_SCHEMA = {
     "column": pl.String,
     "check": pl.String,

@@ -53,6 +53,8 @@ def _checks(column: Column) -> Iterator[pa.Check]:
             yield _holds("text.markup", lambda value: ~value.str.contains(MARKUP))
         if column.role == "name":
             yield _holds("text.invisible_in_name", lambda v: ~v.str.contains(lookalike.INVISIBLE))
+            mixed = lookalike.MIXED_SCRIPTS
+            yield _holds("text.mixed_scripts", lambda value: ~value.str.contains(mixed))
         else:
             hidden = lookalike.HIDDEN_IN_TEXT
             yield _holds("text.hidden_characters", lambda value: ~value.str.contains(hidden))

@@ -28,19 +28,22 @@ BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 MAX_RAGGED_REPORTED = 100
 MAX_HEADER_CHARS = 10_000  # the four headers together are under 400 characters
-PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+PLAIN_NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+# Digits are ASCII: Unicode's \d (which Polars' regex uses) also matches Arabic-Indic and
+# full-width digits, which no float parser reads (issue 25.11: reported as an empty value).
+OTHER_DIGITS = r"[\d&&[^0-9]]"
 NOT_FINITE = r"(?i)^[+-]?(nan|inf|infinity|n/a)$"
-THOUSANDS_COMMA = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
-DECIMAL_COMMA = r"^[+-]?\d+,\d+$"
-THOUSANDS_DOT = r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"
-SPACED = r"^[+-]?\d{1,3}([ \u00a0\u202f']\d{3})+([.,]\d+)?$"
+THOUSANDS_COMMA = r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$"
+DECIMAL_COMMA = r"^[+-]?[0-9]+,[0-9]+$"
+THOUSANDS_DOT = r"^[+-]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$"
+SPACED = r"^[+-]?[0-9]{1,3}([ \u00a0\u202f'][0-9]{3})+([.,][0-9]+)?$"
 # A cell our CSV exports made inert (headcount.exports): one apostrophe before what a
 # spreadsheet would run as a formula. Reading it back drops that apostrophe, so an export
 # re-uploads unchanged.
 FORMULA_CHARS = "=+\\-@\\t\\r"  # what a spreadsheet runs a cell starting with (OWASP)
 NEUTRALISED = rf"^'('*[{FORMULA_CHARS}])"
-DAY_FIRST = r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$"
-ISO_SHAPE = r"^\d{4}-\d{1,2}-\d{1,2}$"
+DAY_FIRST = r"^[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4}$"
+ISO_SHAPE = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"
 # The earliest date any table may hold. The data is about companies of the last decades; year
 # 0000 or a minus sign is a typo, and such dates crash Python's and pandas' date types on the
 # pages (pandas stops at 1677). The latest dates are bounded by rules.dates_in_range.
@@ -50,7 +53,7 @@ EARLIEST = dt.date(1900, 1, 1)
 # decimal is no such fraction and would hide the same thousands-separator typo.
 WHOLE_UNITS = ("employees",)
 FTE_UNITS = ("fte",)
-DOTTED_THOUSANDS = r"^\d{1,3}\.\d{3}$"
+DOTTED_THOUSANDS = r"^[0-9]{1,3}\.[0-9]{3}$"
 FTE_PLACES = 2
 
 
@@ -422,6 +425,7 @@ def _number_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:
     value = pl.col(column)
     cases: list[catalogue.Case] = [
         (value.str.contains(NOT_FINITE), "value.not_finite", None),
+        (value.str.contains(OTHER_DIGITS), "value.not_a_number", "other_digits"),
         (value.str.contains(THOUSANDS_COMMA), "value.not_a_number", "thousands_comma"),
         (value.str.contains(DECIMAL_COMMA), "value.not_a_number", "decimal_comma"),
         (

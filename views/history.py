@@ -7,6 +7,7 @@ import streamlit as st
 
 from headcount import ingest, revisionlist
 from headcount.outcomes import Refused
+from headcount.revisiontext import MAX_NOTE
 from headcount.streamlit_cache import revision_changes, store
 from ui import access, state
 from ui.review import show_changes
@@ -55,7 +56,7 @@ target = st.selectbox(
     format_func=lambda i: revisionlist.choice(by_id[i]),
     key="rollback_to",
 )
-note = st.text_input("Note (required)", key="rollback_note")
+note = st.text_input("Note (required)", key="rollback_note", max_chars=MAX_NOTE)
 if st.button(
     f"Publish a copy of revision {target}",
     disabled=not (who.allowed and note.strip() and len(ids) > 1),

@@ -9,6 +9,7 @@ import streamlit as st
 from headcount import exports, ingest, preview
 from headcount.diff import MODES
 from headcount.outcomes import Refused
+from headcount.revisiontext import MAX_NOTE
 from headcount.streamlit_cache import store
 from ui import access, state
 from ui.review import show_changes, show_problems
@@ -147,7 +148,7 @@ if after is not None:
     st.subheader(f"Preview: {escape(after.company)} after publishing")
     st.plotly_chart(after.figure, key="preview_chart", width="stretch")
 
-note = st.text_input("Note for the revision (required)", key="publish_note")
+note = st.text_input("Note for the revision (required)", key="publish_note", max_chars=MAX_NOTE)
 clicked = st.button(
     f"Publish revision {(proposal.base or 0) + 1}",
     type="primary",

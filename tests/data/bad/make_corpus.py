@@ -211,6 +211,8 @@ def cases() -> list[tuple[str, bytes | str, int, str, str]]:
     cell("isolate_in_note.csv", "note", "spine \u2066series\u2069", "direction-control")
     cell("cyrillic_ka_company.csv", "company", "\u041alarna", "looks like the company 'Klarna'")
     cell("fullwidth_company.csv", "company", "\uff2blarna", "looks like the company 'Klarna'")
+    cell("capital_i_for_l_company.csv", "company", "KIarna", "looks like the company 'Klarna'")
+    cell("armenian_o_company.csv", "company", "Klarn\u0585", "mixes Latin letters")
     # The other tables
     for name, table, column, value, problem in (
         ("javascript_url.csv", "sources", "url", "javascript:alert(1)", "http(s)"),
