@@ -266,11 +266,11 @@ def feed_reply(site: Site) -> Reply:
     return Reply(200, body.encode("utf-8"), "application/atom+xml", {"Cache-Control": "max-age=60"})
 
 
-def _or_unavailable(answer: Callable[..., Reply], *args: object) -> Reply:
+def _or_unavailable(answer: Callable[[], Reply]) -> Reply:
     """The answer, or a 503 that says what is wrong with the store and what to do: the same
     words the pages show, never a traceback or a driver's message."""
     try:
-        return answer(*args)
+        return answer()
     except schema.SchemaMismatch as mismatch:
         return _refuse(str(mismatch), 503)
     except Exception as error:

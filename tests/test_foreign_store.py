@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from headcount import api, cli
+from headcount.site import for_store
 from tests.test_cli import Cli
 
 NOT_OURS = "not a headcount store"
@@ -94,7 +95,7 @@ def test_a_malformed_store_url_is_refused_with_what_to_write(run, url):
 
 def test_the_data_api_refuses_another_applications_database(tmp_path):
     url = another_apps_database(tmp_path / "wiki.sqlite")
-    reply = api._or_unavailable(api.revisions_reply, "json", url)
+    reply = api._or_unavailable(lambda: api.revisions_reply("json", for_store(url)))
     assert reply.status == 503 and NOT_OURS in reply.body.decode()
 
 
