@@ -13,7 +13,7 @@ from typing import cast
 
 import polars as pl
 
-from headcount import claims
+from headcount import claims, scope
 from headcount.conflicts import ledger
 from headcount.dataset import Dataset
 from headcount.formatting import quantity, short
@@ -175,7 +175,9 @@ def metric_points(
 
 
 def headline(points: pl.DataFrame, metric: str) -> Headline | None:
-    """The card of one metric, from that metric's plotted points."""
+    """The card of one metric, from that metric's plotted points: only figures of the whole
+    company (a figure of a part, such as one team, never takes or joins the card)."""
+    points = scope.whole_company(points)
     if _observed(points).is_empty():
         return None
     figure = _figure(points, prefer_spine=False)
