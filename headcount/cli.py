@@ -1,6 +1,7 @@
 """`headcount` on the command line.
 
     headcount validate FILE... [--json]
+    headcount audit [DIR] [--store URL [--rev REV]] [--json]
     headcount publish FILE... --note TEXT [--mode replace|upsert] [--author NAME]
     headcount history
     headcount diff REV [REV]
@@ -33,7 +34,7 @@ import polars as pl
 from headcount import bootstrap, dataset, diff, exports, faults, ingest, outfiles, schema
 from headcount.outcomes import Outcome, Published, Refused
 from headcount.store import Store
-from validation import excel, gate, parse
+from validation import evidence, excel, gate, parse
 from validation.parse import LINE
 from validation.problems import PROBLEM_COLUMNS, as_records
 from validation.tables import TABLES
@@ -84,6 +85,38 @@ def validate(paths: Sequence[str], as_json: bool) -> int:
     if not verdict.readable:
         return EXIT_UNREADABLE
     return EXIT_OK if verdict.ok else EXIT_INVALID
+
+
+def audit(args: argparse.Namespace) -> int:
+    """The evidence check (validation/evidence.py) on a folder of the tables (default: the
+    curated data) or on a store's revision: every row against its own source record."""
+    if args.store is not None or args.rev is not None:
+        store = Store(args.store)
+        revision = store.latest_id() if args.rev is None else args.rev
+        if revision is None or not _known(store, revision):
+            return EXIT_INVALID
+        tables = ingest.tagged(store.read(revision), revision)
+        where = f"revision {revision}"
+    else:
+        folder = Path(args.folder) if args.folder else None
+        verdict = gate.validate([parse.parse_path(str(p)) for p in dataset.curated_paths(folder)])
+        if not verdict.ok:
+            print(format_table(verdict.problems))
+            print(f"\n{verdict.problems.height} problem(s): fix them before the evidence check.")
+            return EXIT_INVALID if verdict.readable else EXIT_UNREADABLE
+        tables = verdict.tables
+        where = str(folder or dataset.curated_paths()[0].parent)
+    found = evidence.audit(tables)
+    if args.json:
+        print(json.dumps(as_records(found), ensure_ascii=False, indent=2))
+    elif found.height:
+        print(format_table(found))
+        rows = tables["observations"].height
+        print(f"\n{found.height} warning(s) in {where} ({rows} observations checked).")
+    else:
+        rows = tables["observations"].height
+        print(f"OK: every one of {rows} observations in {where} matches its source record.")
+    return EXIT_INVALID if found.height else EXIT_OK
 
 
 def _author(name: str | None) -> str:
@@ -260,6 +293,22 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--store", metavar="URL", help="store URL (default: as the app)")
         return command
 
+    evidence_check = commands.add_parser(
+        "audit",
+        help="check every row against its own source record (the evidence check)",
+        description="Lists, with codes, each observation whose value its source's quote does "
+        "not write in any form (unless the row is derived and its note names the formula), "
+        "whose date is a month or year placeholder while the quote or address gives a day, "
+        "and each cited source that is a live wiki page, has an empty quote, or names an "
+        "outlet as publisher of someone else's claim. Exit 1 when it lists any.",
+    )
+    evidence_check.add_argument(
+        "folder", nargs="?", metavar="DIR", help="folder of the tables (default: the curated data)"
+    )
+    evidence_check.add_argument("--store", metavar="URL", help="check a store's revision instead")
+    evidence_check.add_argument("--rev", type=int, help="with --store: default the latest")
+    evidence_check.add_argument("--json", action="store_true", help="print problems as JSON")
+
     put = with_store(commands.add_parser("publish", help="validate files and publish a revision"))
     put.add_argument("files", nargs="+", metavar="FILE")
     put.add_argument("--note", required=True, help="what changed and why")
@@ -323,6 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check-store": check_store,
         "init": init,
         "upgrade": upgrade,
+        "audit": audit,
     }
     try:
         return commands[args.command](args)
