@@ -2,7 +2,7 @@
 
     headcount validate FILE... [--json]
     headcount audit [DIR] [--store URL [--rev REV]] [--json]
-    headcount publish FILE... --note TEXT [--mode replace|upsert] [--author NAME]
+    headcount publish FILE... --note TEXT [--mode replace|upsert] [--author NAME] [--acknowledge]
     headcount history
     headcount diff REV [REV]
     headcount rollback REV --note TEXT [--author NAME]
@@ -148,11 +148,18 @@ def publish(args: argparse.Namespace) -> int:
         print(f"\nRefused: {proposal.problems.height} problem(s). Nothing was written.")
         return EXIT_INVALID if proposal.readable else EXIT_UNREADABLE
     print_changes(proposal.changes)
-    outcome = ingest.publish(proposal, store, _author(args.author), args.note)
+    if proposal.warnings.height:
+        print("\nWarnings (they do not refuse the upload; check each one):")
+        print(format_table(proposal.warnings))
+    outcome = ingest.publish(
+        proposal, store, _author(args.author), args.note, args.acknowledge, "--acknowledge"
+    )
     if isinstance(outcome, Refused):
         print(outcome.reason)
         return EXIT_INVALID
     print(f"Published revision {outcome.revision.id} (based on {proposal.base}).")
+    if outcome.revision.acknowledged is not None:
+        print(outcome.revision.acknowledged.summary())
     return EXIT_OK
 
 
@@ -163,6 +170,10 @@ def history(args: argparse.Namespace) -> int:
         rows = " ".join(f"{k}={v}" for k, v in sorted(r.counts.items()))
         created = f"{r.created_at:%Y-%m-%d %H:%M}"
         print(f"{r.id:<4} {r.parent_id or '-':<7} {created:<17} {r.author:<15} {rows:<27} {r.note}")
+        if r.acknowledged is not None:
+            print(f"     {r.acknowledged.summary()}")
+            for warning in r.acknowledged.warnings:
+                print(f"       {warning['code']}: {warning['problem']}")
     return EXIT_OK
 
 
@@ -319,6 +330,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace each uploaded table, or add and update rows by key (default)",
     )
     put.add_argument("--author", help="who publishes (default: the login name)")
+    put.add_argument(
+        "--acknowledge",
+        action="store_true",
+        help="publish although the review shows warnings (the evidence check, plausibility); "
+        "the revision records them as acknowledged by the author",
+    )
     with_store(commands.add_parser("history", help="list the revisions"))
     compare = with_store(commands.add_parser("diff", help="what changed between two revisions"))
     compare.add_argument("rev", type=int, metavar="REV")

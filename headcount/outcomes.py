@@ -16,6 +16,7 @@ RefusalKind = Literal[
     "nothing_to_publish",  # the change is empty
     "invalid",  # the data did not pass validation (the problems say where and why)
     "not_empty",  # seeding a store that already holds revisions
+    "unacknowledged",  # the review shows warnings and the publisher did not acknowledge them
 ]
 
 

@@ -22,7 +22,8 @@ def with_scope(rows: pl.DataFrame) -> pl.DataFrame:
 
 def is_whole() -> pl.Expr:
     """Rows that count the whole company (an empty scope)."""
-    return pl.col(COLUMN).is_null() | (pl.col(COLUMN).str.strip_chars() == "")
+    scope = pl.col(COLUMN).cast(pl.String)
+    return scope.is_null() | (scope.str.strip_chars() == "")
 
 
 def whole_company(rows: pl.DataFrame) -> pl.DataFrame:

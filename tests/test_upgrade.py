@@ -131,7 +131,7 @@ def test_a_store_of_the_last_release_is_refused_then_upgraded_with_every_revisio
     files = [parse.parse("events.csv", to_csv([event]))]
     proposal = ingest.prepare(files, store, "upsert")
     assert proposal.ok, proposal.problems
-    outcome = ingest.publish(proposal, store, "ana", "attributed")
+    outcome = ingest.publish(proposal, store, "ana", "attributed", acknowledge=True)
     assert isinstance(outcome, Published), outcome
     events = store.read(outcome.revision.id)["events"]
     attributed = events.filter(pl.col("title") == "A claim with its cause")

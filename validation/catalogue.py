@@ -381,6 +381,25 @@ ENTRIES: tuple[Entry, ...] = (
         "(Business Insider reporting the interview).",
         severity="warning",
     ),
+    # Warnings: plausibility against the company's filed figures (validation/plausibility.py).
+    Entry(
+        "plausibility.far_from_filed",
+        "{value} ({date}, {source}) is {relation} {company}'s filed {filed} ({filed_date}, "
+        "{filed_source}): is it the whole company?",
+        "If it counts a part of the company (office staff, one team, one country), name that "
+        "part in scope. If it is the whole company, check the digits and the unit, then "
+        "publish acknowledging this warning.",
+        severity="warning",
+    ),
+    Entry(
+        "plausibility.per_employee_contradicts",
+        "{value} per employee ({date}, {source}) is {off} off what the filed figures give: "
+        "revenue {revenue} ({revenue_source}) / {people} employees ({people_source}) = {derived}",
+        "Check the figure, its currency and its period; if the source divides by another count "
+        "(average staff, FTE), say so in basis. If it is right, publish acknowledging this "
+        "warning.",
+        severity="warning",
+    ),
 )
 CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in ENTRIES}
 WARNINGS: frozenset[str] = frozenset(e.code for e in ENTRIES if e.severity == "warning")

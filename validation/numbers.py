@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 SCALES: dict[str, float] = {
     "thousand": 1e3, "thousands": 1e3, "k": 1e3, "tusen": 1e3, "tausend": 1e3,
@@ -83,12 +84,13 @@ def _readings(digits: str) -> set[tuple[float, int]]:
     return found
 
 
-def numbers_in(text: str | None, context: str = "") -> list[Written]:
+@lru_cache(maxsize=4096)  # bounded: quotes come from uploads too
+def numbers_in(text: str | None, context: str = "") -> tuple[Written, ...]:
     """Every number the text writes (in digits or in words), with its rounding; percentages
     are left out. Where the text or its ``context`` (a title, a note) names the unit of a
     table ("in millions", "($B)"), a bare number may also count in that unit."""
     if not text:
-        return []
+        return ()
     found: list[Written] = []
     table_scales = _table_scales(f"{text} {context}")
     for match in _NUMBER.finditer(text):
@@ -103,7 +105,7 @@ def numbers_in(text: str | None, context: str = "") -> list[Written]:
                 found.append(Written(number, 0.5 * 10**-decimals if decimals else 0.0))
                 found += [Written(number * s, 0.5 * 10**-decimals * s) for s in table_scales]
     found += _in_words(text)
-    return found
+    return tuple(found)
 
 
 def _table_scales(text: str) -> set[float]:

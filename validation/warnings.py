@@ -1,0 +1,69 @@
+"""The warnings of an upload's review: the evidence check and plausibility, on the rows the
+upload adds or changes (a row published as it is was checked when it was published).
+
+``review(uploaded, published)`` is what the review shows beside the change; publishing with
+warnings needs an acknowledgement, recorded with the revision. Warnings never refuse a file:
+every code here has the severity "warning" in the catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from validation import evidence, plausibility, problems
+from validation.tables import TABLES
+
+
+def new_or_changed(
+    uploaded: Mapping[str, pl.DataFrame], published: Mapping[str, pl.DataFrame]
+) -> dict[str, pl.DataFrame]:
+    """The uploaded rows that are not already published exactly as they are."""
+    fresh = {}
+    for name, rows in uploaded.items():
+        known = published.get(name)
+        columns = [c for c in TABLES[name].column_names if c in rows.columns]
+        if known is None or known.is_empty() or not set(columns) <= set(known.columns):
+            fresh[name] = rows
+            continue
+        same = known.select(columns).cast(rows.select(columns).schema)
+        fresh[name] = rows.join(same, on=columns, how="anti", nulls_equal=True)
+    return fresh
+
+
+def review(
+    uploaded: Mapping[str, pl.DataFrame], published: Mapping[str, pl.DataFrame]
+) -> pl.DataFrame:
+    """Every warning about the rows an upload adds or changes, in file and line order;
+    ``uploaded`` rows carry their file and line, ``published`` tables those of the export."""
+    fresh = new_or_changed(uploaded, published)
+    found = [evidence.for_upload(fresh, published), plausibility.for_upload(fresh, published)]
+    return problems.combine([capped(f) for f in found if f.height])
+
+
+def capped(report: pl.DataFrame, limit: int | None = None) -> pl.DataFrame:
+    """The first ``limit`` warnings of each code per file, then one row counting the rest: a
+    warning's words name its figures, so the words cannot tell its kind as an error's do."""
+    limit = problems.per_kind() if limit is None else limit
+    ranked = report.sort("line", maintain_order=True).with_columns(
+        pl.int_range(pl.len()).over("file", "code").alias("_rank")
+    )
+    rest = (
+        ranked.filter(pl.col("_rank") >= limit)
+        .group_by("file", "code", maintain_order=True)
+        .agg(pl.len().alias("more"), pl.col("line").min(), pl.col("column").first())
+    )
+    summary = [
+        problems.more_row(
+            r["code"], r["file"], r["line"], r["column"], r["more"], f"warnings {r['code']}", limit
+        )
+        for r in rest.iter_rows(named=True)
+    ]
+    kept = ranked.filter(pl.col("_rank") < limit).drop("_rank")
+    return pl.concat([kept, problems.frame(summary)]) if summary else kept
+
+
+def as_acknowledged(report: pl.DataFrame) -> list[dict[str, object]]:
+    """The warnings as a revision records them: what was acknowledged, where."""
+    return report.select("code", "file", "line", "column", "value", "problem").to_dicts()
