@@ -268,12 +268,16 @@ def in_words(rows: pl.DataFrame, index: bool) -> pl.DataFrame:
     """The plotted rows as "exactly what is plotted" lists them: codes as words, an empty cell
     (not a grey "None") where a figure has no cause, note or grade, and the index column only
     when the chart shows an index."""
-    words = rows.with_columns(_in_words(column) for column in TABLE_WORDS).with_columns(
-        pl.col("note").cast(pl.String)
+    words = (
+        scope.with_scope(rows)
+        .with_columns(_in_words(column) for column in TABLE_WORDS)
+        .with_columns(pl.col("note").cast(pl.String), pl.col("scope").cast(pl.String))
     )  # a column of only gaps may have no type
     words = words.with_columns(pl.col(pl.String).fill_null(""))
     columns = ["company", "metric", "date", "period", "value", "unit"]
     if index:
         columns.append(PLOT)
-    columns += ["basis", "claim_type", "attribution", "cited_as", "reliability", "url", "note"]
+    # A figure of part of the company says which part (empty: the whole company).
+    columns += ["basis", "scope", "claim_type", "attribution", "cited_as", "reliability", "url"]
+    columns.append("note")
     return words.select(*columns, "source_id")

@@ -5,12 +5,14 @@ card, however new it is. Checked on a company written out here, not on the curat
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from headcount import arcview, claims, dataset, productivity, story
+from headcount import arcview, claims, comparison, dataset, productivity, story
 from headcount.dataset import Dataset
+from headcount.share import View
 
 OBSERVATIONS = """\
 company,metric,date,period,value,unit,basis,claim_type,source_id,note,attribution,scope
@@ -92,3 +94,25 @@ def test_the_arc_draws_a_part_as_a_marker_that_says_its_scope(nordvik):
 def test_filed_figures_used_to_check_claims_are_company_wide(nordvik):
     filed = productivity.filed_headcount(nordvik.observations, "Nordvik")
     assert filed["value"].to_list() == [5000.0, 4000.0]
+
+
+def test_the_figures_table_and_the_explorer_list_a_part_as_what_it_is(nordvik):
+    table = arcview.build(nordvik, "Nordvik").figures_table()
+    parts = dict(zip(table["value"], table["part counted"], strict=True))
+    assert parts[1200.0] == "corporate (office) staff" and parts[4000.0] == ""
+
+    view = View("Nordvik", metrics=("headcount",))
+    best = comparison.compare(nordvik.observations, nordvik.sources, view)
+    (panel,) = best.panels
+    # The best series is the filed whole-company one; the parts are left out with the rest.
+    assert sorted(panel.points["value"].to_list()) == [4000.0, 5000.0]
+    every = comparison.compare(
+        nordvik.observations, nordvik.sources, replace(view, statements=True)
+    )
+    (panel,) = every.panels
+    drawn = {r["value"]: (r["role"], r["label"]) for r in panel.points.iter_rows(named=True)}
+    assert drawn[1200.0] == (claims.STATEMENT, "1,200 employees (corporate (office) staff only)")
+    listed = comparison.in_words(every.rows, index=False)
+    assert listed.filter(listed["value"] == 900.0)["scope"].to_list() == [
+        "corporate (office) staff"
+    ]
