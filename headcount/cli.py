@@ -34,7 +34,7 @@ import polars as pl
 from headcount import bootstrap, dataset, diff, exports, faults, ingest, outfiles, schema
 from headcount.outcomes import Outcome, Published, Refused
 from headcount.store import Store
-from validation import evidence, excel, gate, parse
+from validation import evidence, excel, gate, parse, warnings
 from validation.parse import LINE
 from validation.problems import PROBLEM_COLUMNS, as_records
 from validation.tables import TABLES
@@ -79,6 +79,15 @@ def validate(paths: Sequence[str], as_json: bool) -> int:
             f"{frame.height} {name}" for name, frame in sorted(verdict.tables.items())
         )
         print(f"OK: {len(files)} file(s) valid ({counts}).")
+        # What the review will ask about, against the curated data (the judge of issue 21
+        # will measure against the store's latest revision instead).
+        published = gate.combined_tables(
+            [parse.parse_path(str(p)) for p in dataset.curated_paths()]
+        )
+        found = warnings.review(verdict.tables, published)
+        if found.height:
+            print("\nWarnings (publishing them needs --acknowledge):")
+            print(format_table(found))
     else:
         print(format_table(verdict.problems))
         print(f"\n{verdict.problems.height} problem(s) in {len(files)} file(s).")

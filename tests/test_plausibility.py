@@ -200,3 +200,13 @@ def test_the_cli_refuses_without_acknowledge_and_history_shows_who_acknowledged(
     as_csv = api.revisions_reply("csv", nordvik_store).body.decode("utf-8-sig")
     assert "acknowledged_by" in as_csv.splitlines()[0]
     assert "plausibility.far_from_filed: 900 (31 Jan 2025, ar)" in as_csv
+
+
+def test_validate_lists_the_warnings_and_still_passes_the_file(nordvik_store, tmp_path, capsys):
+    path = tmp_path / "observations.csv"
+    path.write_text(UPLOAD, encoding="utf-8")
+    assert cli.main(["validate", str(path)]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert out.startswith("OK: 1 file(s) valid")
+    assert "Warnings (publishing them needs --acknowledge)" in out
+    assert "900 (31 Jan 2025, ar) is 23% of Nordvik's filed 3,900 (31 Dec 2024, ar)" in out
