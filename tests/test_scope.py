@@ -8,9 +8,10 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+import polars as pl
 import pytest
 
-from headcount import arcview, claims, comparison, dataset, productivity, story
+from headcount import arcview, claims, comparison, conflicts, dataset, productivity, story
 from headcount.dataset import Dataset
 from headcount.share import View
 
@@ -116,3 +117,15 @@ def test_the_figures_table_and_the_explorer_list_a_part_as_what_it_is(nordvik):
     assert listed.filter(listed["value"] == 900.0)["scope"].to_list() == [
         "corporate (office) staff"
     ]
+
+
+def test_a_part_never_conflicts_with_the_whole(nordvik):
+    # The CEO's 3,800 (30 Jun 2024) and the same day's office staff: two facts, no conflict.
+    office = nordvik.observations.filter(nordvik.observations["value"] == 1200.0).with_columns(
+        date=dt.date(2024, 7, 10)
+    )
+    both = pl.concat([nordvik.observations, office])
+    assert conflicts.ledger(both, nordvik.sources).height == 0
+    whole = office.with_columns(scope=None)  # the same figure said of the whole company
+    pairs = conflicts.ledger(pl.concat([nordvik.observations, whole]), nordvik.sources)
+    assert pairs.select("value_a", "value_b").rows() == [(3800.0, 1200.0)]
