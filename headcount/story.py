@@ -252,7 +252,8 @@ def narrative(data: Dataset, company: str, points: Mapping[str, pl.DataFrame]) -
     """A few sentences about the arc, each built from figures in the data; ``points`` are the
     company's plotted points per metric (see ``metric_points``)."""
     sentences: list[str] = []
-    headcount = points["headcount"]
+    # The company's headcount in words is company-wide: a part (one team) is not its headcount.
+    headcount = scope.whole_company(points["headcount"])
     events = data.events.filter(pl.col("company") == company).sort("date")
     dates = [d for p in points.values() if p.height for d in p.get_column("date").to_list()]
     arc = in_words(periods(events, max(dates))) if dates else ""

@@ -129,3 +129,12 @@ def test_a_part_never_conflicts_with_the_whole(nordvik):
     whole = office.with_columns(scope=None)  # the same figure said of the whole company
     pairs = conflicts.ledger(pl.concat([nordvik.observations, whole]), nordvik.sources)
     assert pairs.select("value_a", "value_b").rows() == [(3800.0, 1200.0)]
+
+
+def test_the_narrative_speaks_of_the_whole_company_only(nordvik):
+    rehired = nordvik.events.with_columns(kind=pl.lit("rehiring"), date=dt.date(2024, 1, 15))
+    data = Dataset(nordvik.observations, rehired, nordvik.sources, nordvik.framings)
+    sentences = story.narrative(data, "Nordvik", story.metric_points(data, "Nordvik"))
+    after = next(s for s in sentences if s.startswith("After the first sign of rehiring"))
+    assert "3,800 (Jun 2024)" in after
+    assert "1,200" not in after and "900" not in after
