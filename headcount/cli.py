@@ -34,7 +34,7 @@ import polars as pl
 from headcount import bootstrap, dataset, diff, exports, faults, ingest, outfiles, schema
 from headcount.outcomes import Outcome, Published, Refused
 from headcount.store import Store
-from validation import evidence, excel, gate, parse, warnings
+from validation import excel, gate, parse, warnings
 from validation.parse import LINE
 from validation.problems import PROBLEM_COLUMNS, as_records
 from validation.tables import TABLES
@@ -97,8 +97,9 @@ def validate(paths: Sequence[str], as_json: bool) -> int:
 
 
 def audit(args: argparse.Namespace) -> int:
-    """The evidence check (validation/evidence.py) on a folder of the tables (default: the
-    curated data) or on a store's revision: every row against its own source record."""
+    """The evidence check (validation/evidence.py) and plausibility (validation/
+    plausibility.py) on a folder of the tables (default: the curated data) or on a store's
+    revision: every row against its own source record and the company's filed figures."""
     if args.store is not None or args.rev is not None:
         store = Store(args.store)
         revision = store.latest_id() if args.rev is None else args.rev
@@ -115,7 +116,7 @@ def audit(args: argparse.Namespace) -> int:
             return EXIT_INVALID if verdict.readable else EXIT_UNREADABLE
         tables = verdict.tables
         where = str(folder or dataset.curated_paths()[0].parent)
-    found = evidence.audit(tables)
+    found = warnings.audit(tables)
     if args.json:
         print(json.dumps(as_records(found), ensure_ascii=False, indent=2))
     elif found.height:
@@ -124,7 +125,10 @@ def audit(args: argparse.Namespace) -> int:
         print(f"\n{found.height} warning(s) in {where} ({rows} observations checked).")
     else:
         rows = tables["observations"].height
-        print(f"OK: every one of {rows} observations in {where} matches its source record.")
+        print(
+            f"OK: every one of {rows} observations in {where} matches its source record and "
+            "the company's filed figures."
+        )
     return EXIT_INVALID if found.height else EXIT_OK
 
 
@@ -320,7 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
         "not write in any form (unless the row is derived and its note names the formula), "
         "whose date is a month or year placeholder while the quote or address gives a day, "
         "and each cited source that is a live wiki page, has an empty quote, or names an "
-        "outlet as publisher of someone else's claim. Exit 1 when it lists any.",
+        "outlet as publisher of someone else's claim; and each company-wide headcount under half "
+        "or over twice the company's nearest filed one. Exit 1 when it lists any.",
     )
     evidence_check.add_argument(
         "folder", nargs="?", metavar="DIR", help="folder of the tables (default: the curated data)"

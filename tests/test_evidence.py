@@ -4,6 +4,7 @@ on rows written out here. Reasonable, not pedantic: any written form of a number
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import polars as pl
@@ -194,3 +195,25 @@ def test_headcount_audit_passes_tables_whose_rows_match_their_sources(tmp_path, 
     folder = written(tmp_path / "clean", CLEAN)
     assert cli.main(["audit", str(folder)]) == cli.EXIT_OK
     assert capsys.readouterr().out.startswith("OK: every one of 1 observations")
+
+
+def test_headcount_audit_also_measures_each_figure_against_the_filed_ones(tmp_path, capsys):
+    far = dict(CLEAN)
+    far["observations"] = CLEAN["observations"] + (
+        "Nordvik,headcount,2024-03-31,instant,1000,employees,staff,executive_statement,ceo,,,\n"
+    )
+    far["sources"] = CLEAN["sources"] + (
+        "ceo,Nordvik AB (CEO interview),Interview,https://example.com/ceo,2025-01-01,,,primary,"
+        '"we are 1,000 people",en\n'
+    )
+    folder = written(tmp_path / "far", far)
+    assert cli.main(["audit", str(folder), "--json"]) == cli.EXIT_INVALID
+    listed = json.loads(capsys.readouterr().out)
+    assert [(p["code"], p["line"], p["problem"]) for p in listed] == [
+        (
+            "plausibility.far_from_filed",
+            3,
+            "1,000 (31 Mar 2024, ceo) is 25% of Nordvik's filed 4,000 (31 Dec 2023, ar): "
+            "is it the whole company?",
+        )
+    ]

@@ -42,6 +42,15 @@ def review(
     return problems.combine([capped(f) for f in found if f.height])
 
 
+def audit(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every warning of a whole dataset (``headcount audit``): each row against its own source
+    record, and each company-wide figure against the company's nearest filed one (a filing
+    is its own nearest, so only other kinds of figures are measured)."""
+    observations = tables["observations"]
+    found = [evidence.audit(tables), plausibility.check(observations, observations)]
+    return problems.combine([capped(f) for f in found if f.height])
+
+
 def capped(report: pl.DataFrame, limit: int | None = None) -> pl.DataFrame:
     """The first ``limit`` warnings of each code per file, then one row counting the rest: a
     warning's words name its figures, so the words cannot tell its kind as an error's do."""
