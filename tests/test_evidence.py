@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from headcount import cli
-from validation import catalogue, evidence, numbers
+from validation import catalogue, evidence, numbers, problems
 
 
 @pytest.mark.parametrize(
@@ -217,3 +217,13 @@ def test_headcount_audit_also_measures_each_figure_against_the_filed_ones(tmp_pa
             "is it the whole company?",
         )
     ]
+
+
+def test_a_large_upload_lists_the_first_warnings_of_a_kind_and_counts_the_rest():
+    rows = pl.DataFrame([observation(4001 + i, "2023-12-31", "filing") for i in range(120)])
+    found = evidence.check(rows, SOURCES)
+    assert found.height == 51 and problems.count(found) == 120
+    assert found["problem"][-1] == (
+        "and 70 more of the same kind: warnings evidence.value_not_in_quote"
+    )
+    assert found["line"][-1] == 52  # where the unlisted rest starts

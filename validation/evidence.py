@@ -190,17 +190,19 @@ def check(
     observations = _where(observations, "observations")
     sources = _where(sources, "sources")
     by_id = {str(s["source_id"]): s for s in sources.iter_rows(named=True)}
-    found: list[problems.Problem] = []
+    found = problems.Tally()
     for row in observations.iter_rows(named=True):
-        found += _row_problems(row, by_id.get(str(row["source_id"])))
+        for problem in _row_problems(row, by_id.get(str(row["source_id"]))):
+            found.add(problem)
     citing = observations if cited is None else cited
     companies: dict[str, list[str]] = {}
     for company, source_id in citing.select("company", "source_id").iter_rows():
         companies.setdefault(str(source_id), []).append(str(company))
     for source_id, names in companies.items():
         if source_id in by_id:
-            found += _source_problems(by_id[source_id], sorted(set(names)))
-    return problems.frame(found).sort("file", "line", "column", maintain_order=True)
+            for problem in _source_problems(by_id[source_id], sorted(set(names))):
+                found.add(problem)
+    return found.frame().sort("file", "line", "column", maintain_order=True)
 
 
 def audit(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:

@@ -15,7 +15,7 @@ A figure whose row names a scope (part of the company) is never compared with th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import polars as pl
 
@@ -53,7 +53,7 @@ def _relation(ratio: float) -> str:
     return f"{ratio:.0%} of" if ratio < 1 else f"{ratio:.1f} times"
 
 
-def _headcounts(rows: pl.DataFrame, filed: pl.DataFrame) -> list[problems.Problem]:
+def _headcounts(rows: pl.DataFrame, filed: pl.DataFrame) -> Iterator[problems.Problem]:
     """Each company-wide headcount against the company's nearest filed one."""
     candidates = (
         _whole(rows)
@@ -90,7 +90,7 @@ def _headcounts(rows: pl.DataFrame, filed: pl.DataFrame) -> list[problems.Proble
         .filter((pl.col("_ratio") < LOW) | (pl.col("_ratio") > HIGH))
         .sort(FILE, LINE)
     )
-    return [
+    return (
         problems.of(
             "plausibility.far_from_filed",
             row[FILE],
@@ -107,10 +107,10 @@ def _headcounts(rows: pl.DataFrame, filed: pl.DataFrame) -> list[problems.Proble
             filed_source=row["filed_source"],
         )
         for row in paired.iter_rows(named=True)
-    ]
+    )
 
 
-def _per_employee(rows: pl.DataFrame, observations: pl.DataFrame) -> list[problems.Problem]:
+def _per_employee(rows: pl.DataFrame, observations: pl.DataFrame) -> Iterator[problems.Problem]:
     """Each company-wide revenue per employee against filed revenue / filed headcount of the
     same company and day, in the same currency."""
     revenue = (
@@ -138,7 +138,7 @@ def _per_employee(rows: pl.DataFrame, observations: pl.DataFrame) -> list[proble
         .filter(pl.col("_off") > RPE_TOLERANCE)
         .sort(FILE, LINE)
     )
-    return [
+    return (
         problems.of(
             "plausibility.per_employee_contradicts",
             row[FILE],
@@ -156,7 +156,7 @@ def _per_employee(rows: pl.DataFrame, observations: pl.DataFrame) -> list[proble
             derived=f"{row['_currency']} {_number(row['_derived'])}",
         )
         for row in compared.iter_rows(named=True)
-    ]
+    )
 
 
 def check(rows: pl.DataFrame, observations: pl.DataFrame) -> pl.DataFrame:
@@ -164,9 +164,12 @@ def check(rows: pl.DataFrame, observations: pl.DataFrame) -> pl.DataFrame:
     ``observations`` (the published ones: the filed figures)."""
     if rows.is_empty():
         return problems.frame()
-    found = _headcounts(rows, _filed(observations, "headcount"))
-    found += _per_employee(rows, observations)
-    return problems.frame(found)
+    found = problems.Tally()
+    for problem in _headcounts(rows, _filed(observations, "headcount")):
+        found.add(problem)
+    for problem in _per_employee(rows, observations):
+        found.add(problem)
+    return found.frame()
 
 
 def for_upload(

@@ -39,7 +39,7 @@ def review(
     ``uploaded`` rows carry their file and line, ``published`` tables those of the export."""
     fresh = new_or_changed(uploaded, published)
     found = [evidence.for_upload(fresh, published), plausibility.for_upload(fresh, published)]
-    return problems.combine([capped(f) for f in found if f.height])
+    return problems.combine([f for f in found if f.height])
 
 
 def audit(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
@@ -48,29 +48,7 @@ def audit(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     is its own nearest, so only other kinds of figures are measured)."""
     observations = tables["observations"]
     found = [evidence.audit(tables), plausibility.check(observations, observations)]
-    return problems.combine([capped(f) for f in found if f.height])
-
-
-def capped(report: pl.DataFrame, limit: int | None = None) -> pl.DataFrame:
-    """The first ``limit`` warnings of each code per file, then one row counting the rest: a
-    warning's words name its figures, so the words cannot tell its kind as an error's do."""
-    limit = problems.per_kind() if limit is None else limit
-    ranked = report.sort("line", maintain_order=True).with_columns(
-        pl.int_range(pl.len()).over("file", "code").alias("_rank")
-    )
-    rest = (
-        ranked.filter(pl.col("_rank") >= limit)
-        .group_by("file", "code", maintain_order=True)
-        .agg(pl.len().alias("more"), pl.col("line").min(), pl.col("column").first())
-    )
-    summary = [
-        problems.more_row(
-            r["code"], r["file"], r["line"], r["column"], r["more"], f"warnings {r['code']}", limit
-        )
-        for r in rest.iter_rows(named=True)
-    ]
-    kept = ranked.filter(pl.col("_rank") < limit).drop("_rank")
-    return pl.concat([kept, problems.frame(summary)]) if summary else kept
+    return problems.combine([f for f in found if f.height])
 
 
 def as_acknowledged(report: pl.DataFrame) -> list[dict[str, object]]:
