@@ -177,11 +177,13 @@ def table_reply(
 
 
 def revisions_reply(fmt: str, site: Site) -> Reply:
-    """Every published revision: id, parent, when, who, note and row counts."""
+    """Every published revision: id, parent, when, who, note, row counts and the warnings
+    its publisher acknowledged (JSON: who and each warning; CSV: who and the warnings in
+    words)."""
     if fmt not in FORMATS:
         return _refuse(f"there is no format {fmt!r}; formats: csv, json", 404)
     revisions = site.store.revisions()
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "revision": r.id,
             "parent": r.parent_id,
@@ -199,7 +201,19 @@ def revisions_reply(fmt: str, site: Site) -> Reply:
         "Cache-Control": "public, max-age=60",
     }
     if fmt == "json":
+        for row, r in zip(rows, revisions, strict=True):
+            row["acknowledged"] = (
+                None
+                if r.acknowledged is None
+                else {"by": r.acknowledged.by, "warnings": list(r.acknowledged.warnings)}
+            )
         return Reply(200, json.dumps({"revisions": rows}).encode("utf-8"), FORMATS[fmt], headers)
+    for row, r in zip(rows, revisions, strict=True):
+        seen = r.acknowledged
+        row["acknowledged_by"] = seen.by if seen else None
+        row["acknowledged_warnings"] = (
+            " | ".join(f"{w['code']}: {w['problem']}" for w in seen.warnings) if seen else None
+        )
     return Reply(200, exports.csv_bytes(pl.DataFrame(rows)), FORMATS[fmt], headers)
 
 

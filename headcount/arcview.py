@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 import polars as pl
 
-from headcount import charts, citations, claims, exports, productivity, story
+from headcount import charts, citations, claims, exports, productivity, scope, story
 from headcount.dataset import Dataset
 from headcount.formatting import quantity
 from headcount.labels import day, label
@@ -87,7 +87,7 @@ class ArcView:
     def figures_table(self) -> pl.DataFrame:
         """Every figure behind the page in words, each with its full citation: what the
         table shows and the CSV download holds."""
-        rows = self.every_row
+        rows = scope.with_scope(self.every_row)
         return rows.select(
             pl.col("metric").map_elements(lambda c: label("metric", c), return_dtype=pl.String),
             "date",
@@ -97,6 +97,8 @@ class ArcView:
             "value",
             "unit",
             "basis",
+            # The part of the company a figure counts; empty: the whole company.
+            pl.col("scope").cast(pl.String).fill_null("").alias("part counted"),
             pl.col("claim_type")
             .map_elements(lambda c: label("claim_type", c), return_dtype=pl.String)
             .alias("kind of claim"),

@@ -11,11 +11,12 @@ from typing import cast
 
 import polars as pl
 
-from headcount import citations
+from headcount import citations, scope
 from headcount.dataset import Dataset
 from headcount.formatting import quantity
 
-SERIES_KEY: tuple[str, ...] = ("company", "metric", "unit", "basis")
+# A figure of part of a company (a scope) is never on the company's own series.
+SERIES_KEY: tuple[str, ...] = ("company", "metric", "unit", "basis", "scope")
 POINT_KEY: tuple[str, ...] = (*SERIES_KEY, "date", "value")
 
 LINE = "line"  # a point on a series with two or more dates
@@ -38,9 +39,11 @@ def events_for(dataset: Dataset, company: str) -> pl.DataFrame:
 
 
 def spine_basis(claims: pl.DataFrame) -> str | None:
-    """The series an executive should read first: most filed values, then most dates."""
+    """The series an executive should read first: most filed values, then most dates; always
+    a series of the whole company."""
     candidates = (
-        claims.filter(pl.col("claim_type") != "target")
+        scope.whole_company(claims)
+        .filter(pl.col("claim_type") != "target")
         .group_by("basis")
         .agg(
             (pl.col("claim_type") == "filing").sum().alias("filed"),
@@ -53,7 +56,10 @@ def spine_basis(claims: pl.DataFrame) -> str | None:
 
 
 def points(claims: pl.DataFrame) -> pl.DataFrame:
-    """One row per plotted point: agreeing sources merged, each point with its role and label."""
+    """One row per plotted point: agreeing sources merged, each point with its role and label.
+
+    A figure of part of the company (a scope) is a labelled marker, never on a line."""
+    claims = scope.with_scope(claims)
     if claims.is_empty():
         return claims.with_columns(
             pl.lit(None, pl.String).alias("role"),
@@ -85,17 +91,22 @@ def points(claims: pl.DataFrame) -> pl.DataFrame:
     role = (
         pl.when(is_target)
         .then(pl.lit(TARGET))
-        .when(pl.col("_dates") >= 2)
+        .when((pl.col("_dates") >= 2) & scope.is_whole())
         .then(pl.lit(LINE))
         .otherwise(pl.lit(STATEMENT))
     )
     return (
-        merged.join(dates_per_series, on=list(SERIES_KEY), how="left")
+        merged.join(dates_per_series, on=list(SERIES_KEY), how="left", nulls_equal=True)
         .with_columns(
             role.alias("role"),
-            (pl.col("basis") == pl.lit(spine, pl.String)).fill_null(False).alias("spine"),
-            pl.struct("value", "unit")
-            .map_elements(lambda r: quantity(r["value"], r["unit"]), return_dtype=pl.String)
+            ((pl.col("basis") == pl.lit(spine, pl.String)) & scope.is_whole())
+            .fill_null(False)
+            .alias("spine"),
+            pl.struct("value", "unit", "scope")
+            .map_elements(
+                lambda r: quantity(r["value"], r["unit"]) + scope.of_part(r["scope"]),
+                return_dtype=pl.String,
+            )
             .alias("label"),
         )
         .drop("_dates")
@@ -113,7 +124,8 @@ def _attributions(claims: pl.DataFrame) -> pl.Expr:
 def conflicts_within_series(claims: pl.DataFrame) -> pl.DataFrame:
     """Dates on which sources give different values for the same series."""
     return (
-        claims.group_by([*SERIES_KEY, "date"])
+        scope.with_scope(claims)
+        .group_by([*SERIES_KEY, "date"])
         .agg(
             pl.col("value").n_unique().alias("values"),
             pl.col("value").min().alias("low"),

@@ -1,7 +1,8 @@
 """`headcount` on the command line.
 
-    headcount validate FILE... [--json] [--mode replace|upsert]
-    headcount publish FILE... --note TEXT [--mode replace|upsert] [--author NAME]
+    headcount validate FILE... [--json] [--mode replace|upsert] [--store URL]
+    headcount audit [DIR] [--store URL [--rev REV]] [--json]
+    headcount publish FILE... --note TEXT [--mode replace|upsert] [--author NAME] [--acknowledge]
     headcount history
     headcount diff REV [REV]
     headcount rollback REV --note TEXT [--author NAME]
@@ -47,7 +48,7 @@ from headcount import (
 )
 from headcount.outcomes import Outcome, Published, Refused
 from headcount.store import Store, StoreNotInitialised
-from validation import excel, gate, judge, parse
+from validation import excel, gate, judge, parse, warnings
 from validation.parse import LINE
 from validation.problems import PROBLEM_COLUMNS, as_records
 from validation.tables import TABLES
@@ -101,6 +102,9 @@ def validate(args: argparse.Namespace) -> int:
             f"{frame.height} {name}" for name, frame in sorted(verdict.uploaded.items())
         )
         print(f"OK: {len(files)} file(s) valid ({counts}), judged against {against}.")
+        if verdict.warnings.height:
+            print("\nWarnings (publishing them needs --acknowledge):")
+            print(format_table(verdict.warnings))
     else:
         print(format_table(verdict.problems))
         print(f"\n{verdict.problems.height} problem(s) in {len(files)} file(s).")
@@ -115,6 +119,42 @@ def _revision_number(text: str) -> int:
     if number is None:
         raise argparse.ArgumentTypeError(revisiontext.not_a_revision(text))
     return number
+
+
+def audit(args: argparse.Namespace) -> int:
+    """The evidence check (validation/evidence.py) and plausibility (validation/
+    plausibility.py) on a folder of the tables (default: the curated data) or on a store's
+    revision: every row against its own source record and the company's filed figures."""
+    if args.store is not None or args.rev is not None:
+        store = site.for_store(args.store).store
+        revision = store.latest_id() if args.rev is None else args.rev
+        if revision is None or not _known(store, revision):
+            return EXIT_INVALID
+        tables = ingest.tagged(store.read(revision), revision)
+        where = f"revision {revision}"
+    else:
+        folder = Path(args.folder) if args.folder else None
+        verdict = gate.validate([parse.parse_path(str(p)) for p in dataset.curated_paths(folder)])
+        if not verdict.ok:
+            print(format_table(verdict.problems))
+            print(f"\n{verdict.problems.height} problem(s): fix them before the evidence check.")
+            return EXIT_INVALID if verdict.readable else EXIT_UNREADABLE
+        tables = verdict.tables
+        where = str(folder or dataset.curated_paths()[0].parent)
+    found = warnings.audit(tables)
+    if args.json:
+        print(json.dumps(as_records(found), ensure_ascii=False, indent=2))
+    elif found.height:
+        print(format_table(found))
+        rows = tables["observations"].height
+        print(f"\n{found.height} warning(s) in {where} ({rows} observations checked).")
+    else:
+        rows = tables["observations"].height
+        print(
+            f"OK: every one of {rows} observations in {where} matches its source record and "
+            "the company's filed figures."
+        )
+    return EXIT_INVALID if found.height else EXIT_OK
 
 
 def _author(name: str | None) -> str:
@@ -146,11 +186,18 @@ def publish(args: argparse.Namespace) -> int:
         print(f"\nRefused: {proposal.problems.height} problem(s). Nothing was written.")
         return EXIT_INVALID if proposal.readable else EXIT_UNREADABLE
     print_changes(proposal.changes)
-    outcome = ingest.publish(proposal, store, _author(args.author), args.note)
+    if proposal.warnings.height:
+        print("\nWarnings (they do not refuse the upload; check each one):")
+        print(format_table(proposal.warnings))
+    outcome = ingest.publish(
+        proposal, store, _author(args.author), args.note, args.acknowledge, "--acknowledge"
+    )
     if isinstance(outcome, Refused):
         print(outcome.reason)
         return EXIT_INVALID
     print(f"Published revision {outcome.revision.id} (based on {proposal.base}).")
+    if outcome.revision.acknowledged is not None:
+        print(outcome.revision.acknowledged.summary())
     return EXIT_OK
 
 
@@ -163,6 +210,11 @@ def history(args: argparse.Namespace) -> int:
         # Written out: a note stored before the rules may hold a terminal's escapes.
         author, note = revisiontext.shown(r.author), revisiontext.shown(r.note)
         print(f"{r.id:<4} {r.parent_id or '-':<7} {created:<17} {author:<15} {rows:<27} {note}")
+        if r.acknowledged is not None:
+            print(f"     {revisiontext.shown(r.acknowledged.summary())}")
+            for warning in r.acknowledged.warnings:
+                code, problem = warning["code"], revisiontext.shown(str(warning["problem"]))
+                print(f"       {code}: {problem}")
     return EXIT_OK
 
 
@@ -309,12 +361,37 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument("--json", action="store_true", help="print problems as a JSON list")
 
+    evidence_check = commands.add_parser(
+        "audit",
+        help="check every row against its own source record (the evidence check)",
+        description="Lists, with codes, each observation whose value its source's quote does "
+        "not write in any form (unless the row is derived and its note names the formula), "
+        "whose date is a month or year placeholder while the quote or address gives a day, "
+        "and each cited source that is a live wiki page, has an empty quote, or names an "
+        "outlet as publisher of someone else's claim; and each company-wide headcount under half "
+        "or over twice the company's nearest filed one. Exit 1 when it lists any.",
+    )
+    evidence_check.add_argument(
+        "folder", nargs="?", metavar="DIR", help="folder of the tables (default: the curated data)"
+    )
+    evidence_check.add_argument("--store", metavar="URL", help="check a store's revision instead")
+    evidence_check.add_argument(
+        "--rev", type=_revision_number, help="with --store: default the latest"
+    )
+    evidence_check.add_argument("--json", action="store_true", help="print problems as JSON")
+
     put = with_mode(
         with_store(commands.add_parser("publish", help="validate files and publish a revision"))
     )
     put.add_argument("files", nargs="+", metavar="FILE")
     put.add_argument("--note", required=True, help="what changed and why")
     put.add_argument("--author", help="who publishes (default: the login name)")
+    put.add_argument(
+        "--acknowledge",
+        action="store_true",
+        help="publish although the review shows warnings (the evidence check, plausibility); "
+        "the revision records them as acknowledged by the author",
+    )
     with_store(commands.add_parser("history", help="list the revisions"))
     compare = with_store(commands.add_parser("diff", help="what changed between two revisions"))
     compare.add_argument("rev", type=_revision_number, metavar="REV")
@@ -369,6 +446,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check-store": check_store,
         "init": init,
         "upgrade": upgrade,
+        "audit": audit,
     }
     try:
         return commands[args.command](args)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from headcount import citations, claims
+from headcount import citations, claims, scope
 from headcount.labels import label
 from headcount.share import View
 
@@ -69,7 +69,8 @@ def best_bases(observations: pl.DataFrame) -> pl.DataFrame:
     """Each company's, metric's and unit's best series (most filed values, then most dates),
     judged on all its rows so that a narrow date range does not change which one it is."""
     found = [
-        {"company": company, "metric": metric, "unit": unit, "basis": basis}
+        # The best series is always of the whole company (claims.spine_basis): no scope.
+        {"company": company, "metric": metric, "unit": unit, "basis": basis, "scope": None}
         for (company, metric, unit), rows in observations.group_by(
             "company", "metric", "unit", maintain_order=True
         )
@@ -111,7 +112,7 @@ def _with_attributions(points: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame
     causes = rows.group_by(POINT_KEY).agg(
         pl.col("attribution").drop_nulls().unique(maintain_order=True).alias("attributions")
     )
-    return points.join(causes, on=POINT_KEY, how="left").with_columns(
+    return points.join(causes, on=POINT_KEY, how="left", nulls_equal=True).with_columns(
         pl.col("attributions").fill_null([])
     )
 
@@ -126,7 +127,7 @@ def index_to_first(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     first = lines.group_by(SERIES_KEY, maintain_order=True).agg(
         pl.col("value").first().alias("_base")
     )
-    divided = lines.join(first, on=SERIES_KEY, how="inner").with_columns(
+    divided = lines.join(first, on=SERIES_KEY, how="inner", nulls_equal=True).with_columns(
         pl.when(pl.col("_base") != 0)
         .then(pl.col("value") / pl.col("_base") * 100)
         .otherwise(None)
@@ -138,7 +139,7 @@ def index_to_first(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("_base").first().alias("first_value"),
     )
     left_out = broken.filter(pl.col("_broken")).drop("_broken")
-    indexed = divided.join(left_out, on=SERIES_KEY, how="anti").drop("_base")
+    indexed = divided.join(left_out, on=SERIES_KEY, how="anti", nulls_equal=True).drop("_base")
     return indexed, left_out
 
 
@@ -176,12 +177,15 @@ def _panel(metric: str, unit: str, rows: pl.DataFrame, index: bool, notes: list[
             )
     else:
         points = points.with_columns(pl.col("value").alias(PLOT))
-    plotted = rows.join(points.select(*POINT_KEY, PLOT), on=POINT_KEY, how="inner")
+    plotted = rows.join(
+        points.select(*POINT_KEY, PLOT), on=POINT_KEY, how="inner", nulls_equal=True
+    )
     return Panel(metric, unit, points.sort("company", "date"), plotted, tuple(notes))
 
 
 def compare(observations: pl.DataFrame, sources: pl.DataFrame, view: View) -> Comparison:
     """The panels a view draws, each with exactly its rows and the notes that explain it."""
+    observations = scope.with_scope(observations)
     chosen = _selected(observations, view)
     shown = chosen
     hidden: dict[tuple[str, str], list[str]] = {}
@@ -189,10 +193,12 @@ def compare(observations: pl.DataFrame, sources: pl.DataFrame, view: View) -> Co
         shown = chosen.filter(pl.col("basis").is_in(list(view.bases)))
     elif not view.statements:
         best = best_bases(observations.filter(pl.col("company").is_in(list(view.companies))))
-        shown = chosen.join(best, on=SERIES_KEY, how="semi").filter(
+        shown = chosen.join(best, on=SERIES_KEY, how="semi", nulls_equal=True).filter(
             pl.col("claim_type") != "target"
         )
-        left_out = chosen.join(shown, on=[*SERIES_KEY, "date", "source_id"], how="anti")
+        left_out = chosen.join(
+            shown, on=[*SERIES_KEY, "date", "source_id"], how="anti", nulls_equal=True
+        )
         for (company, metric, unit), rows in left_out.group_by(
             "company", "metric", "unit", maintain_order=True
         ):
@@ -262,12 +268,16 @@ def in_words(rows: pl.DataFrame, index: bool) -> pl.DataFrame:
     """The plotted rows as "exactly what is plotted" lists them: codes as words, an empty cell
     (not a grey "None") where a figure has no cause, note or grade, and the index column only
     when the chart shows an index."""
-    words = rows.with_columns(_in_words(column) for column in TABLE_WORDS).with_columns(
-        pl.col("note").cast(pl.String)
+    words = (
+        scope.with_scope(rows)
+        .with_columns(_in_words(column) for column in TABLE_WORDS)
+        .with_columns(pl.col("note").cast(pl.String), pl.col("scope").cast(pl.String))
     )  # a column of only gaps may have no type
     words = words.with_columns(pl.col(pl.String).fill_null(""))
     columns = ["company", "metric", "date", "period", "value", "unit"]
     if index:
         columns.append(PLOT)
-    columns += ["basis", "claim_type", "attribution", "cited_as", "reliability", "url", "note"]
+    # A figure of part of the company says which part (empty: the whole company).
+    columns += ["basis", "scope", "claim_type", "attribution", "cited_as", "reliability", "url"]
+    columns.append("note")
     return words.select(*columns, "source_id")

@@ -1,6 +1,7 @@
 """The conflicts ledger: claims about the same thing, at about the same time, that disagree.
 
-Two observations conflict when they share company, metric, unit and period, lie at most
+Two observations conflict when they share company, metric, unit, period and scope (a figure of
+part of a company never conflicts with the whole), lie at most
 ``WINDOW_DAYS`` apart, come from different sources, and differ by more than ``TOLERANCE`` of the
 larger value. Targets are goals, not claims about the present, and are left out.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from headcount import citations
+from headcount import citations, scope
 
 WINDOW_DAYS = 45
 TOLERANCE = 0.05
@@ -24,13 +25,21 @@ def ledger(
 ) -> pl.DataFrame:
     """One row per conflicting pair, the earlier claim as ``a``, the later as ``b``."""
     claims = citations.with_citations(
-        observations.filter(pl.col("claim_type") != "target").with_row_index("_id"), sources
+        scope.with_scope(observations)
+        .filter(pl.col("claim_type") != "target")
+        .with_row_index("_id"),
+        sources,
     )
-    keep = ["_id", "company", "metric", "unit", "period", *SIDE_COLUMNS]
+    keep = ["_id", "company", "metric", "unit", "period", "scope", *SIDE_COLUMNS]
     left = claims.select(keep)
     right = claims.select(keep)
     pairs = (
-        left.join(right, on=["company", "metric", "unit", "period"], suffix="_b")
+        left.join(
+            right,
+            on=["company", "metric", "unit", "period", "scope"],
+            suffix="_b",
+            nulls_equal=True,
+        )
         .rename({column: f"{column}_a" for column in ("_id", *SIDE_COLUMNS)})
         .filter(
             (pl.col("source_id_a") != pl.col("source_id_b"))

@@ -17,8 +17,9 @@ import polars as pl
 from headcount import diff, settings
 from headcount.dataset import in_export_order, load_curated, revision_label
 from headcount.outcomes import Outcome, Refused
+from headcount.reads import Acknowledged
 from headcount.store import Store
-from validation import excel, judge, problems
+from validation import excel, judge, problems, warnings
 from validation.parse import ParsedFile
 from validation.rules import FILE
 from validation.tables import TABLES
@@ -46,7 +47,9 @@ class Proposal:
     current: dict[str, pl.DataFrame]
     proposed: dict[str, pl.DataFrame] = field(default_factory=dict)
     problems: pl.DataFrame = field(default_factory=problems.frame)  # refusing
-    warnings: pl.DataFrame = field(default_factory=NO_PROBLEMS)  # shown, not refusing
+    # What the review asks about without refusing (the evidence check, plausibility):
+    # publishing them needs an acknowledgement, recorded with the revision.
+    warnings: pl.DataFrame = field(default_factory=NO_PROBLEMS)
     changes: dict[str, diff.TableDiff] = field(default_factory=dict)
 
     @property
@@ -120,12 +123,35 @@ def _too_large(name: str, data: bytes, limit: float) -> ParsedFile:
     return ParsedFile(name, problems=problems.frame([problem]), readable=False)
 
 
-def publish(proposal: Proposal, store: Store, author: str, note: str) -> Outcome:
+UNACKNOWLEDGED = (
+    "The review shows {count} warning(s); nothing was written. Check each one, then publish "
+    "acknowledging them ({how}): the revision records which warnings you acknowledged."
+)
+
+
+def publish(
+    proposal: Proposal,
+    store: Store,
+    author: str,
+    note: str,
+    acknowledge: bool = False,
+    how: str = "tick the acknowledgement",
+) -> Outcome:
     """Write the reviewed change: `Published`, or `Refused` with nothing written (the store
-    moved on since the proposal was made, or the change is empty)."""
+    moved on since the proposal was made, the change is empty, or it has warnings that were
+    not ``acknowledge``d). Acknowledged warnings are recorded with the revision, by author."""
     if not proposal.ok:
         raise ValueError("an invalid proposal cannot be published")
-    return store.publish(proposal.proposed, proposal.changes, proposal.base, author, note)
+    seen = proposal.warnings
+    if seen.height and not acknowledge:
+        reason = UNACKNOWLEDGED.format(count=problems.count(seen), how=how)
+        return Refused(reason, "unacknowledged", seen)
+    acknowledged = (
+        Acknowledged(author, tuple(warnings.as_acknowledged(seen))) if seen.height else None
+    )
+    return store.publish(
+        proposal.proposed, proposal.changes, proposal.base, author, note, acknowledged
+    )
 
 
 def rollback(store: Store, target: int, author: str, note: str) -> Outcome:

@@ -17,6 +17,7 @@ RefusalKind = Literal[
     "invalid",  # the data did not pass validation (the problems say where and why)
     "not_empty",  # seeding a store that already holds revisions
     "words",  # the note or author cannot be shown (control characters) or is too long
+    "unacknowledged",  # the review shows warnings and the publisher did not acknowledge them
 ]
 
 

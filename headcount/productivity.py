@@ -13,6 +13,7 @@ from functools import partial
 
 import polars as pl
 
+from headcount import scope
 from headcount.formatting import quantity
 
 # Headcount counted as people at a day: the only kind a revenue can be divided by honestly.
@@ -63,8 +64,9 @@ def _best_basis(rows: pl.DataFrame) -> str | None:
 
 
 def filed_headcount(observations: pl.DataFrame, company: str) -> pl.DataFrame:
-    """The company's filed headcount series (people at a day), one value per date."""
-    rows = observations.filter(
+    """The company's filed headcount series (people at a day), one value per date; only
+    figures of the whole company."""
+    rows = scope.whole_company(observations).filter(
         (pl.col("company") == company)
         & (pl.col("metric") == "headcount")
         & (pl.col("claim_type") == "filing")
@@ -77,8 +79,9 @@ def filed_headcount(observations: pl.DataFrame, company: str) -> pl.DataFrame:
 
 
 def filed_revenue(observations: pl.DataFrame, company: str) -> dict[str, pl.DataFrame]:
-    """The company's filed annual revenue, one series per currency (never mixed)."""
-    rows = observations.filter(
+    """The company's filed annual revenue, one series per currency (never mixed); only
+    figures of the whole company."""
+    rows = scope.whole_company(observations).filter(
         (pl.col("company") == company)
         & (pl.col("metric") == "revenue")
         & (pl.col("claim_type") == "filing")

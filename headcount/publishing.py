@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from headcount import fingerprint, revisiontext, sqlite
 from headcount.diff import TableDiff
 from headcount.outcomes import Outcome, Published, Refused
-from headcount.reads import Revision
+from headcount.reads import Acknowledged, Revision
 from headcount.revisiontext import MAX_AUTHOR, MAX_NOTE
 from headcount.sqltables import SqlTables, quoted
 from validation.tables import TABLES, Table
@@ -48,6 +48,7 @@ def publish(
     base: int | None,
     author: str,
     note: str,
+    acknowledged: Acknowledged | None = None,
 ) -> Outcome:
     """Write ``changes`` (the diff from revision ``base`` to ``frames``) as a new revision.
 
@@ -92,9 +93,10 @@ def publish(
                 note=note,
                 counts=json.dumps(counts, sort_keys=True),
                 hashes=json.dumps(hashes, sort_keys=True),
+                acknowledged=acknowledged.as_json() if acknowledged else None,
             )
         )
-    return Published(Revision(revision_id, head, now, author, note, counts, hashes))
+    return Published(Revision(revision_id, head, now, author, note, counts, hashes, acknowledged))
 
 
 def _recorded_hashes(

@@ -16,6 +16,29 @@ from validation.tables import TABLES
 
 
 @dataclass(frozen=True)
+class Acknowledged:
+    """Warnings a publisher saw in the review and published anyway, and who did."""
+
+    by: str
+    warnings: tuple[dict[str, object], ...]
+
+    def as_json(self) -> str:
+        return json.dumps({"by": self.by, "warnings": list(self.warnings)}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Acknowledged | None:
+        if not text:
+            return None
+        found = json.loads(text)
+        return cls(str(found["by"]), tuple(found["warnings"]))
+
+    def summary(self) -> str:
+        """'2 warning(s) acknowledged by ana: plausibility.far_from_filed, ...'"""
+        codes = ", ".join(dict.fromkeys(str(w["code"]) for w in self.warnings))
+        return f"{len(self.warnings)} warning(s) acknowledged by {self.by}: {codes}"
+
+
+@dataclass(frozen=True)
 class Revision:
     id: int
     parent_id: int | None
@@ -24,6 +47,8 @@ class Revision:
     note: str
     counts: dict[str, int]
     hashes: dict[str, str]
+    # The warnings its publisher acknowledged: who, and each warning's code, place and words.
+    acknowledged: Acknowledged | None = None
 
 
 def latest_id(connection: sa.Connection, tables: SqlTables) -> int | None:
@@ -172,4 +197,5 @@ def _revision(row: sa.RowMapping) -> Revision:
         note=str(row["note"]),
         counts=json.loads(str(row["counts"])),
         hashes=json.loads(str(row["hashes"])),
+        acknowledged=Acknowledged.from_json(row.get("acknowledged")),
     )

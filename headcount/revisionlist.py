@@ -25,6 +25,8 @@ def table(revisions: Sequence[Revision]) -> pl.DataFrame:
                 "author": r.author,
                 "note": r.note,
                 **{f"{name} rows": count for name, count in sorted(r.counts.items())},
+                # Warnings the publisher saw in the review and published anyway.
+                "acknowledged": r.acknowledged.summary() if r.acknowledged else "",
             }
             for r in reversed(revisions)
         ]

@@ -39,6 +39,8 @@ def declare() -> SqlTables:
         sa.Column("note", sa.Text, nullable=False),
         sa.Column("counts", sa.Text, nullable=False),
         sa.Column("hashes", sa.Text, nullable=False),
+        # The warnings the publisher acknowledged (JSON; empty: none), migration s0004.
+        sa.Column("acknowledged", sa.Text, nullable=True),
     )
     rows = {}
     for table in TABLES.values():

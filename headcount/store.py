@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from headcount import integrity, publishing, reads, schema, settings, sqlite, sqltables
 from headcount.diff import TableDiff
 from headcount.outcomes import Outcome, Published, Refused
-from headcount.reads import Revision
+from headcount.reads import Acknowledged, Revision
 from headcount.schema import SchemaMismatch, StoreError, StoreNotInitialised
 from headcount.settings import DEFAULT_STORE_PATH, STORE_ENV
 
@@ -158,11 +158,14 @@ class Store:
         base: int | None,
         author: str,
         note: str,
+        acknowledged: Acknowledged | None = None,
     ) -> Outcome:
-        """Write ``changes`` (the diff from revision ``base`` to ``tables``) as a new revision:
-        `Published`, or `Refused` with nothing written (an empty change, or another revision
-        was published after ``base``)."""
-        return publishing.publish(self.engine, self.tables, tables, changes, base, author, note)
+        """Write ``changes`` (the diff from revision ``base`` to ``tables``) as a new revision,
+        with the warnings its publisher ``acknowledged``: `Published`, or `Refused` with
+        nothing written (an empty change, or another revision was published after ``base``)."""
+        return publishing.publish(
+            self.engine, self.tables, tables, changes, base, author, note, acknowledged
+        )
 
     def bulk_insert(
         self, connection: sa.Connection, table: str, columns: list[str], rows: pl.DataFrame

@@ -13,7 +13,7 @@ from typing import cast
 
 import polars as pl
 
-from headcount import claims
+from headcount import claims, scope
 from headcount.conflicts import ledger
 from headcount.dataset import Dataset
 from headcount.formatting import quantity, short
@@ -175,7 +175,9 @@ def metric_points(
 
 
 def headline(points: pl.DataFrame, metric: str) -> Headline | None:
-    """The card of one metric, from that metric's plotted points."""
+    """The card of one metric, from that metric's plotted points: only figures of the whole
+    company (a figure of a part, such as one team, never takes or joins the card)."""
+    points = scope.whole_company(points)
     if _observed(points).is_empty():
         return None
     figure = _figure(points, prefer_spine=False)
@@ -250,7 +252,8 @@ def narrative(data: Dataset, company: str, points: Mapping[str, pl.DataFrame]) -
     """A few sentences about the arc, each built from figures in the data; ``points`` are the
     company's plotted points per metric (see ``metric_points``)."""
     sentences: list[str] = []
-    headcount = points["headcount"]
+    # The company's headcount in words is company-wide: a part (one team) is not its headcount.
+    headcount = scope.whole_company(points["headcount"])
     events = data.events.filter(pl.col("company") == company).sort("date")
     dates = [d for p in points.values() if p.height for d in p.get_column("date").to_list()]
     arc = in_words(periods(events, max(dates))) if dates else ""

@@ -57,6 +57,11 @@ def publish_button(at: AppTest):
     return next(b for b in at.button if b.label.startswith("Publish revision"))
 
 
+def acknowledge(at: AppTest) -> AppTest:
+    """Tick the acknowledgement of the review's warnings (a changed value is in no quote)."""
+    return at.checkbox(key="acknowledge_warnings").check().run()
+
+
 def test_valid_upload_shows_the_diff_and_publishes_exactly_it(store):
     data, _ = with_cell("observations", 3, "value", "4999")
     at = upload(open_page("upload", ANALYST, ANALYSTS), "observations.csv", data)
@@ -65,11 +70,18 @@ def test_valid_upload_shows_the_diff_and_publishes_exactly_it(store):
     assert "4999.0" in at.dataframe[0].value.to_csv()
     assert publish_button(at).disabled  # no note yet
     at.text_input(key="publish_note").input("one figure corrected").run()
+    # 4,999 is written in no quote of its source: a warning, and publishing needs it ticked.
+    warned = at.dataframe[-1].value.to_dict("records")
+    assert [(w["code"], w["value"]) for w in warned] == [("evidence.value_not_in_quote", "4,999")]
+    assert publish_button(at).disabled
+    acknowledge(at)
     publish_button(at).click().run()
     assert "Published revision 2" in at.success[-1].value
     assert store.latest_id() == 2
     assert 4999.0 in store.read(2)["observations"].get_column("value").to_list()
     assert store.revision(2).note == "one figure corrected"
+    seen = store.revision(2).acknowledged
+    assert seen is not None and [w["value"] for w in seen.warnings] == ["4,999"]
 
 
 def test_invalid_upload_lists_problems_and_offers_no_publish(store):
@@ -87,10 +99,12 @@ def test_publish_refused_when_someone_published_meanwhile(store):
     at = upload(open_page("upload", ANALYST, ANALYSTS), "observations.csv", data)
     other, _ = with_cell("observations", 7, "value", "1234")
     theirs = ingest.prepare([ingest.parse_uploads([("o.csv", other)])[0]], store, "upsert")
-    ingest.publish(theirs, store, "bob", "bob was quicker")
+    ingest.publish(theirs, store, "bob", "bob was quicker", acknowledge=True)
     at.text_input(key="publish_note").input("mine").run()
+    acknowledge(at)
     publish_button(at).click().run()
-    assert "publishing this review would be refused" in at.warning[-1].value.replace("\\", "")
+    said = [w.value.replace("\\", "") for w in at.warning]
+    assert any("publishing this review would be refused" in text for text in said), said
     assert "Refused" in at.error[0].value and "bob" in at.error[0].value
     assert store.latest_id() == 2
 
@@ -115,6 +129,7 @@ def test_signed_in_analyst_by_domain_can_publish(store):
     )
     at = upload(page, "observations.csv", data)
     at.text_input(key="publish_note").input("by domain").run()
+    acknowledge(at)
     publish_button(at).click().run()
     assert store.revision(2).author == "ana@example.org"
 
@@ -143,11 +158,16 @@ def test_history_lists_revisions_diffs_and_rolls_back(store):
         store,
         "ana",
         "fix",
+        acknowledge=True,
     )
     at = open_page("history", ANALYST, ANALYSTS)
     table = at.dataframe[0].value
     assert list(table["revision"]) == [2, 1]
     assert list(table["note"]) == ["fix", store.revision(1).note]
+    assert list(table["acknowledged"]) == [
+        "1 warning(s) acknowledged by ana: evidence.value_not_in_quote",
+        "",
+    ]
     assert "1 changed" in " ".join(m.value for m in at.markdown)
     at.selectbox(key="rollback_to").select(1).run()
     at.text_input(key="rollback_note").input("undo the fix").run()
@@ -159,7 +179,7 @@ def test_history_lists_revisions_diffs_and_rolls_back(store):
 def publish_change(store: Store, row: int, value: str, note: str) -> None:
     data, _ = with_cell("observations", row, "value", value)
     changes = ingest.prepare(ingest.parse_uploads([("observations.csv", data)]), store, "upsert")
-    ingest.publish(changes, store, "ana", note)
+    ingest.publish(changes, store, "ana", note, acknowledge=True)
 
 
 def test_history_shows_a_rollback_at_once_and_proposes_the_revision_before_the_latest(store):

@@ -100,7 +100,7 @@ def test_the_changes_feed_names_each_revision_and_what_it_changed(url):
     rows[0] = {**rows[0], "title": rows[0]["title"] + " (corrected)"}
     proposal = ingest.prepare([parse.parse("sources.csv", to_csv(rows))], store)
     assert proposal.ok, proposal.problems
-    ingest.publish(proposal, store, "analyst@example.org", "Title corrected")
+    ingest.publish(proposal, store, "analyst@example.org", "Title corrected", acknowledge=True)
     feed = ET.fromstring(api.feed_reply(for_store(url)).body)
     entries = feed.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["Revision 2", "Revision 1"]

@@ -182,7 +182,7 @@ def test_no_bad_file_changes_the_store_in_either_mode(store, mode):
         problems = proposal.problems.to_dicts()
         assert not proposal.ok and found(problems, file, line, column, words), (file, problems)
         with pytest.raises(ValueError):
-            ingest.publish(proposal, store, "ana", "must not land")
+            ingest.publish(proposal, store, "ana", "must not land", acknowledge=True)
     assert (store.latest_id(), store.revision(store.latest_id()).hashes) == before
 
 

@@ -63,6 +63,9 @@ def test_upload_review_publish_and_see_the_arc_change(page, own_server, tmp_path
     page.screenshot(path=str(ARTIFACTS / "upload-diff.png"), full_page=True)
     page.get_by_label("Note for the revision (required)").fill("Browser test correction")
     page.get_by_label("Note for the revision (required)").press("Enter")
+    # The new value is in no quote of its sources: the review warns, and publishing waits
+    # for the acknowledgement.
+    page.get_by_text("I have checked these warnings").click()
     page.get_by_role("button", name="Publish revision 2").click()
     page.get_by_text("Published revision 2").wait_for(timeout=60_000)
 

@@ -171,6 +171,7 @@ def test_publish_history_diff_rollback_export(run, tmp_path):
         "ana",
         "--mode",
         "replace",
+        "--acknowledge",  # 4321 is in no quote: the evidence check warns
     )
     assert published.returncode == 0, published.stdout
     assert "~1 changed" in published.stdout and "-> 4321.0" in published.stdout

@@ -90,7 +90,7 @@ def test_no_workbook_of_the_corpus_changes_the_store(store, mode):
         assert not proposal.ok, file
         assert found(problems, file, sheet, line, column, value, words), (file, problems)
         with pytest.raises(ValueError):
-            ingest.publish(proposal, store, "ana", "must not land")
+            ingest.publish(proposal, store, "ana", "must not land", acknowledge=True)
     assert (store.latest_id(), store.revision(store.latest_id()).hashes) == before
 
 
@@ -200,7 +200,7 @@ def test_the_cli_publishes_a_workbook(tmp_path, capsys):
     book.write_bytes(as_excel({"observations": (header, body)}))
     assert cli.main(["init", "--store", url]) == 0
     capsys.readouterr()
-    code = cli.main(["publish", str(book), "--note", "from Excel", "--store", url])
+    code = cli.main(["publish", str(book), "--note", "from Excel", "--store", url, "--acknowledge"])
     out = capsys.readouterr().out
     assert code == cli.EXIT_OK, out
     assert "~1 changed" in out and "-> 5528.0" in out
@@ -261,6 +261,7 @@ def test_the_export_is_one_sheet_per_table_in_contract_order_with_typed_cells(st
         "source_id",
         "note",
         "attribution",
+        "scope",
     ]
     assert first.schema["date"] == pl.Date and first.schema["value"].is_numeric()
     sources = pl.read_excel(data, sheet_name="sources", engine="calamine")

@@ -105,7 +105,7 @@ def test_cli_export_holds_no_live_formula_and_re_uploads_unchanged(tmp_path):
         rows[index] = {**rows[index], "note": cell, "basis": f"{cell} basis"}
     proposal = ingest.prepare(ingest.parse_uploads([("observations.csv", to_csv(rows))]), store)
     assert proposal.ok, proposal.problems.to_dicts()
-    ingest.publish(proposal, store, "ana", "formula-like text")
+    ingest.publish(proposal, store, "ana", "formula-like text", acknowledge=True)
 
     out = tmp_path / "export"
     assert cli.main(["export", "--store", store.url, "--out", str(out)]) == 0

@@ -95,7 +95,8 @@ def revisions(url: str) -> list[int]:
 
 
 def changed_file(tmp_path: Path) -> Path:
-    data, _ = with_cell("observations", 3, "value", "4999")
+    # A note, not a value: a value in no quote would add a warning to acknowledge.
+    data, _ = with_cell("observations", 3, "note", "corrected on a failing disk")
     path = tmp_path / "observations.csv"
     path.write_bytes(data)
     return path

@@ -140,7 +140,7 @@ def publish_as_an_analyst(store: Store, tables: dict[str, pl.DataFrame], note: s
     uploads = [(f"{name}.csv", csv_of(frame)) for name, frame in tables.items()]
     proposal = ingest.prepare(ingest.parse_uploads(uploads), store, "upsert")
     assert proposal.ok, proposal.problems.to_dicts()
-    assert isinstance(ingest.publish(proposal, store, "ana", note), Published)
+    assert isinstance(ingest.publish(proposal, store, "ana", note, acknowledge=True), Published)
 
 
 @pytest.fixture(scope="module")

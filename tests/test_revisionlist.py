@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from headcount import revisionlist
-from headcount.reads import Revision
+from headcount.reads import Acknowledged, Revision
+
+WARNING: dict[str, object] = {
+    "code": "plausibility.far_from_filed",
+    "problem": "900 (31 Jan 2025, ar) is 23% of",
+}
 
 
 def revision(id: int, parent: int | None, note: str, at: dt.datetime) -> Revision:
     counts = {"sources": 3, "observations": 10 + id}
-    return Revision(id, parent, at, "ana", note, counts, {})
+    # The second revision was published with a warning its author acknowledged.
+    seen = Acknowledged("ana", (WARNING,)) if id == 2 else None
+    return Revision(id, parent, at, "ana", note, counts, {}, seen)
 
 
 REVISIONS = [
@@ -35,6 +42,7 @@ def test_newest_first_with_its_base_time_and_row_counts() -> None:
             "note": "Klarna's 2025 annual report: headcount at the end of 2025",
             "observations rows": 12,
             "sources rows": 3,
+            "acknowledged": "1 warning(s) acknowledged by ana: plausibility.far_from_filed",
         },
         {
             "revision": 1,
@@ -44,6 +52,7 @@ def test_newest_first_with_its_base_time_and_row_counts() -> None:
             "note": "The curated dataset shipped with the app",
             "observations rows": 11,
             "sources rows": 3,
+            "acknowledged": "",
         },
     ]
 

@@ -121,6 +121,7 @@ def test_signed_in_analyst_publishes_under_their_name(browser, signed_server, tm
     context, page = sign_in(browser, signed_server, ANALYST)
     page.get_by_text(f"Signed in as {ANALYST} (analyst)").wait_for(timeout=30_000)
     upload_change(page, tmp_path, "4002")
+    page.get_by_text("I have checked these warnings").click()  # 4002 is in no quote
     page.get_by_role("button", name="Publish revision 2").click()
     page.get_by_text("Published revision 2").wait_for(timeout=60_000)
     page.goto(f"{signed_server.url}/history")

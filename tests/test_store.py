@@ -65,7 +65,7 @@ def test_publish_writes_exactly_the_reviewed_diff(store):
     assert change.counts() == {"added": 0, "changed": 1, "removed": 0}
     assert change.changes.row(0, named=True)["new"] == "4242.0"
     before = stored_rows(store, "observations")
-    revision = published(ingest.publish(proposal, store, "ana", "one value"))
+    revision = published(ingest.publish(proposal, store, "ana", "one value", acknowledge=True))
     assert revision.id == 2 and revision.parent_id == 1
     assert stored_rows(store, "observations") == before + 1  # the change, not a copy
     after = store.read(2)["observations"]
@@ -83,7 +83,7 @@ def test_upsert_adds_and_updates_by_key_and_keeps_the_rest(store):
     proposal = ingest.prepare(upload("events.csv", to_csv([new, changed])), store, "upsert")
     assert proposal.ok, proposal.problems
     assert proposal.changes["events"].counts() == {"added": 1, "changed": 1, "removed": 0}
-    ingest.publish(proposal, store, "ana", "events")
+    ingest.publish(proposal, store, "ana", "events", acknowledge=True)
     assert store.read()["events"].height == len(rows) + 1
 
 
@@ -116,8 +116,8 @@ def test_a_stale_base_is_refused_naming_who_published(store):
     second, _ = with_cell("observations", 1, "value", "2222")
     mine = ingest.prepare(upload("observations.csv", first), store, "replace")
     theirs = ingest.prepare(upload("observations.csv", second), store, "replace")
-    published(ingest.publish(theirs, store, "bob", "bob's fix"))
-    refused = ingest.publish(mine, store, "ana", "ana's fix")
+    published(ingest.publish(theirs, store, "bob", "bob's fix", acknowledge=True))
+    refused = ingest.publish(mine, store, "ana", "ana's fix", acknowledge=True)
     assert isinstance(refused, Refused) and refused.kind == "conflict"
     assert "revision 2 by bob" in refused.reason and "bob's fix" in refused.reason
     assert store.latest_id() == 2
@@ -129,7 +129,7 @@ def test_empty_change_is_refused(store):
         upload("events.csv", (CURATED / "events.csv").read_bytes()), store, "replace"
     )
     assert proposal.ok and proposal.empty
-    assert ingest.publish(proposal, store, "ana", "nothing") == Refused(
+    assert ingest.publish(proposal, store, "ana", "nothing", acknowledge=True) == Refused(
         "Nothing changes: the upload equals the current revision.", "nothing_to_publish"
     )
     assert store.latest_id() == 1
@@ -138,7 +138,11 @@ def test_empty_change_is_refused(store):
 def test_rollback_publishes_a_copy_of_an_old_revision(store):
     data, _ = with_cell("observations", 0, "value", "9999")
     ingest.publish(
-        ingest.prepare(upload("observations.csv", data), store, "replace"), store, "ana", "x"
+        ingest.prepare(upload("observations.csv", data), store, "replace"),
+        store,
+        "ana",
+        "x",
+        acknowledge=True,
     )
     revision = published(ingest.rollback(store, 1, "ana", "undo"))
     assert revision.id == 3
@@ -221,7 +225,11 @@ def test_text_with_quotes_commas_line_breaks_and_unicode_survives_bulk_writes(st
 def with_a_second_revision(store: Store) -> tuple[int, int]:
     data, _ = with_cell("observations", 0, "value", "9999")
     ingest.publish(
-        ingest.prepare(upload("observations.csv", data), store, "replace"), store, "ana", "x"
+        ingest.prepare(upload("observations.csv", data), store, "replace"),
+        store,
+        "ana",
+        "x",
+        acknowledge=True,
     )
     return (1, 2)
 
@@ -257,7 +265,11 @@ def test_changes_between_revisions_equal_the_diff_of_the_whole_revisions(store):
     events = read_rows("events")
     added = {**events[0], "title": "A new event title"}
     ingest.publish(
-        ingest.prepare(upload("events.csv", to_csv([added])), store, "upsert"), store, "ana", "y"
+        ingest.prepare(upload("events.csv", to_csv([added])), store, "upsert"),
+        store,
+        "ana",
+        "y",
+        acknowledge=True,
     )  # 3: one event added
     ingest.rollback(store, 1, "ana", "undo")  # 4: equal to 1 again (the value reopened)
     sources = read_rows("sources")
@@ -270,6 +282,7 @@ def test_changes_between_revisions_equal_the_diff_of_the_whole_revisions(store):
         store,
         "ana",
         "z",
+        acknowledge=True,
     )  # 5: a source changed
     ids = [r.id for r in store.revisions()]
     assert ids == [1, 2, 3, 4, 5]

@@ -141,7 +141,7 @@ def test_the_reported_case_source_id_backslash_dot_published_twice_then_rolled_b
             [parse.parse("sources.csv", to_csv(changed_rows))], store, "upsert"
         )
         assert proposal.ok, proposal.problems
-        outcome = ingest.publish(proposal, store, "ana", title)
+        outcome = ingest.publish(proposal, store, "ana", title, acknowledge=True)
         assert isinstance(outcome, Published) and outcome.revision.id == revision
     ingest.rollback(store, 2, "ana", "back to the first titles")
     assert store.check() == []

@@ -114,7 +114,8 @@ def test_a_store_of_the_last_release_is_refused_then_upgraded_with_every_revisio
             before = pl.read_parquet(tmp_path / f"{revision}-{name}.parquet")
             columns = list(before.columns)
             extra = [c for c in table.column_names if c not in columns]
-            assert extra == (["attribution"] if name in ("observations", "events") else [])
+            added = {"observations": ["attribution", "scope"], "events": ["attribution"]}
+            assert extra == added.get(name, [])
             assert_frame_equal(
                 found[name].select(columns).sort(columns, nulls_last=True),
                 before.sort(columns, nulls_last=True),
@@ -123,6 +124,7 @@ def test_a_store_of_the_last_release_is_refused_then_upgraded_with_every_revisio
             for column in extra:  # rows published before the column have no value there
                 assert found[name].get_column(column).is_null().all()
     assert store.check() == []
+    assert [r.acknowledged for r in store.revisions()] == [None] * 4  # none were asked then
 
     # The new column in use: a claim with its cause, published on top of the old history.
     event = {**read_rows("events")[0], "title": "A claim with its cause"}
@@ -130,11 +132,21 @@ def test_a_store_of_the_last_release_is_refused_then_upgraded_with_every_revisio
     files = [parse.parse("events.csv", to_csv([event]))]
     proposal = ingest.prepare(files, store, "upsert")
     assert proposal.ok, proposal.problems
-    outcome = ingest.publish(proposal, store, "ana", "attributed")
+    outcome = ingest.publish(proposal, store, "ana", "attributed", acknowledge=True)
     assert isinstance(outcome, Published), outcome
     events = store.read(outcome.revision.id)["events"]
     attributed = events.filter(pl.col("title") == "A claim with its cause")
     assert attributed.get_column("attribution").to_list() == ["ai_does_work"]
+    assert store.check() == []
+    # And a figure of part of a company, with its scope.
+    part = {**read_rows("observations")[0], "basis": "office staff", "scope": "corporate staff"}
+    files = [parse.parse("observations.csv", to_csv([part]))]
+    proposal = ingest.prepare(files, store, "upsert")
+    assert proposal.ok, proposal.problems
+    outcome = ingest.publish(proposal, store, "ana", "a part", acknowledge=True)
+    assert isinstance(outcome, Published), outcome
+    rows = store.read(outcome.revision.id)["observations"]
+    assert rows.filter(pl.col("basis") == "office staff")["scope"].to_list() == ["corporate staff"]
     assert store.check() == []
     assert cli.main(["upgrade", "--store", store_url]) == cli.EXIT_OK
     assert "up to date" in capsys.readouterr().out

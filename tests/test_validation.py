@@ -343,7 +343,7 @@ def test_minus_zero_is_stored_as_zero_and_the_store_still_checks(store_url):
     data, _ = with_cell("observations", 3, "value", "-0")
     proposal = ingest.prepare(ingest.parse_uploads([("observations.csv", data)]), store)
     assert proposal.ok, proposal.problems.to_dicts()
-    outcome = ingest.publish(proposal, store, "ana", "minus zero")
+    outcome = ingest.publish(proposal, store, "ana", "minus zero", acknowledge=True)
     assert isinstance(outcome, Published), outcome
     values = store.read(outcome.revision.id)["observations"]["value"].to_list()
     assert 0.0 in values and all(math.copysign(1, v) == 1 for v in values if v == 0)

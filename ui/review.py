@@ -42,6 +42,24 @@ def show_changes(changes: Mapping[str, TableDiff]) -> None:
                     st.dataframe(rows, hide_index=True, width="stretch", column_config=dates)
 
 
+ACKNOWLEDGE = "I have checked these warnings and publish the figures as they are"
+
+
+def show_warnings(report: pl.DataFrame) -> bool:
+    """The review's warnings (the evidence check, plausibility) and the acknowledgement that
+    publishing them needs; whether it is given (True when there is nothing to acknowledge)."""
+    if report.is_empty():
+        return True
+    st.warning(
+        f"{report.height} warning(s): figures that do not match their source's quote or are "
+        "far from the company's filed figures. They do not stop the upload; check each one. "
+        "The revision records the warnings you acknowledge, and who acknowledged them.",
+        icon=":material/warning:",
+    )
+    show_problems(report)
+    return st.checkbox(ACKNOWLEDGE, key="acknowledge_warnings")
+
+
 def show_problems(report: pl.DataFrame) -> None:
     """The problem report as a table, one problem per row, its code first."""
     st.dataframe(

@@ -14,8 +14,11 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import polars as pl
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,9 @@ class Entry:
     problem: str
     hint: str
     variants: Mapping[str, str] = field(default_factory=dict)
+    # An error refuses the upload; a warning is shown in the review and publishing it needs
+    # an acknowledgement (issue 21: the evidence check and plausibility).
+    severity: Severity = "error"
 
     def hint_for(self, variant: str | None) -> str:
         return self.hint if variant is None else self.variants[variant]
@@ -346,9 +352,71 @@ ENTRIES: tuple[Entry, ...] = (
         "looks like the {kind} '{original}' but is written with other characters",
         "Use '{original}' if it is the same; a different one needs a name that reads "
         "differently, not one in lookalike letters of another script.",
+    ),  # Warnings: the evidence check (validation/evidence.py), a row against its source record.
+    Entry(
+        "evidence.value_not_in_quote",
+        "{value} is not written in the quote of source {source} in any form",
+        "Copy the sentence that gives the figure into the source's quote (5,527, 5.5 thousand "
+        "and $1.08 billion all count). A value computed from figures says so in its note, "
+        "with the formula: derived: 5,527 - 3,422.",
+        severity="warning",
+    ),
+    Entry(
+        "evidence.date_placeholder",
+        "{date} stands for {span} alone, while {where} gives the day {day}",
+        "Use the day the figure refers to. If the address's day is only when the page "
+        "appeared, say so in the note (day not given).",
+        severity="warning",
+    ),
+    Entry(
+        "evidence.live_wiki",
+        "a live wiki page: what it says may have changed since it was read",
+        "Link the revision that was read: the page's 'Permanent link' (an address with "
+        "oldid=), or cite the document the wiki cites.",
+        severity="warning",
+    ),
+    Entry(
+        "evidence.empty_quote",
+        "the source's quote is empty: nothing shows the figures that cite it",
+        "Copy the sentence that gives the figure (or the event) from the page into quote.",
+        severity="warning",
+    ),
+    Entry(
+        "evidence.outlet_as_publisher",
+        "publisher {publisher} is the outlet, while the quote gives someone else's claim "
+        "('{word}')",
+        "Name who made the claim in publisher (Klarna (CEO interview)) and the outlet in via "
+        "(Business Insider reporting the interview).",
+        severity="warning",
+    ),
+    # Warnings: plausibility against the company's filed figures (validation/plausibility.py).
+    Entry(
+        "plausibility.far_from_filed",
+        "{value} ({date}, {source}) is {relation} {company}'s filed {filed} ({filed_date}, "
+        "{filed_source}): is it the whole company?",
+        "If it counts a part of the company (office staff, one team, one country), name that "
+        "part in scope. If it is the whole company, check the digits and the unit, then "
+        "publish acknowledging this warning.",
+        severity="warning",
+    ),
+    Entry(
+        "plausibility.per_employee_contradicts",
+        "{value} per employee ({date}, {source}) is {off} off what the filed figures give: "
+        "revenue {revenue} ({revenue_source}) / {people} employees ({people_source}) = {derived}",
+        "Check the figure, its currency and its period; if the source divides by another count "
+        "(average staff, FTE), say so in basis. If it is right, publish acknowledging this "
+        "warning.",
+        severity="warning",
     ),
 )
 CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in ENTRIES}
+WARNINGS: frozenset[str] = frozenset(e.code for e in ENTRIES if e.severity == "warning")
+
+
+def severity(code: str) -> Severity:
+    """Whether a problem of ``code`` refuses an upload or warns about it."""
+    return CATALOGUE[code].severity
+
 
 # The row that stands for the unlisted rest of a kind; it keeps the kind's code.
 MORE_PROBLEM = "and {more:,} more of the same kind: {problem}"

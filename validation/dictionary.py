@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from validation.catalogue import ENTRIES
+from validation.catalogue import ENTRIES, Severity
 from validation.tables import TABLES, Column, Table
 
 README = Path(__file__).resolve().parent.parent / "data" / "README.md"
@@ -56,10 +56,11 @@ def table_markdown(table: Table) -> str:
     return "\n".join(lines)
 
 
-def catalogue_markdown() -> str:
-    """Every problem code with its message and its hint ({fields} are filled in per problem)."""
+def catalogue_markdown(severity: Severity = "error") -> str:
+    """Every problem code of a severity with its message and its hint ({fields} are filled
+    in per problem)."""
     lines = ["| code | problem | how to fix |", "|---|---|---|"]
-    for entry in ENTRIES:
+    for entry in (e for e in ENTRIES if e.severity == severity):
         problem, hint = (_cell(_template(text)) for text in (entry.problem, entry.hint))
         lines.append(f"| `{entry.code}` | {problem} | {hint} |")
     return "\n".join(lines)
@@ -69,6 +70,7 @@ def parts() -> dict[str, str]:
     """Every generated part of the README, by its name in the markers."""
     rendered = {name: table_markdown(table) for name, table in TABLES.items()}
     rendered["catalogue"] = catalogue_markdown()
+    rendered["warnings"] = catalogue_markdown("warning")
     return rendered
 
 

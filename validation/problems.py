@@ -168,3 +168,40 @@ def combine(reports: list[pl.DataFrame]) -> pl.DataFrame:
 
 def as_records(report: pl.DataFrame) -> list[dict[str, object]]:
     return report.select(PROBLEM_COLUMNS).to_dicts()
+
+
+class Tally:
+    """Problems collected as they are found, at most ``limit`` per file and code; the rest
+    only counted, as one row per file and code. For warnings, whose words name their figures
+    (so the words cannot tell their kind, as ``capped`` needs), and whose checks run row by
+    row: a junk upload of a million rows keeps 50 problems, not a million."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = per_kind() if limit is None else limit
+        self.kept: list[Problem] = []
+        self.seen: dict[tuple[str, str], int] = {}
+        self.rest: dict[tuple[str, str], tuple[int, str]] = {}  # first line and column
+
+    def add(self, problem: Problem) -> None:
+        key = (problem.file, problem.code)
+        count = self.seen.get(key, 0)
+        self.seen[key] = count + 1
+        if count < self.limit:
+            self.kept.append(problem)
+        elif key not in self.rest or problem.line < self.rest[key][0]:
+            self.rest[key] = (problem.line, problem.column)
+
+    def frame(self) -> pl.DataFrame:
+        summary = [
+            more_row(
+                code,
+                file,
+                line,
+                column,
+                self.seen[(file, code)] - self.limit,
+                f"warnings {code}",
+                self.limit,
+            )
+            for (file, code), (line, column) in self.rest.items()
+        ]
+        return frame([*self.kept, *summary])

@@ -129,10 +129,21 @@ OBSERVATIONS = Table(
         _coded(
             "attribution",
             vocabulary.ATTRIBUTIONS,
-            "last column: why an AI-workforce statement is about AI, as its source gives it "
+            "why an AI-workforce statement is about AI, as its source gives it "
             "(classes below); empty for rows that are not such a statement (a filed "
             "headcount, revenue)",
             required=False,
+        ),
+        # Added 2026-12 (issue 21): a figure of part of a company is data, not a convention.
+        Column(
+            "scope",
+            required=False,
+            role="name",
+            meaning="last column: the part of the company the figure counts, in a few plain "
+            "words (`corporate (office) staff`, `engineering`, `customer service`, `Sweden`); "
+            "empty means the whole company. A row with a scope is its own series: it is never "
+            "drawn on the company's line nor shown on its card, only as a marker labelled with "
+            "its scope",
         ),
     ),
     key=("company", "metric", "date", "basis", "source_id"),

@@ -12,7 +12,7 @@ from headcount.outcomes import Refused
 from headcount.revisiontext import MAX_NOTE
 from headcount.streamlit_cache import store
 from ui import access, state
-from ui.review import show_changes, show_problems
+from ui.review import show_changes, show_problems, show_warnings
 from ui.text import escape, plain
 from validation import problems
 
@@ -148,17 +148,18 @@ if after is not None:
     st.subheader(f"Preview: {escape(after.company)} after publishing")
     st.plotly_chart(after.figure, key="preview_chart", width="stretch")
 
+acknowledged = show_warnings(proposal.warnings)
 note = st.text_input("Note for the revision (required)", key="publish_note", max_chars=MAX_NOTE)
 clicked = st.button(
     f"Publish revision {(proposal.base or 0) + 1}",
     type="primary",
-    disabled=not (who.allowed and note.strip()),
+    disabled=not (who.allowed and note.strip() and acknowledged),
     icon=":material/publish:",
 )
 if not who.allowed:
     st.caption("Publishing needs the analyst role.")
-if clicked and who.allowed and note.strip():
-    outcome = ingest.publish(proposal, the_store, who.who, note.strip())
+if clicked and who.allowed and note.strip() and acknowledged:
+    outcome = ingest.publish(proposal, the_store, who.who, note.strip(), acknowledge=acknowledged)
     if isinstance(outcome, Refused):
         st.error(escape(outcome.reason), icon=":material/block:")
     else:

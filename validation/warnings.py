@@ -1,0 +1,56 @@
+"""The warnings of an upload's review: the evidence check and plausibility, on the rows the
+upload adds or changes (a row published as it is was checked when it was published).
+
+``review(uploaded, published)`` is what the review shows beside the change; publishing with
+warnings needs an acknowledgement, recorded with the revision. Warnings never refuse a file:
+every code here has the severity "warning" in the catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from validation import evidence, plausibility, problems
+from validation.tables import TABLES
+
+
+def new_or_changed(
+    uploaded: Mapping[str, pl.DataFrame], published: Mapping[str, pl.DataFrame]
+) -> dict[str, pl.DataFrame]:
+    """The uploaded rows that are not already published exactly as they are."""
+    fresh = {}
+    for name, rows in uploaded.items():
+        known = published.get(name)
+        columns = [c for c in TABLES[name].column_names if c in rows.columns]
+        if known is None or known.is_empty() or not set(columns) <= set(known.columns):
+            fresh[name] = rows
+            continue
+        same = known.select(columns).cast(rows.select(columns).schema)
+        fresh[name] = rows.join(same, on=columns, how="anti", nulls_equal=True)
+    return fresh
+
+
+def review(
+    uploaded: Mapping[str, pl.DataFrame], published: Mapping[str, pl.DataFrame]
+) -> pl.DataFrame:
+    """Every warning about the rows an upload adds or changes, in file and line order;
+    ``uploaded`` rows carry their file and line, ``published`` tables those of the export."""
+    fresh = new_or_changed(uploaded, published)
+    found = [evidence.for_upload(fresh, published), plausibility.for_upload(fresh, published)]
+    return problems.combine([f for f in found if f.height])
+
+
+def audit(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every warning of a whole dataset (``headcount audit``): each row against its own source
+    record, and each company-wide figure against the company's nearest filed one (a filing
+    is its own nearest, so only other kinds of figures are measured)."""
+    observations = tables["observations"]
+    found = [evidence.audit(tables), plausibility.check(observations, observations)]
+    return problems.combine([f for f in found if f.height])
+
+
+def as_acknowledged(report: pl.DataFrame) -> list[dict[str, object]]:
+    """The warnings as a revision records them: what was acknowledged, where."""
+    return report.select("code", "file", "line", "column", "value", "problem").to_dicts()
