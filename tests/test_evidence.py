@@ -227,3 +227,33 @@ def test_a_large_upload_lists_the_first_warnings_of_a_kind_and_counts_the_rest()
         "and 70 more of the same kind: warnings evidence.value_not_in_quote"
     )
     assert found["line"][-1] == 52  # where the unlisted rest starts
+
+
+def test_a_source_uploaded_alone_is_judged_by_who_cites_it_in_the_published_data():
+    # The company's own annual report re-uploaded with a longer quote: its publisher is the
+    # company that the published rows cite it for, so its words are its own, as `headcount
+    # audit` judges the same row. ("stated" here is the report's own wording.)
+    source = {
+        "source_id": "ar-2019",
+        "publisher": "Nordvik Holding AB",
+        "url": "https://example.com/ar2019",
+        "quote": "All numbers are in SEK if not otherwise stated. Employees: 4,000.",
+        "via": None,
+        "title": "Annual report 2019",
+    }
+    uploaded = {"sources": tagged(pl.DataFrame([source]), "sources.csv")}
+    published = {
+        "sources": tagged(pl.DataFrame([source]), "sources.csv (published)"),
+        "observations": tagged(
+            pl.DataFrame([observation(4000, "2019-12-31", "ar-2019")]),
+            "observations.csv (published)",
+        ),
+    }
+    assert evidence.for_upload(uploaded, published).rows() == []
+    assert evidence.audit(published).rows() == []
+
+
+def tagged(frame: pl.DataFrame, file: str) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.lit(file).alias("_file"), (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("_line")
+    )

@@ -239,13 +239,28 @@ def for_upload(
     )  # fmt: skip
     found = check(rows, sources, rows.select("company", "source_id"))
     if mine is not None:
-        # Sources uploaded without a row citing them here are checked too (their company is
-        # unknown here, so an outlet is judged by its words alone).
+        # Sources uploaded without a row citing them here are checked too, for the companies
+        # whose published rows (or uploaded events) cite them, as `audit` judges them; a
+        # source nobody cites is judged by its words alone.
         uncited = mine.filter(~pl.col("source_id").is_in(rows.get_column("source_id").to_list()))
+        citers = _citing_companies(
+            [published.get("observations"), published.get("events"), uploaded.get("events")]
+        )
         alone = [
             p
             for s in _where(uncited, "sources").iter_rows(named=True)
-            for p in _source_problems(s, [])
+            for p in _source_problems(s, citers.get(str(s["source_id"]), []))
         ]
         found = pl.concat([found, problems.frame(alone)])
     return found
+
+
+def _citing_companies(frames: list[pl.DataFrame | None]) -> dict[str, list[str]]:
+    """Which companies cite each source, over the given tables (absent ones skipped)."""
+    names: dict[str, set[str]] = {}
+    for frame in frames:
+        if frame is None or not {"company", "source_id"} <= set(frame.columns):
+            continue
+        for company, source_id in frame.select("company", "source_id").iter_rows():
+            names.setdefault(str(source_id), set()).add(str(company))
+    return {source_id: sorted(companies) for source_id, companies in names.items()}
