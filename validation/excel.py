@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
-import fastexcel
 import polars as pl
 
-from validation import parse, problems, xlsx_parts
+from validation import parse, problems, sheet_reader, xlsx_parts
 from validation.parse import LINE, ParsedFile
 from validation.tables import TABLES, Table
 
@@ -103,6 +102,8 @@ def _guarded(call: Callable[[], T], what: str) -> T:
         raise
     except xlsx_parts.NotAWorkbook as why:
         raise Unreadable("workbook.damaged", where=what, detail=f": {why}") from why
+    except xlsx_parts.TooComplex as why:
+        raise Unreadable("workbook.too_complex", reason=str(why)) from why
     except BaseException as error:  # zipfile, zlib, XML and calamine errors alike
         raise Unreadable("workbook.damaged", where=what, detail="") from error
 
@@ -117,21 +118,43 @@ def _sheets(name: str, data: bytes) -> list[ParsedFile]:
             size=unpacked / 2**30,
             limit=xlsx_parts.MAX_UNPACKED_BYTES / 2**30,
         )
-    parts = _guarded(lambda: xlsx_parts.sheet_parts(archive), "this is not a readable .xlsx")
-    reader = _guarded(lambda: fastexcel.read_excel(data), "this is not a readable .xlsx")
+    # Every part the reader will read, read first against the workbook's bounds.
+    budget = xlsx_parts.Budget()
+    parts = _guarded(
+        lambda: xlsx_parts.sheet_parts(archive, budget), "this is not a readable .xlsx"
+    )
+    scans = {
+        sheet: _guarded(
+            partial(xlsx_parts.scan_sheet, archive, part, budget),
+            f"the sheet {sheet!r} cannot be read",
+        )
+        for sheet, part in parts.items()
+    }
+    skip = {sheet for sheet, scan in scans.items() if scan.too_large}
     found: list[ParsedFile | _Unknown] = []
-    for sheet in reader.sheet_names:
-        label = f"{name}{SEPARATOR}{sheet}"
-        part = parts.get(sheet)
-        if part is None:
+    for sheet in _read(data, skip):
+        label = f"{name}{SEPARATOR}{sheet.name}"
+        scan = scans.get(sheet.name)
+        if scan is None:
             found.append(_problem("sheet.no_cells", label, 0))
             continue
-        unreadable = f"the sheet {sheet!r} cannot be read"
-        scan = _guarded(partial(xlsx_parts.scan_sheet, archive, part), unreadable)
-        parsed = _sheet(reader, sheet, label, scan, unreadable)
+        parsed = _sheet(sheet, label, scan)
         if parsed is not None:
             found.append(parsed)
     return _with_unknown_sheets(name, found)
+
+
+def _read(data: bytes, skip: set[str]) -> list[sheet_reader.Sheet]:
+    """The sheets as calamine reads them, in its child process."""
+    try:
+        return sheet_reader.read(data, skip)
+    except sheet_reader.TooCostly as why:
+        raise Unreadable("workbook.too_costly", reason=str(why)) from why
+    except sheet_reader.Damaged as why:
+        where = "this is not a readable .xlsx"
+        if why.sheet is not None:
+            where = f"the sheet {why.sheet!r} cannot be read"
+        raise Unreadable("workbook.damaged", where=where, detail="") from why
 
 
 def _refuse_other_formats(data: bytes) -> None:
@@ -160,23 +183,14 @@ class _Unknown:
 
 
 def _sheet(
-    reader: fastexcel.ExcelReader,
-    sheet: str,
-    label: str,
-    scan: xlsx_parts.SheetScan,
-    unreadable: str,
+    sheet: sheet_reader.Sheet, label: str, scan: xlsx_parts.SheetScan
 ) -> ParsedFile | _Unknown | None:
-    named = TABLES.get(sheet.strip().lower())
-    if scan.too_large:
+    named = TABLES.get(sheet.name.strip().lower())
+    if scan.too_large or sheet.cells is None:
         return _problem("sheet.too_large", label, 0, reason=scan.too_large)
-    # header_row=None with skip_rows=0 keeps the leading empty rows: row i is Excel's row i + 1.
-    loaded = _guarded(
-        lambda: reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string"),
-        unreadable,
-    )
-    cells = _guarded(loaded.to_polars, unreadable)
+    cells = sheet.cells
     # Columns named by their Excel position (0 is A): calamine starts at the first used one.
-    positions = [str(info.absolute_index) for info in loaded.available_columns()]
+    positions = [str(position) for position in sheet.positions]
     text = cells.rename(dict(zip(cells.columns, positions, strict=True))).select(
         pl.all().str.strip_chars().replace("", None).str.replace(MIDNIGHT, "$1")
     )
@@ -184,8 +198,8 @@ def _sheet(
         if named is None:
             return None  # Excel's spare Sheet2: nothing in it to lose
         return _problem("sheet.empty", label, 1, table=named.name)
-    if loaded.visible != "visible":
-        return _problem("sheet.hidden", label, 0, state=loaded.visible)
+    if sheet.visible != "visible":
+        return _problem("sheet.hidden", label, 0, state=sheet.visible)
     row_one = [value or "" for value in text.row(0)]
     body = text.slice(1)
     # Columns with neither a name nor a value (spaces, say) are trailing columns: ignored.
