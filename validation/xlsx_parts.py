@@ -21,6 +21,7 @@ whatever these bounds did not foresee.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import zipfile
@@ -114,39 +115,9 @@ Start = Callable[[str, dict[str, str]], None]
 End = Callable[[str], None]
 
 
-def _walk(
-    archive: zipfile.ZipFile,
-    part: str,
-    budget: Budget,
-    start: Start | None = None,
-    end: End | None = None,
-    text: Callable[[str], None] | None = None,
-) -> None:
-    """Stream one part through expat, calling ``start`` and ``end`` with each element's local
-    name; stops with TooComplex at the first bound passed, NotAWorkbook on a DTD or bad XML."""
-    depth = 0
-
-    def started(name: str, attributes: dict[str, str]) -> None:
-        nonlocal depth
-        depth += 1
-        budget.elements += 1
-        if depth > MAX_DEPTH:
-            raise TooComplex(f"its XML nests more than {MAX_DEPTH} elements deep")
-        if budget.elements > MAX_ELEMENTS:
-            raise TooComplex(f"its XML holds more than {MAX_ELEMENTS:,} elements")
-        local = _local(name)
-        if local == "si":
-            budget.strings += 1
-            if budget.strings > MAX_CELLS:
-                raise TooComplex(f"it holds more than {MAX_CELLS:,} shared strings")
-        if start is not None:
-            start(local, attributes)
-
-    def ended(name: str) -> None:
-        nonlocal depth
-        depth -= 1
-        if end is not None:
-            end(_local(name))
+def _parser(part: str) -> expat.XMLParserType:
+    """An expat parser that refuses a document type (DTD): no entity is ever declared, so none
+    is expanded."""
 
     def doctype(*_: object) -> None:
         raise NotAWorkbook(
@@ -154,12 +125,13 @@ def _walk(
         )
 
     parser = expat.ParserCreate()
-    parser.StartElementHandler = started
-    parser.EndElementHandler = ended
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = doctype
-    if text is not None:
-        parser.CharacterDataHandler = text
+    return parser
+
+
+def _feed(archive: zipfile.ZipFile, part: str, parser: expat.XMLParserType) -> None:
+    """The part's bytes through the parser, streamed; bad XML is a damaged workbook."""
     read = 0
     try:
         with archive.open(part) as stream:
@@ -171,6 +143,49 @@ def _walk(
             parser.Parse(b"", True)
     except expat.ExpatError as error:
         raise NotAWorkbook(f"the part {part} is not well-formed XML") from error
+
+
+def _too_deep() -> TooComplex:
+    return TooComplex(f"its XML nests more than {MAX_DEPTH} elements deep")
+
+
+def _too_many_elements() -> TooComplex:
+    return TooComplex(f"its XML holds more than {MAX_ELEMENTS:,} elements")
+
+
+def _too_many_strings() -> TooComplex:
+    return TooComplex(f"it holds more than {MAX_CELLS:,} shared strings")
+
+
+def _walk(archive: zipfile.ZipFile, part: str, budget: Budget, start: Start | None = None) -> None:
+    """Stream one part, calling ``start`` with each element's local name and attributes;
+    stops with TooComplex at the first bound passed, NotAWorkbook on a DTD or bad XML."""
+    depth = 0
+
+    def started(name: str, attributes: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+        budget.elements += 1
+        if depth > MAX_DEPTH:
+            raise _too_deep()
+        if budget.elements > MAX_ELEMENTS:
+            raise _too_many_elements()
+        local = _local(name)
+        if local == "si":
+            budget.strings += 1
+            if budget.strings > MAX_CELLS:
+                raise _too_many_strings()
+        if start is not None:
+            start(local, attributes)
+
+    def ended(_: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser = _parser(part)
+    parser.StartElementHandler = started
+    parser.EndElementHandler = ended
+    _feed(archive, part, parser)
 
 
 def _targets(
@@ -230,105 +245,123 @@ def unpacked_size(archive: zipfile.ZipFile) -> int:
     return sum(info.file_size for info in archive.infolist())
 
 
-class _SheetReading:
-    """Where each cell of a sheet is, as calamine places it, and which hold a value."""
+def _named(name: str, local: str) -> bool:
+    return name == local or name.endswith(":" + local)
 
-    def __init__(self, budget: Budget) -> None:
-        self.budget = budget
-        self.row = 0  # the current row, from 1 (0 before the first)
-        self.last_row = 0  # the highest row seen, for a row without a reference
-        self.column = -1  # the current row's last cell, from 0
-        self.cell: tuple[int, int, bool] | None = None  # row, column, error; while open
-        self.valued = False
-        self.in_value = False
-        self.value: list[str] = []
-        self.bottom = 0
-        self.right = -1
-        self.cells = 0
-        self.errors: list[ErrorCell] = []
 
-    def start(self, local: str, attributes: dict[str, str]) -> None:
-        if self.cell is not None:
-            self.valued = True  # v, is, f: calamine reads a cell with any of them
-            self.in_value = local == "v"
-            return
-        if local == "row":
-            number = attributes.get("r")
-            if number is None:
-                self.row = self.last_row + 1
-            elif ROW_NUMBER.fullmatch(number):
-                self.row = int(number)
-            else:
-                raise NotAWorkbook(f"a row is numbered {number[:20]!r}, not a row number")
-            self.last_row = max(self.last_row, self.row)
-            self.column = -1
-        elif local == "c":
-            reference = attributes.get("r")
-            row = max(self.row, 1)
-            if reference is None:
-                self.column += 1
-            else:
-                found = REFERENCE.fullmatch(reference)
-                if found is None:
-                    raise NotAWorkbook(f"a cell is named {reference[:20]!r}, not a cell reference")
-                self.column = column_index(found.group(1))
-                row = int(found.group(2))
-                self.last_row = max(self.last_row, row)
-            self.cell = (row, self.column, attributes.get("t") == "e")
-            self.valued = False
-            self.value = []
-
-    def end(self, local: str) -> None:
-        if local == "v":
-            self.in_value = False
-        if local != "c" or self.cell is None:
-            return
-        row, column, error = self.cell
-        self.cell = None
-        if not self.valued:
-            return  # a formatted, empty cell: calamine ignores it, as Excel's used range does
-        reference = f"{column_letters(column)}{row}"
-        if row > MAX_ROWS:
-            raise _Far(f"a cell is on row {row:,}, past Excel's last row")
-        if column >= MAX_COLUMNS:
-            raise _Far(
-                f"cell {reference} holds a value; a sheet may use columns A to "
-                f"{column_letters(MAX_COLUMNS - 1)}"
-            )
-        self.bottom = max(self.bottom, row)
-        self.right = max(self.right, column)
-        self.cells += 1
-        self.budget.cells += 1
-        if self.budget.cells > MAX_CELLS:
-            raise TooComplex(f"it holds more than {MAX_CELLS:,} cells")
-        if error:
-            text = "".join(self.value).strip() or "#ERROR"
-            self.errors.append(ErrorCell(row, column, reference, text))
-
-    def text(self, data: str) -> None:
-        if self.in_value and self.cell is not None and self.cell[2]:
-            self.value.append(data)
+@functools.lru_cache(maxsize=4096)
+def _column(letters: str) -> int:
+    return column_index(letters)
 
 
 def scan_sheet(archive: zipfile.ZipFile, part: str, budget: Budget) -> SheetScan:
     """The sheet's error cells, or why it is too large to read, from its XML; its grid counts
-    against the workbook's cells."""
-    reading = _SheetReading(budget)
+    against the workbook's cells. Each cell is placed as calamine places it; a cell counts when
+    it holds anything (v, is, f), as calamine reads it; a formatted, empty cell is ignored, as
+    Excel's used range does. One function of closures: a large sheet is millions of calls."""
+    elements_left = MAX_ELEMENTS - budget.elements
+    cells_left = MAX_CELLS - budget.cells
+    depth = elements = cells = cell_depth = 0
+    collecting = False
+    row = last_row = bottom = 0  # rows from 1 (0: none yet)
+    column = right = -1  # columns from 0
+    cell: tuple[int, int, bool] | None = None  # the open cell: row, column, holds an error
+    valued = False
+    value: list[str] = []
+    errors: list[ErrorCell] = []
+    parser = _parser(part)
+
+    def collect(data: str) -> None:
+        value.append(data)
+
+    def started(name: str, attributes: dict[str, str]) -> None:
+        nonlocal depth, elements, row, last_row, column, cell, valued, cell_depth, collecting
+        depth += 1
+        elements += 1
+        if depth > MAX_DEPTH:
+            raise _too_deep()
+        if elements > elements_left:
+            raise _too_many_elements()
+        if cell is not None:
+            valued = True  # v, is, f: calamine reads a cell with any of them
+            if cell[2] and _named(name, "v"):
+                parser.CharacterDataHandler = collect
+                collecting = True
+            return
+        if name == "c" or _named(name, "c"):
+            reference = attributes.get("r")
+            at = max(row, 1)
+            if reference is None:
+                column += 1
+            else:
+                found = REFERENCE.fullmatch(reference)
+                if found is None:
+                    raise NotAWorkbook(f"a cell is named {reference[:20]!r}, not a cell reference")
+                column = _column(found.group(1))
+                at = int(found.group(2))
+                last_row = max(last_row, at)
+            error = attributes.get("t") == "e"
+            cell = (at, column, error)
+            cell_depth = depth
+            valued = False
+            if error:
+                value.clear()
+        elif _named(name, "row"):
+            number = attributes.get("r")
+            if number is None:
+                row = last_row + 1
+            elif ROW_NUMBER.fullmatch(number):
+                row = int(number)
+            else:
+                raise NotAWorkbook(f"a row is numbered {number[:20]!r}, not a row number")
+            last_row = max(last_row, row)
+            column = -1
+
+    def ended(_: str) -> None:
+        nonlocal depth, cell, cells, bottom, right, collecting
+        if collecting:
+            parser.CharacterDataHandler = None
+            collecting = False
+        closing = depth == cell_depth
+        depth -= 1
+        if cell is None or not closing:
+            return
+        at, where, error = cell
+        cell = None
+        if not valued:
+            return
+        if at > MAX_ROWS:
+            raise _Far(f"a cell is on row {at:,}, past Excel's last row")
+        if where >= MAX_COLUMNS:
+            raise _Far(
+                f"cell {column_letters(where)}{at} holds a value; a sheet may use columns A "
+                f"to {column_letters(MAX_COLUMNS - 1)}"
+            )
+        bottom = max(bottom, at)
+        right = max(right, where)
+        cells += 1
+        if cells > cells_left:
+            raise TooComplex(f"it holds more than {MAX_CELLS:,} cells")
+        if error:
+            text = "".join(value).strip() or "#ERROR"
+            errors.append(ErrorCell(at, where, f"{column_letters(where)}{at}", text))
+
+    parser.StartElementHandler = started
+    parser.EndElementHandler = ended
     try:
-        _walk(archive, part, budget, reading.start, reading.end, reading.text)
+        _feed(archive, part, parser)
     except _Far as far:
-        budget.cells -= reading.cells  # a sheet that is not read costs nothing
         return SheetScan(too_large=str(far))
-    grid = reading.bottom * (reading.right + 1)
-    # The reader's grid, not only the cells with a value: it spans from A1 to the last one.
-    budget.cells += grid - reading.cells
-    if budget.cells > MAX_CELLS:
-        budget.cells -= grid
+    finally:
+        budget.elements += elements
+    grid = bottom * (right + 1)  # the reader's grid spans from A1 to the last cell
+    if grid > cells_left:
         return SheetScan(
             too_large=(
-                f"its cells span rows 1 to {reading.bottom:,} and columns A to "
-                f"{column_letters(reading.right)}, {grid:,} cells; at most {MAX_CELLS:,} "
-                "are read from one workbook"
+                f"its cells span rows 1 to {bottom:,} and columns A to "
+                f"{column_letters(right)}, {grid:,} cells; at most {MAX_CELLS:,} are read "
+                "from one workbook"
             )
         )
-    return SheetScan(reading.errors)
+    budget.cells += grid
+    return SheetScan(errors)
