@@ -1,13 +1,16 @@
-"""The child process in which calamine reads a workbook (see validation.sheet_reader).
+"""The child process in which calamine reads workbooks (see validation.sheet_reader).
 
 Run as a script, not imported by the app: it imports only fastexcel and pyarrow (a fifth of a
-second; polars alone would take twice that), then limits its own address space to what it has
-plus the workbook's allowance, so an allocation the workbook asks for beyond that fails here,
+second; polars alone would take twice that). For each workbook it limits its own address space
+to what it has mapped plus the workbook's allowance, so an allocation beyond that fails here,
 in this process, and the process that asked sees only that it ended.
 
-stdin: the workbook's bytes. argv: the allowance in bytes, and a JSON list of the sheets not
-to load (too large, by validation.xlsx_parts). stdout: a JSON header (its length first, 8 bytes
-big-endian), then one Arrow IPC stream per loaded sheet, each with its length first.
+It serves workbooks one after another until its input ends. Each request on stdin: a JSON
+header (its length first, 8 bytes big-endian: the allowance in bytes, the sheets not to load,
+too large by validation.xlsx_parts, and the workbook's size), then the workbook's bytes. Each
+answer on stdout: a JSON header (its length first), then one Arrow IPC stream per loaded sheet,
+each with its length first. After a workbook calamine could not read it answers and ends, so a
+reader in an unforeseen state is not given the next one.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import json
 import os
 import resource
 import sys
+from typing import Any, BinaryIO
 
 MEMORY_EXIT = 3  # the allowance was not enough (a Python-side MemoryError)
 
@@ -23,27 +27,28 @@ MEMORY_EXIT = 3  # the allowance was not enough (a Python-side MemoryError)
 def _limit(allowance: int) -> None:
     with open("/proc/self/statm", encoding="ascii") as statm:
         mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    resource.setrlimit(resource.RLIMIT_AS, (mapped + allowance, mapped + allowance))
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (mapped + allowance, hard))
+
+
+def _unlimited() -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
 def _framed(payload: bytes) -> bytes:
     return len(payload).to_bytes(8, "big") + payload
 
 
-def main() -> int:
+def _answer(data: bytes, skip: set[str]) -> tuple[dict[str, Any], list[bytes]]:
     import fastexcel
     import pyarrow as pa
 
-    allowance, skip = int(sys.argv[1]), set(json.loads(sys.argv[2]))
-    data = sys.stdin.buffer.read()
-    _limit(allowance)
     sheets: list[dict[str, object]] = []
     streams: list[bytes] = []
-    header: dict[str, object] = {"sheets": sheets}
     where = None
     try:
         reader = fastexcel.read_excel(data)
-        del data
         for name in reader.sheet_names:
             where = name
             if name in skip:
@@ -66,19 +71,44 @@ def main() -> int:
                 }
             )
             del batch, loaded
-    except MemoryError:
-        return MEMORY_EXIT
-    except (KeyboardInterrupt, SystemExit):
+    except (MemoryError, KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # calamine's errors and panics (pyo3's PanicException) alike
-        header = {"damaged": where}
-        streams = []
-    out = sys.stdout.buffer
-    out.write(_framed(json.dumps(header).encode()))
-    for stream in streams:
-        out.write(_framed(stream))
-    out.flush()
-    return 0
+        return {"damaged": where}, []
+    return {"sheets": sheets}, streams
+
+
+def _exactly(stream: BinaryIO, size: int) -> bytes:
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return data
+
+
+def main() -> int:
+    import fastexcel  # noqa: F401  (imported while waiting, not while a workbook waits)
+    import pyarrow  # noqa: F401
+
+    requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        try:
+            asked = json.loads(_exactly(requests, int.from_bytes(_exactly(requests, 8), "big")))
+            data = _exactly(requests, int(asked["size"]))
+        except EOFError:
+            return 0  # the parent is done
+        _limit(int(asked["allowance"]))
+        try:
+            header, streams = _answer(data, set(asked["skip"]))
+        except MemoryError:
+            return MEMORY_EXIT
+        del data
+        _unlimited()
+        answers.write(_framed(json.dumps(header).encode()))
+        for stream in streams:
+            answers.write(_framed(stream))
+        answers.flush()
+        if "damaged" in header:
+            return 0
 
 
 if __name__ == "__main__":
