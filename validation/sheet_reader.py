@@ -8,7 +8,7 @@ than raise, so in the server's own process one would end every session. Here the
 and the caller gets ``TooCostly`` to report.
 
 The child imports only fastexcel and pyarrow, about 0.2 s; so it stays and reads the next
-workbook too (an idle reader holds about 80 MB), and a workbook waits only for its reading.
+workbook too (an idle reader holds about 65 MB), and a workbook waits only for its reading.
 Concurrent uploads each take an idle reader or start one.
 """
 
@@ -34,7 +34,8 @@ from validation import sheet_reader_child
 CHILD = Path(sheet_reader_child.__file__)
 LIMIT_ENV = "HEADCOUNT_XLSX_READER_MB"
 # What the reader may allocate beyond the interpreter and its libraries. A workbook at the
-# bounds of validation.xlsx_parts (4 million cells) takes about ? MB in the reader.
+# bounds of validation.xlsx_parts (4 million cells, 30 MB zipped) peaked at 660 MB in the
+# reader, of which 65 MB are the interpreter and libraries (measured).
 DEFAULT_LIMIT_MB = 1024
 TIMEOUT_SECONDS = 120
 # Allocators that reserve address space ahead (pyarrow's jemalloc took 1 GB for a sheet of one
@@ -158,16 +159,19 @@ def read(data: bytes, skip: set[str]) -> list[Sheet]:
         process.stdin.write(len(asked).to_bytes(8, "big") + asked)
         process.stdin.write(data)
         process.stdin.flush()
-        sheets = _decoded(process.stdout)
+        sheets, retire = _decoded(process.stdout)
     except Damaged:
         _retire(reader)  # it answered and ends: given no other workbook
         raise
     except (OSError, EOFError, ValueError):
-        sheets = None  # it ended before it answered
+        sheets, retire = None, True  # it ended before it answered
     finally:
         timer.cancel()
     if sheets is not None:
-        _give_back(reader)
+        if retire:
+            _retire(reader)
+        else:
+            _give_back(reader)
         return sheets
     process.kill()
     code = process.wait()
@@ -185,9 +189,9 @@ def _exactly(stream: IO[bytes], size: int) -> bytes:
     return data
 
 
-def _decoded(stream: IO[bytes]) -> list[Sheet]:
-    """One answer of the reader; Damaged when calamine could not read the workbook (the
-    reader then ends by itself)."""
+def _decoded(stream: IO[bytes]) -> tuple[list[Sheet], bool]:
+    """One answer of the reader, and whether it ends after it; Damaged when calamine could
+    not read the workbook (the reader then ends by itself)."""
 
     def framed() -> bytes:
         return _exactly(stream, int.from_bytes(_exactly(stream, 8), "big"))
@@ -202,4 +206,4 @@ def _decoded(stream: IO[bytes]) -> list[Sheet]:
             continue
         cells = pl.read_ipc_stream(io.BytesIO(framed()))
         sheets.append(Sheet(sheet["name"], cells, sheet["visible"], tuple(sheet["positions"])))
-    return sheets
+    return sheets, bool(header["retire"])

@@ -10,7 +10,8 @@ header (its length first, 8 bytes big-endian: the allowance in bytes, the sheets
 too large by validation.xlsx_parts, and the workbook's size), then the workbook's bytes. Each
 answer on stdout: a JSON header (its length first), then one Arrow IPC stream per loaded sheet,
 each with its length first. After a workbook calamine could not read it answers and ends, so a
-reader in an unforeseen state is not given the next one.
+reader in an unforeseen state is not given the next one; so it does when a large workbook left
+it holding more than RETIRE_ABOVE.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ import sys
 from typing import Any, BinaryIO
 
 MEMORY_EXIT = 3  # the allowance was not enough (a Python-side MemoryError)
+RETIRE_ABOVE = 200 * 2**20  # resident bytes after an answer; an idle reader holds about 65 MB
+
+
+def _resident() -> int:
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _limit(allowance: int) -> None:
@@ -103,11 +110,13 @@ def main() -> int:
             return MEMORY_EXIT
         del data
         _unlimited()
+        # Memory a large workbook left behind would stay with an idle reader: it retires.
+        header["retire"] = _resident() > RETIRE_ABOVE
         answers.write(_framed(json.dumps(header).encode()))
         for stream in streams:
             answers.write(_framed(stream))
         answers.flush()
-        if "damaged" in header:
+        if "damaged" in header or header["retire"]:
             return 0
 
 
