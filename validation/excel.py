@@ -7,6 +7,11 @@ typing, so a workbook meets the same rules and gets the same problems as a CSV f
 is called directly rather than through polars because only it says which Excel column each
 column came from (an error cell is named by it) and keeps row numbers as Excel shows them.
 
+Nothing in a workbook reaches calamine before validation.xlsx_parts has read every part it
+will read against the bounds of what a workbook may cost (sheets, cells, strings, elements,
+depth); calamine then runs in a child process with a memory limit (validation.sheet_reader),
+so a workbook that costs more than foreseen is a problem, never the end of the server.
+
 A problem names the sheet in its file column (SEPARATOR: "book.xlsx, observations" with an
 angle quote for the comma) and its line is the Excel row (the header is row 1). A sheet is a
 table when it is named after one or when its row 1 is one's header; empty sheets that are not
@@ -94,8 +99,8 @@ def parse_workbook(name: str, data: bytes) -> list[ParsedFile]:
 
 
 def _guarded(call: Callable[[], T], what: str) -> T:
-    """Run a step of reading the zip, its XML or calamine; any failure is a damaged file.
-    calamine's panics arrive as pyo3's PanicException, a BaseException."""
+    """Run a step of reading the zip or its XML; a bound passed is a workbook too complex,
+    any other failure a damaged file."""
     try:
         return call()
     except (KeyboardInterrupt, SystemExit):
@@ -104,7 +109,7 @@ def _guarded(call: Callable[[], T], what: str) -> T:
         raise Unreadable("workbook.damaged", where=what, detail=f": {why}") from why
     except xlsx_parts.TooComplex as why:
         raise Unreadable("workbook.too_complex", reason=str(why)) from why
-    except BaseException as error:  # zipfile, zlib, XML and calamine errors alike
+    except BaseException as error:  # zipfile, zlib and XML errors alike
         raise Unreadable("workbook.damaged", where=what, detail="") from error
 
 
