@@ -9,6 +9,7 @@ the process that asked.
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from collections.abc import Callable, Iterable
 
@@ -183,3 +184,51 @@ def test_a_reader_that_dies_is_a_problem_and_the_process_that_asked_lives_on(mon
     )
     monkeypatch.delenv(sheet_reader.LIMIT_ENV)
     assert "workbook.too_costly" not in {p["code"] for p in sheet_problems(tall)}
+
+
+def with_entry(data: bytes, name: str, content: bytes) -> bytes:
+    """The workbook with one more zip entry, which may repeat or shadow a part's name."""
+    out = io.BytesIO(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of a duplicate name, and writes it
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def far_sheet_xml() -> bytes:
+    book = zipfile.ZipFile(io.BytesIO(with_far_cell(FAR_CELLS["lower case"])))
+    return book.read("xl/worksheets/sheet1.xml")
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("xl/worksheets/sheet1.xml", "two parts named 'xl/worksheets/sheet1.xml'"),
+        ("xl/Worksheets/Sheet1.xml", "two parts named 'xl/Worksheets/Sheet1.xml'"),
+        ("xl/../xl/worksheets/sheet1.xml", "which no workbook writer does"),
+        ("xl\\worksheets\\sheet1.xml", "which no workbook writer does"),
+    ],
+)
+def test_a_part_that_two_readers_could_find_differently_is_refused(name, words):
+    """A second part by the same name (or one a reader may take for it) could be the one
+    calamine reads while another is checked."""
+    found = sheet_problems(with_entry(framings_book(), name, far_sheet_xml()))
+    assert [(p["code"], p["file"]) for p in found] == [("workbook.damaged", "hostile.xlsx")]
+    assert words in found[0]["problem"]
+
+
+def test_two_sheets_of_one_name_are_refused():
+    def twice(xml: bytes) -> bytes:
+        sheet = xml[xml.index(b"<sheet ") : xml.index(b"/>", xml.index(b"<sheet ")) + 2]
+        return xml.replace(sheet, sheet + sheet.replace(b'sheetId="1"', b'sheetId="2"'))
+
+    source = zipfile.ZipFile(io.BytesIO(framings_book()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            target.writestr(info, twice(content) if info.filename == "xl/workbook.xml" else content)
+    found = sheet_problems(out.getvalue())
+    assert [(p["code"], p["file"]) for p in found] == [("workbook.damaged", "hostile.xlsx")]
+    assert "two sheets are named 'framings'" in found[0]["problem"]

@@ -135,9 +135,10 @@ def _sheets(name: str, data: bytes) -> list[ParsedFile]:
         )
         for sheet, part in parts.items()
     }
-    skip = {sheet for sheet, scan in scans.items() if scan.too_large}
+    # Only sheets whose XML was read: one the reader finds by another way is never loaded.
+    load = {sheet for sheet, scan in scans.items() if not scan.too_large}
     found: list[ParsedFile | _Unknown] = []
-    for sheet in _read(data, skip):
+    for sheet in _read(data, load):
         label = f"{name}{SEPARATOR}{sheet.name}"
         scan = scans.get(sheet.name)
         if scan is None:
@@ -149,10 +150,10 @@ def _sheets(name: str, data: bytes) -> list[ParsedFile]:
     return _with_unknown_sheets(name, found)
 
 
-def _read(data: bytes, skip: set[str]) -> list[sheet_reader.Sheet]:
+def _read(data: bytes, load: set[str]) -> list[sheet_reader.Sheet]:
     """The sheets as calamine reads them, in its child process."""
     try:
-        return sheet_reader.read(data, skip)
+        return sheet_reader.read(data, load)
     except sheet_reader.TooCostly as why:
         raise Unreadable("workbook.too_costly", reason=str(why)) from why
     except sheet_reader.Damaged as why:

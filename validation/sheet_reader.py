@@ -138,11 +138,12 @@ def _retire_all() -> None:
         _retire(reader)
 
 
-def read(data: bytes, skip: set[str]) -> list[Sheet]:
-    """Every sheet of the workbook in its order, loaded unless named in ``skip``."""
+def read(data: bytes, load: set[str]) -> list[Sheet]:
+    """Every sheet of the workbook in its order; only those named in ``load`` are loaded (the
+    sheets whose XML was read and found within bounds)."""
     limit = limit_mb()
     asked = json.dumps(
-        {"allowance": limit * 2**20, "skip": sorted(skip), "size": len(data)}
+        {"allowance": limit * 2**20, "load": sorted(load), "size": len(data)}
     ).encode()
     reader = _take()
     process = reader.process

@@ -6,12 +6,12 @@ to what it has mapped plus the workbook's allowance, so an allocation beyond tha
 in this process, and the process that asked sees only that it ended.
 
 It serves workbooks one after another until its input ends. Each request on stdin: a JSON
-header (its length first, 8 bytes big-endian: the allowance in bytes, the sheets not to load,
-too large by validation.xlsx_parts, and the workbook's size), then the workbook's bytes. Each
-answer on stdout: a JSON header (its length first), then one Arrow IPC stream per loaded sheet,
-each with its length first. After a workbook calamine could not read it answers and ends, so a
-reader in an unforeseen state is not given the next one; so it does when a large workbook left
-it holding more than RETIRE_ABOVE.
+header (its length first, 8 bytes big-endian: the allowance in bytes, the sheets to load,
+those validation.xlsx_parts read and found within bounds, and the workbook's size), then the
+workbook's bytes. Each answer on stdout: a JSON header (its length first), then one Arrow IPC
+stream per loaded sheet, each with its length first. After a workbook calamine could not
+read, it answers and ends, so a reader in an unforeseen state is not given the next one; so it
+does when a large workbook left it holding more than RETIRE_ABOVE.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def _framed(payload: bytes) -> bytes:
     return len(payload).to_bytes(8, "big") + payload
 
 
-def _answer(data: bytes, skip: set[str]) -> tuple[dict[str, Any], list[bytes]]:
+def _answer(data: bytes, load: set[str]) -> tuple[dict[str, Any], list[bytes]]:
     import fastexcel
     import pyarrow as pa
 
@@ -58,7 +58,7 @@ def _answer(data: bytes, skip: set[str]) -> tuple[dict[str, Any], list[bytes]]:
         reader = fastexcel.read_excel(data)
         for name in reader.sheet_names:
             where = name
-            if name in skip:
+            if name not in load:
                 sheets.append({"name": name, "loaded": False})
                 continue
             # header_row=None with skip_rows=0 keeps the leading empty rows: row i is
@@ -105,7 +105,7 @@ def main() -> int:
             return 0  # the parent is done
         _limit(int(asked["allowance"]))
         try:
-            header, streams = _answer(data, set(asked["skip"]))
+            header, streams = _answer(data, set(asked["load"]))
         except MemoryError:
             return MEMORY_EXIT
         del data

@@ -206,10 +206,28 @@ def _targets(
     return found
 
 
+def _names(archive: zipfile.ZipFile) -> set[str]:
+    """The zip's part names, each once and plainly written: a zip may hold two entries of one
+    name, and a name may be spelled so that two readers find different parts by it (a case,
+    "..", a backslash); this module would then read one part and calamine another."""
+    seen: set[str] = set()
+    for name in archive.namelist():
+        folded = name.casefold()
+        if folded in seen:
+            raise NotAWorkbook(f"it holds two parts named {name[:80]!r}")
+        seen.add(folded)
+        segments = name.split("/")
+        odd = {".", ".."} & set(segments) or "" in segments[:-1]
+        if odd or "\\" in name or name.startswith("/"):
+            raise NotAWorkbook(f"a part is named {name[:80]!r}, which no workbook writer does")
+    return set(archive.namelist())
+
+
 def sheet_parts(archive: zipfile.ZipFile, budget: Budget) -> dict[str, str]:
     """Sheet name -> the zip part holding its cells, as the workbook lists them; then every
-    other XML part is read against the budget too (shared strings, styles, ...)."""
-    names = set(archive.namelist())
+    other XML part is read against the budget too (shared strings, styles, ...). Two sheets
+    of one name are refused: calamine would read one of them, maybe not the one read here."""
+    names = _names(archive)
     workbook = DEFAULT_WORKBOOK
     walked = set()
     if RELATIONSHIPS in names:
@@ -229,6 +247,9 @@ def sheet_parts(archive: zipfile.ZipFile, budget: Budget) -> dict[str, str]:
         if local != "sheet":
             return
         rid = next((v for k, v in attributes.items() if _local(k) == "id"), "")
+        name = attributes.get("name", "")
+        if any(name == other for other, _ in listed):
+            raise NotAWorkbook(f"two sheets are named {name[:80]!r}")
         listed.append((attributes.get("name", ""), targets.get(rid, ("", ""))[1]))
         if len(listed) > MAX_SHEETS:
             raise TooComplex(f"it has more than {MAX_SHEETS} sheets")
