@@ -232,3 +232,19 @@ def test_two_sheets_of_one_name_are_refused():
     found = sheet_problems(out.getvalue())
     assert [(p["code"], p["file"]) for p in found] == [("workbook.damaged", "hostile.xlsx")]
     assert "two sheets are named 'framings'" in found[0]["problem"]
+
+
+def test_shared_strings_under_a_name_in_other_case_count_too():
+    """calamine finds a part by its name in any case: so is it counted."""
+    data = strings_bomb(xlsx_parts.MAX_CELLS + 1)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/sharedStrings.xml":
+                info.filename = "xl/SHAREDSTRINGS.XML"
+            target.writestr(info, content)
+    found = sheet_problems(out.getvalue())
+    assert [(p["code"], p["file"]) for p in found] == [("workbook.too_complex", "hostile.xlsx")]
+    assert "shared strings" in found[0]["problem"]

@@ -52,8 +52,6 @@ REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,9})")
 ROW_NUMBER = re.compile(r"[0-9]{1,9}")
 RELATIONSHIPS = "_rels/.rels"
 DEFAULT_WORKBOOK = "xl/workbook.xml"
-# Parts calamine may read besides the sheets and the workbook's relationships' targets.
-READ_BY_NAME = ("[Content_Types].xml", "xl/sharedStrings.xml", "xl/styles.xml")
 
 
 class NotAWorkbook(Exception):
@@ -257,7 +255,7 @@ def sheet_parts(archive: zipfile.ZipFile, budget: Budget) -> dict[str, str]:
     _walk(archive, workbook, budget, start)
     parts = {name: part for name, part in listed if part in names}
     others = {target for _, target in targets.values() if target in names}
-    others |= {name for name in names if name.endswith(".rels") or name in READ_BY_NAME}
+    others |= {name for name in names if name.casefold().endswith((".xml", ".rels"))}
     for part in sorted(others - walked - set(parts.values())):
         _walk(archive, part, budget)
     return parts
