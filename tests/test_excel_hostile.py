@@ -248,3 +248,58 @@ def test_shared_strings_under_a_name_in_other_case_count_too():
     found = sheet_problems(out.getvalue())
     assert [(p["code"], p["file"]) for p in found] == [("workbook.too_complex", "hostile.xlsx")]
     assert "shared strings" in found[0]["problem"]
+
+
+def rebuilt(data: bytes, change: Callable[[str, bytes], list[tuple[str, bytes]]]) -> bytes:
+    """The workbook with each part passed through ``change``, which gives the parts to write
+    in its place."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            for name, content in change(info.filename, source.read(info)):
+                target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_the_workbook_part_is_the_one_calamine_reads_whatever_the_package_says():
+    """calamine reads xl/workbook.xml even when the package's relationships name another
+    workbook part; a harmless other one must not be the one checked."""
+    harmless = framings_book()
+    benign = zipfile.ZipFile(io.BytesIO(harmless)).read("xl/worksheets/sheet1.xml")
+
+    def change(name: str, content: bytes) -> list[tuple[str, bytes]]:
+        if name == "_rels/.rels":
+            return [(name, content.replace(b"xl/workbook.xml", b"xl/other.xml"))]
+        if name == "xl/workbook.xml":
+            return [(name, content), ("xl/other.xml", content)]
+        if name == "xl/_rels/workbook.xml.rels":
+            other = content.replace(b"worksheets/sheet1.xml", b"worksheets/benign.xml")
+            return [(name, content), ("xl/_rels/other.xml.rels", other)]
+        if name == "xl/worksheets/sheet1.xml":
+            return [(name, content), ("xl/worksheets/benign.xml", benign)]
+        return [(name, content)]
+
+    found = sheet_problems(rebuilt(with_far_cell(FAR_CELLS["lower case"]), change))
+    assert [(p["code"], p["file"]) for p in found] == [
+        ("sheet.too_large", "hostile.xlsx \u203a framings")
+    ]
+
+
+def test_a_relationship_target_that_names_two_parts_is_refused():
+    """Target="xl/worksheets/sheet1.xml" is xl/xl/worksheets/sheet1.xml read from the
+    workbook's folder, and xl/worksheets/sheet1.xml read from the root."""
+    harmless = zipfile.ZipFile(io.BytesIO(framings_book())).read("xl/worksheets/sheet1.xml")
+
+    def change(name: str, content: bytes) -> list[tuple[str, bytes]]:
+        if name == "xl/_rels/workbook.xml.rels":
+            return [
+                (name, content.replace(b'"worksheets/sheet1.xml"', b'"xl/worksheets/sheet1.xml"'))
+            ]
+        if name == "xl/worksheets/sheet1.xml":
+            return [(name, content), ("xl/xl/worksheets/sheet1.xml", harmless)]
+        return [(name, content)]
+
+    found = sheet_problems(rebuilt(with_far_cell(FAR_CELLS["lower case"]), change))
+    assert [(p["code"], p["file"]) for p in found] == [("workbook.damaged", "hostile.xlsx")]
+    assert "names two parts" in found[0]["problem"]

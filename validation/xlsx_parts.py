@@ -50,8 +50,9 @@ CHUNK = 2**20
 
 REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,9})")
 ROW_NUMBER = re.compile(r"[0-9]{1,9}")
-RELATIONSHIPS = "_rels/.rels"
 DEFAULT_WORKBOOK = "xl/workbook.xml"
+WORKBOOK_FOLDER = "xl"
+WORKBOOK_RELATIONSHIPS = "xl/_rels/workbook.xml.rels"
 
 
 class NotAWorkbook(Exception):
@@ -188,19 +189,29 @@ def _walk(archive: zipfile.ZipFile, part: str, budget: Budget, start: Start | No
 
 
 def _targets(
-    archive: zipfile.ZipFile, rels: str, base: str, budget: Budget
-) -> dict[str, tuple[str, str]]:
-    """Relationship id -> (type, part path) from one .rels part."""
-    found: dict[str, tuple[str, str]] = {}
+    archive: zipfile.ZipFile, names: set[str], budget: Budget
+) -> dict[str, tuple[str, str | None]]:
+    """Relationship id -> (type, the part it names, None when there is none) from the
+    workbook's relationships. A target may be read from the workbook's folder or from the
+    zip's root; when both are parts, which one calamine reads is not known: refused."""
+    found: dict[str, tuple[str, str | None]] = {}
 
     def start(local: str, attributes: dict[str, str]) -> None:
         if local != "Relationship":
             return
         target = attributes.get("Target", "")
-        path = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
-        found[attributes.get("Id", "")] = (attributes.get("Type", ""), posixpath.normpath(path))
+        readings = {
+            posixpath.normpath(posixpath.join(WORKBOOK_FOLDER, target)),
+            posixpath.normpath(target.lstrip("/")),
+            target.lstrip("/"),
+        }
+        parts = readings & names
+        if len(parts) > 1:
+            raise NotAWorkbook(f"the relationship target {target[:80]!r} names two parts")
+        found[attributes.get("Id", "")] = (attributes.get("Type", ""), next(iter(parts), None))
 
-    _walk(archive, rels, budget, start)
+    if WORKBOOK_RELATIONSHIPS in names:
+        _walk(archive, WORKBOOK_RELATIONSHIPS, budget, start)
     return found
 
 
@@ -223,23 +234,15 @@ def _names(archive: zipfile.ZipFile) -> set[str]:
 
 def sheet_parts(archive: zipfile.ZipFile, budget: Budget) -> dict[str, str]:
     """Sheet name -> the zip part holding its cells, as the workbook lists them; then every
-    other XML part is read against the budget too (shared strings, styles, ...). Two sheets
-    of one name are refused: calamine would read one of them, maybe not the one read here."""
+    other XML part is read against the budget too (shared strings, styles, ...). The workbook
+    is xl/workbook.xml, where calamine reads it whatever the package's relationships say. Two
+    sheets of one name are refused: calamine would read one of them, maybe not the one read
+    here."""
     names = _names(archive)
-    workbook = DEFAULT_WORKBOOK
-    walked = set()
-    if RELATIONSHIPS in names:
-        walked.add(RELATIONSHIPS)
-        for kind, path in _targets(archive, RELATIONSHIPS, "", budget).values():
-            if kind.endswith("/officeDocument"):
-                workbook = path
-    if workbook not in names:
+    if DEFAULT_WORKBOOK not in names:
         raise NotAWorkbook("it holds no workbook part (xl/workbook.xml)")
-    folder, leaf = posixpath.split(workbook)
-    rels = posixpath.join(folder, "_rels", f"{leaf}.rels")
-    targets = _targets(archive, rels, folder, budget) if rels in names else {}
-    walked |= {rels, workbook}
-    listed: list[tuple[str, str]] = []
+    targets = _targets(archive, names, budget)
+    listed: list[tuple[str, str | None]] = []
 
     def start(local: str, attributes: dict[str, str]) -> None:
         if local != "sheet":
@@ -248,15 +251,16 @@ def sheet_parts(archive: zipfile.ZipFile, budget: Budget) -> dict[str, str]:
         name = attributes.get("name", "")
         if any(name == other for other, _ in listed):
             raise NotAWorkbook(f"two sheets are named {name[:80]!r}")
-        listed.append((attributes.get("name", ""), targets.get(rid, ("", ""))[1]))
+        listed.append((name, targets.get(rid, ("", None))[1]))
         if len(listed) > MAX_SHEETS:
             raise TooComplex(f"it has more than {MAX_SHEETS} sheets")
 
-    _walk(archive, workbook, budget, start)
-    parts = {name: part for name, part in listed if part in names}
-    others = {target for _, target in targets.values() if target in names}
+    _walk(archive, DEFAULT_WORKBOOK, budget, start)
+    parts = {name: part for name, part in listed if part is not None}
+    walked = {DEFAULT_WORKBOOK, WORKBOOK_RELATIONSHIPS, *parts.values()}
+    others = {target for _, target in targets.values() if target is not None}
     others |= {name for name in names if name.casefold().endswith((".xml", ".rels"))}
-    for part in sorted(others - walked - set(parts.values())):
+    for part in sorted(others - walked):
         _walk(archive, part, budget)
     return parts
 
