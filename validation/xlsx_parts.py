@@ -35,7 +35,7 @@ MAX_COLUMNS = 16
 MAX_ROWS = 1_048_576  # Excel's last row
 # Cells read from one workbook: the reader's grids (each from A1 to the sheet's last cell with
 # a value) added up, and no more shared strings. 360,000 rows of the widest table fit; the
-# check of a workbook that fills them peaked at 565 MB in the server's process and 660 MB in
+# check of a workbook that fills them peaked at 572 MB in the server's process and 660 MB in
 # the reader's (docs/SECURITY.md).
 MAX_CELLS = 4_000_000
 # XML elements in all parts: a cell is two or three (c, v; or c, is, t), plus rows and styles.
