@@ -12,6 +12,7 @@ from headcount import bootstrap, exports
 from headcount.store import STORE_ENV, Store
 from tests.conftest import ARTIFACTS, AppServer
 from tests.test_excel import CORPUS
+from tests.test_excel_hostile import FAR_CELLS, with_far_cell
 
 pytestmark = pytest.mark.browser
 UPLOAD = '[data-testid="stFileUploader"] input[type="file"]'
@@ -111,5 +112,39 @@ def test_the_explorers_excel_download_uploads_back_with_no_change(browser, own_s
         page.get_by_text("The upload matches the latest revision: nothing would change.").wait_for(
             timeout=90_000
         )
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("spelling", "cell"), [("single quotes", "XFD1048576"), ("no reference", "Q1048576")]
+)
+def test_a_far_cell_upload_is_a_problem_and_the_server_serves_on(
+    browser, own_server, tmp_path, spelling, cell
+):
+    """Issue 25.1: this upload aborted the server's process, ending every session."""
+    book = tmp_path / "far.xlsx"
+    book.write_bytes(with_far_cell(FAR_CELLS[spelling]))
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{own_server.url}/upload")
+        page.locator(UPLOAD).wait_for(state="attached", timeout=60_000)
+        page.locator(UPLOAD).set_input_files(str(book))
+        page.get_by_text("problem(s) found. Nothing was changed.").wait_for(timeout=60_000)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download the problems (CSV)").click()
+        report = download.value.path().read_text(encoding="utf-8-sig")
+        assert (
+            'sheet.too_large,far.xlsx \u203a framings,0,"","",the sheet is too large to read: '
+            f"cell {cell} holds a value; a sheet may use columns A to P" in report
+        )
+        # The same server, in a new session, still reads workbooks.
+        other = context.new_page()
+        other.goto(f"{own_server.url}/upload")
+        other.locator(UPLOAD).wait_for(state="attached", timeout=60_000)
+        other.locator(UPLOAD).set_input_files(str(CORPUS / "error_div0.xlsx"))
+        other.get_by_text("problem(s) found. Nothing was changed.").wait_for(timeout=60_000)
+        assert own_server.process.poll() is None
     finally:
         context.close()

@@ -105,6 +105,20 @@ ENTRIES: tuple[Entry, ...] = (
         "'Add and update rows'.",
     ),
     Entry(
+        "workbook.too_complex",
+        "the workbook is too complex to read: {reason}",
+        "Save each table as 'CSV UTF-8 (comma delimited)' and upload the CSV files, or split "
+        "the rows over several workbooks and upload them one after another with "
+        "'Add and update rows'.",
+    ),
+    Entry(
+        "workbook.too_costly",
+        "the workbook cannot be read within an upload's limits: {reason}",
+        "Delete the rows and columns outside the tables (select them, right-click > Delete) "
+        "and save; or save each table as 'CSV UTF-8 (comma delimited)' and upload the CSV "
+        "files.",
+    ),
+    Entry(
         "workbook.no_table",
         "the workbook holds no table: every sheet is empty",
         "Put each table on its own sheet with its header in row 1.",

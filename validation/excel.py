@@ -7,6 +7,11 @@ typing, so a workbook meets the same rules and gets the same problems as a CSV f
 is called directly rather than through polars because only it says which Excel column each
 column came from (an error cell is named by it) and keeps row numbers as Excel shows them.
 
+Nothing in a workbook reaches calamine before validation.xlsx_parts has read every part it
+will read against the bounds of what a workbook may cost (sheets, cells, strings, elements,
+depth); calamine then runs in a child process with a memory limit (validation.sheet_reader),
+so a workbook that costs more than foreseen is a problem, never the end of the server.
+
 A problem names the sheet in its file column (SEPARATOR: "book.xlsx, observations" with an
 angle quote for the comma) and its line is the Excel row (the header is row 1). A sheet is a
 table when it is named after one or when its row 1 is one's header; empty sheets that are not
@@ -26,10 +31,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
-import fastexcel
 import polars as pl
 
-from validation import parse, problems, xlsx_parts
+from validation import parse, problems, sheet_reader, xlsx_parts
 from validation.parse import LINE, ParsedFile
 from validation.tables import TABLES, Table
 
@@ -95,15 +99,17 @@ def parse_workbook(name: str, data: bytes) -> list[ParsedFile]:
 
 
 def _guarded(call: Callable[[], T], what: str) -> T:
-    """Run a step of reading the zip, its XML or calamine; any failure is a damaged file.
-    calamine's panics arrive as pyo3's PanicException, a BaseException."""
+    """Run a step of reading the zip or its XML; a bound passed is a workbook too complex,
+    any other failure a damaged file."""
     try:
         return call()
     except (KeyboardInterrupt, SystemExit):
         raise
     except xlsx_parts.NotAWorkbook as why:
         raise Unreadable("workbook.damaged", where=what, detail=f": {why}") from why
-    except BaseException as error:  # zipfile, zlib, XML and calamine errors alike
+    except xlsx_parts.TooComplex as why:
+        raise Unreadable("workbook.too_complex", reason=str(why)) from why
+    except BaseException as error:  # zipfile, zlib and XML errors alike
         raise Unreadable("workbook.damaged", where=what, detail="") from error
 
 
@@ -117,21 +123,44 @@ def _sheets(name: str, data: bytes) -> list[ParsedFile]:
             size=unpacked / 2**30,
             limit=xlsx_parts.MAX_UNPACKED_BYTES / 2**30,
         )
-    parts = _guarded(lambda: xlsx_parts.sheet_parts(archive), "this is not a readable .xlsx")
-    reader = _guarded(lambda: fastexcel.read_excel(data), "this is not a readable .xlsx")
+    # Every part the reader will read, read first against the workbook's bounds.
+    budget = xlsx_parts.Budget()
+    parts = _guarded(
+        lambda: xlsx_parts.sheet_parts(archive, budget), "this is not a readable .xlsx"
+    )
+    scans = {
+        sheet: _guarded(
+            partial(xlsx_parts.scan_sheet, archive, part, budget),
+            f"the sheet {sheet!r} cannot be read",
+        )
+        for sheet, part in parts.items()
+    }
+    # Only sheets whose XML was read: one the reader finds by another way is never loaded.
+    load = {sheet for sheet, scan in scans.items() if not scan.too_large}
     found: list[ParsedFile | _Unknown] = []
-    for sheet in reader.sheet_names:
-        label = f"{name}{SEPARATOR}{sheet}"
-        part = parts.get(sheet)
-        if part is None:
+    for sheet in _read(data, load):
+        label = f"{name}{SEPARATOR}{sheet.name}"
+        scan = scans.get(sheet.name)
+        if scan is None:
             found.append(_problem("sheet.no_cells", label, 0))
             continue
-        unreadable = f"the sheet {sheet!r} cannot be read"
-        scan = _guarded(partial(xlsx_parts.scan_sheet, archive, part), unreadable)
-        parsed = _sheet(reader, sheet, label, scan, unreadable)
+        parsed = _sheet(sheet, label, scan)
         if parsed is not None:
             found.append(parsed)
     return _with_unknown_sheets(name, found)
+
+
+def _read(data: bytes, load: set[str]) -> list[sheet_reader.Sheet]:
+    """The sheets as calamine reads them, in its child process."""
+    try:
+        return sheet_reader.read(data, load)
+    except sheet_reader.TooCostly as why:
+        raise Unreadable("workbook.too_costly", reason=str(why)) from why
+    except sheet_reader.Damaged as why:
+        where = "this is not a readable .xlsx"
+        if why.sheet is not None:
+            where = f"the sheet {why.sheet!r} cannot be read"
+        raise Unreadable("workbook.damaged", where=where, detail="") from why
 
 
 def _refuse_other_formats(data: bytes) -> None:
@@ -160,23 +189,14 @@ class _Unknown:
 
 
 def _sheet(
-    reader: fastexcel.ExcelReader,
-    sheet: str,
-    label: str,
-    scan: xlsx_parts.SheetScan,
-    unreadable: str,
+    sheet: sheet_reader.Sheet, label: str, scan: xlsx_parts.SheetScan
 ) -> ParsedFile | _Unknown | None:
-    named = TABLES.get(sheet.strip().lower())
-    if scan.too_large:
+    named = TABLES.get(sheet.name.strip().lower())
+    if scan.too_large or sheet.cells is None:
         return _problem("sheet.too_large", label, 0, reason=scan.too_large)
-    # header_row=None with skip_rows=0 keeps the leading empty rows: row i is Excel's row i + 1.
-    loaded = _guarded(
-        lambda: reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string"),
-        unreadable,
-    )
-    cells = _guarded(loaded.to_polars, unreadable)
+    cells = sheet.cells
     # Columns named by their Excel position (0 is A): calamine starts at the first used one.
-    positions = [str(info.absolute_index) for info in loaded.available_columns()]
+    positions = [str(position) for position in sheet.positions]
     text = cells.rename(dict(zip(cells.columns, positions, strict=True))).select(
         pl.all().str.strip_chars().replace("", None).str.replace(MIDNIGHT, "$1")
     )
@@ -184,8 +204,8 @@ def _sheet(
         if named is None:
             return None  # Excel's spare Sheet2: nothing in it to lose
         return _problem("sheet.empty", label, 1, table=named.name)
-    if loaded.visible != "visible":
-        return _problem("sheet.hidden", label, 0, state=loaded.visible)
+    if sheet.visible != "visible":
+        return _problem("sheet.hidden", label, 0, state=sheet.visible)
     row_one = [value or "" for value in text.row(0)]
     body = text.slice(1)
     # Columns with neither a name nor a value (spaces, say) are trailing columns: ignored.

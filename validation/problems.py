@@ -25,10 +25,12 @@ PROBLEM_SCHEMA: dict[str, pl.DataType] = {
     "hint": pl.String(),
 }
 PROBLEM_COLUMNS: tuple[str, ...] = tuple(PROBLEM_SCHEMA)
-# A kind of problem: the same thing wrong in the same column of the same file. A person fixes a
-# kind once, so listing its first few rows is enough; listing 14 million of them (a junk file)
-# took 4 GB of server memory. The rest of a kind is one summary row, with the kind's code.
-KIND: tuple[str, ...] = ("file", "column", "code", "problem")
+# A kind of problem: the same thing wrong in the same column, in any file of the upload. A
+# person fixes a kind once, so listing its first few rows is enough; listing 14 million of them
+# (a junk file) took 4 GB of server memory. The rest of a kind is one summary row, with the
+# kind's code. Not per file: a workbook of 5,000 sheets (each a file of the report) gave 5,000
+# rows of one kind.
+KIND: tuple[str, ...] = ("column", "code", "problem")
 PER_KIND_ENV = "HEADCOUNT_PROBLEMS_PER_KIND"
 DEFAULT_PER_KIND = 50
 # A cell's value is shown to identify it, not to be read whole: a 400,000-character cell would
@@ -121,7 +123,9 @@ def capped(
     report: pl.DataFrame, limit: int | None = None, totals: pl.DataFrame | None = None
 ) -> pl.DataFrame:
     """The first ``limit`` problems of each kind (in line order), and for a kind with more,
-    one row that says how many more there are and from which line they start.
+    one row that says how many more there are and from where they start. A report that
+    already holds such rows (reports of several files, each capped) is capped as a whole:
+    their counts join the kind's.
 
     ``totals`` (columns problem, len) gives the true count per problem when the report of one
     file and column holds only the first ``limit`` + 1 rows of each kind.
@@ -129,18 +133,36 @@ def capped(
     limit = per_kind() if limit is None else limit
     if report.height <= limit and totals is None:
         return report
+    summarised = pl.col("problem").str.contains(MORE)
+    earlier = report.filter(summarised).with_columns(
+        pl.col("problem").str.extract(MORE).str.replace_all(",", "").cast(pl.Int64).alias("more"),
+        pl.col("problem").str.replace(MORE, ""),
+    )
     rank = pl.int_range(pl.len()).over(KIND)
-    ranked = report.sort("line", maintain_order=True).with_columns(rank.alias("_rank"))
+    ranked = (
+        report.filter(~summarised)
+        .sort("line", maintain_order=True)
+        .with_columns(rank.alias("_rank"))
+    )
     kept = ranked.filter(pl.col("_rank") < limit).drop("_rank")
-    rest = (
-        ranked.filter(pl.col("_rank") >= limit)
-        .group_by(KIND, maintain_order=True)
-        .agg(pl.len().alias("more"), pl.col("line").min())
+    unlisted = ranked.filter(pl.col("_rank") >= limit).with_columns(
+        pl.lit(1, pl.Int64).alias("more")
     )
     if totals is not None:
-        rest = rest.drop("more").join(
-            totals.select("problem", (pl.col("len") - limit).alias("more")), on="problem"
+        unlisted = (
+            unlisted.group_by(KIND, maintain_order=True)
+            .agg(pl.col("file", "line").first())
+            .join(
+                totals.select("problem", (pl.col("len") - limit).cast(pl.Int64).alias("more")),
+                on="problem",
+            )
         )
+    columns = [*KIND, "file", "line", "more"]
+    rest = (
+        pl.concat([unlisted.select(columns), earlier.select(columns)])
+        .group_by(KIND, maintain_order=True)
+        .agg(pl.col("file", "line").first(), pl.col("more").sum())
+    )
     summary = [
         more_row(
             row["code"], row["file"], row["line"], row["column"], row["more"], row["problem"], limit
@@ -160,7 +182,9 @@ def combine(reports: list[pl.DataFrame]) -> pl.DataFrame:
     ]
     if not reports:
         return frame()
-    report = detached(pl.concat(reports).sort(["file", "line", "column"], maintain_order=True))
+    # Capped again as one: the cap is per upload, whatever the number of files or sheets.
+    whole = capped(pl.concat(reports)) if len(reports) > 1 else reports[0]
+    report = detached(whole.sort(["file", "line", "column"], maintain_order=True))
     return report.with_columns(
         pl.Series("value", [shortened(v) for v in report["value"]], dtype=pl.String)
     )
