@@ -48,7 +48,7 @@ from headcount import (
 )
 from headcount.outcomes import Outcome, Published, Refused
 from headcount.store import Store, StoreNotInitialised
-from validation import excel, gate, judge, parse, warnings
+from validation import excel, gate, judge, parse, warning_checks
 from validation.parse import LINE
 from validation.problems import PROBLEM_COLUMNS, as_records
 from validation.tables import TABLES
@@ -141,7 +141,7 @@ def audit(args: argparse.Namespace) -> int:
             return EXIT_INVALID if verdict.readable else EXIT_UNREADABLE
         tables = verdict.tables
         where = str(folder or dataset.curated_paths()[0].parent)
-    found = warnings.audit(tables)
+    found = warning_checks.audit(tables)
     if args.json:
         print(json.dumps(as_records(found), ensure_ascii=False, indent=2))
     elif found.height:

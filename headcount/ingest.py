@@ -19,7 +19,7 @@ from headcount.dataset import in_export_order, load_curated, revision_label
 from headcount.outcomes import Outcome, Refused
 from headcount.reads import Acknowledged
 from headcount.store import Store
-from validation import excel, judge, problems, warnings
+from validation import excel, judge, problems, warning_checks
 from validation.parse import ParsedFile
 from validation.rules import FILE
 from validation.tables import TABLES
@@ -147,7 +147,7 @@ def publish(
         reason = UNACKNOWLEDGED.format(count=problems.count(seen), how=how)
         return Refused(reason, "unacknowledged", seen)
     acknowledged = (
-        Acknowledged(author, tuple(warnings.as_acknowledged(seen))) if seen.height else None
+        Acknowledged(author, tuple(warning_checks.as_acknowledged(seen))) if seen.height else None
     )
     return store.publish(
         proposal.proposed, proposal.changes, proposal.base, author, note, acknowledged

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from headcount import cli
-from validation import catalogue, evidence, numbers, problems
+from validation import catalogue, evidence, numerals, problems
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,7 @@ from validation import catalogue, evidence, numbers, problems
 )
 def test_a_value_written_in_any_form_is_found(value, quote):
     context = "in thousands" if value == 2_802_574_000 else ""
-    assert numbers.mentions(value, quote, context)
+    assert numerals.mentions(value, quote, context)
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_a_value_written_in_any_form_is_found(value, quote):
     ],
 )
 def test_a_value_the_quote_does_not_write_is_not_found(value, quote):
-    assert not numbers.mentions(value, quote)
+    assert not numerals.mentions(value, quote)
 
 
 SOURCES = pl.DataFrame(

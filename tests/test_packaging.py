@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -44,3 +45,17 @@ def test_security_page_names_only_tests_and_files_that_exist():
         test for path, test in tests if f"def {test}(" not in (ROOT / path).read_text("utf-8")
     ]
     assert missing == []
+
+
+def test_no_module_of_ours_bears_the_name_of_a_standard_library_module():
+    # The workbook reader runs validation/sheet_reader_child.py as a script: a module beside it
+    # named like one of the standard library's (validation/warnings.py once) is imported in its
+    # place, and every .xlsx upload failed.
+    # (headcount/site.py is the one exception: `site` is imported when Python starts, before
+    # any folder of ours is on the path, and headcount/ never runs as a script's folder.)
+    ours = {
+        path.stem
+        for folder in ("validation", "headcount", "ui", "views")
+        for path in (ROOT / folder).glob("*.py")
+    }
+    assert ours & set(sys.stdlib_module_names) == {"site"}

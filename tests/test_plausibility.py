@@ -14,6 +14,7 @@ import pytest
 
 from headcount import api, bootstrap, cli, ingest
 from headcount.outcomes import Published, Refused
+from headcount.site import for_store
 from headcount.store import Store
 from validation import catalogue, parse, plausibility
 from validation.parse import LINE
@@ -190,14 +191,14 @@ def test_the_cli_refuses_without_acknowledge_and_history_shows_who_acknowledged(
     assert "1 warning(s) acknowledged by ana: plausibility.far_from_filed" in history
     assert "900 (31 Jan 2025, ar) is 23% of Nordvik's filed 3,900" in history
 
-    reply = api.revisions_reply("json", nordvik_store)
+    reply = api.revisions_reply("json", for_store(nordvik_store))
     revisions = json.loads(reply.body)["revisions"]
     assert revisions[0]["acknowledged"] is None
     assert revisions[1]["acknowledged"]["by"] == "ana"
     assert [w["code"] for w in revisions[1]["acknowledged"]["warnings"]] == [
         "plausibility.far_from_filed"
     ]
-    as_csv = api.revisions_reply("csv", nordvik_store).body.decode("utf-8-sig")
+    as_csv = api.revisions_reply("csv", for_store(nordvik_store)).body.decode("utf-8-sig")
     assert "acknowledged_by" in as_csv.splitlines()[0]
     assert "plausibility.far_from_filed: 900 (31 Jan 2025, ar)" in as_csv
 
@@ -205,7 +206,8 @@ def test_the_cli_refuses_without_acknowledge_and_history_shows_who_acknowledged(
 def test_validate_lists_the_warnings_and_still_passes_the_file(nordvik_store, tmp_path, capsys):
     path = tmp_path / "observations.csv"
     path.write_text(UPLOAD, encoding="utf-8")
-    assert cli.main(["validate", str(path)]) == cli.EXIT_OK
+    # validate judges against the store's latest revision, as publish does (the one judge).
+    assert cli.main(["validate", str(path), "--store", nordvik_store]) == cli.EXIT_OK
     out = capsys.readouterr().out
     assert out.startswith("OK: 1 file(s) valid")
     assert "Warnings (publishing them needs --acknowledge)" in out

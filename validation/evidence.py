@@ -25,7 +25,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from validation import numbers, problems
+from validation import numerals, problems
 from validation.parse import LINE
 from validation.rules import FILE
 
@@ -88,9 +88,9 @@ def _given_day(
     if span is None:
         return None
     _, start, end = span
-    candidates = [("quote", d) for d in numbers.days_in(str(source.get("quote") or ""))]
+    candidates = [("quote", d) for d in numerals.days_in(str(source.get("quote") or ""))]
     if not DECLARED_UNDAY.search(str(row.get("note") or "")):
-        candidates += [("address", d) for d in numbers.days_in_url(str(source.get("url") or ""))]
+        candidates += [("address", d) for d in numerals.days_in_url(str(source.get("url") or ""))]
     for where, given in candidates:
         if start <= given <= end and given != day:
             return where, given
@@ -112,7 +112,7 @@ def _row_problems(
         str(x or "") for x in (source.get("via"), source.get("title"), row.get("note"))
     )
     derived = derived_formula(str(row.get("note") or "")) is not None
-    if not derived and not numbers.mentions(value, quote, scaled):
+    if not derived and not numerals.mentions(value, quote, scaled):
         found.append(
             problems.of(
                 "evidence.value_not_in_quote",

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from validation import gate, merge, problems, rules, warnings
+from validation import gate, merge, problems, rules, warning_checks
 from validation.merge import Mode
 from validation.parse import LINE, ParsedFile
 from validation.rules import FILE
@@ -36,7 +36,7 @@ from validation.tables import TABLES
 # A check that warns: (uploaded typed tables, published tables) -> problems, none refusing.
 WarningCheck = Callable[[Mapping[str, pl.DataFrame], Mapping[str, pl.DataFrame]], pl.DataFrame]
 # The evidence check and plausibility, on the rows the upload adds or changes.
-WARNING_CHECKS: tuple[WarningCheck, ...] = (warnings.review,)
+WARNING_CHECKS: tuple[WarningCheck, ...] = (warning_checks.review,)
 
 
 NO_PROBLEMS = problems.frame  # (the name `problems` is a field below)

@@ -89,7 +89,9 @@ _idle_lock = threading.Lock()
 def _start() -> _Reader:
     return _Reader(
         subprocess.Popen(
-            [sys.executable, str(CHILD)],
+            # -I: the child's own folder (validation/) is not put on its path, where a module
+            # could stand in for one of the standard library's.
+            [sys.executable, "-I", str(CHILD)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
