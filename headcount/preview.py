@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import polars as pl
 
-from headcount import charts, claims, exports, story
+from headcount import charts, claims, diff, exports, story
 from headcount.dataset import Dataset
 from validation.tables import TABLES
 
@@ -47,3 +47,13 @@ def arc_after(proposed: Mapping[str, pl.DataFrame], preferred: str) -> Preview |
         arc["headcount"], arc["ai_workload_fte"], claims.events_for(after, company), company
     )
     return Preview(company, figure)
+
+
+def company_changed(changes: Mapping[str, diff.TableDiff]) -> str | None:
+    """The company whose figures an upload adds or changes most (the first in the file when
+    tied), so the preview shows what the analyst changed; None if it changes no figure."""
+    observations = changes.get("observations")
+    if observations is None or observations.opened.is_empty():
+        return None
+    counted = observations.opened.group_by("company", maintain_order=True).len()
+    return str(counted.sort("len", descending=True, maintain_order=True).item(0, "company"))

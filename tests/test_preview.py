@@ -80,3 +80,13 @@ def test_a_company_the_proposal_lacks_falls_back_to_the_best_documented_one(stor
     proposal, _ = klarna_raised(store)
     after = preview.arc_after(proposal.proposed, "Nobody Inc")
     assert after is not None and after.company == "Klarna"
+
+
+def test_the_preview_shows_the_company_the_upload_changes(store):
+    # An analyst who uploads one Amazon figure while the sidebar shows Klarna sees Amazon.
+    rows = [r for r in read_rows("observations") if r["company"] == "Amazon"][:1]
+    rows[0] = {**rows[0], "basis": "employees, approximate (press)", "value": "1500001"}
+    proposal = check(store, {"observations.csv": to_csv(rows)})
+    assert proposal.ok, proposal.problems
+    assert preview.company_changed(proposal.changes) == "Amazon"
+    assert preview.company_changed({}) is None

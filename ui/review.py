@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from headcount.diff import TableDiff
+from ui.text import escape
 
 
 def show_changes(changes: Mapping[str, TableDiff]) -> None:
@@ -45,6 +46,9 @@ def show_changes(changes: Mapping[str, TableDiff]) -> None:
 ACKNOWLEDGE = "I have checked these warnings and publish the figures as they are"
 
 
+WARNINGS_IN_WORDS = 10  # the rest are in the table below them
+
+
 def show_warnings(report: pl.DataFrame) -> bool:
     """The review's warnings (the evidence check, plausibility) and the acknowledgement that
     publishing them needs; whether it is given (True when there is nothing to acknowledge)."""
@@ -56,6 +60,11 @@ def show_warnings(report: pl.DataFrame) -> bool:
         "The revision records the warnings you acknowledge, and who acknowledged them.",
         icon=":material/warning:",
     )
+    # Each warning in words first: a table cell cuts a sentence off where it matters most.
+    for row in report.head(WARNINGS_IN_WORDS).iter_rows(named=True):
+        st.markdown(
+            f"- **{escape(str(row['file']))}, line {row['line']}**: {escape(row['problem'])}"
+        )
     show_problems(report)
     return st.checkbox(ACKNOWLEDGE, key="acknowledge_warnings")
 

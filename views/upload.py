@@ -141,9 +141,11 @@ if proposal.empty:
 st.subheader(f"What changes against revision {proposal.base}")
 show_changes(proposal.changes)
 
-after = preview.arc_after(
-    proposal.proposed, st.session_state.get(state.COMPANY, catalog.companies[0])
+# The company the upload changes, else the one chosen in the sidebar.
+shown_company = preview.company_changed(proposal.changes) or st.session_state.get(
+    state.COMPANY, catalog.companies[0]
 )
+after = preview.arc_after(proposal.proposed, shown_company)
 if after is not None:
     st.subheader(f"Preview: {escape(after.company)} after publishing")
     st.plotly_chart(after.figure, key="preview_chart", width="stretch")
