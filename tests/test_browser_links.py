@@ -3,8 +3,6 @@ compare set included; a page switch keeps it too."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.conftest import ARTIFACTS
@@ -14,14 +12,15 @@ CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg'
 COMPARE = '[data-testid="stMultiSelect"]:has(input[aria-label="Compare with"])'
 
 
-def eventually(read, expected):
+def eventually(page, read, expected):
     """What ``read()`` gives once it is ``expected``, or after 20 s: the rerun an address
-    change starts takes a moment to reach the page."""
+    change starts takes a moment to reach the page. The pause is Playwright's own, not
+    time.sleep: ``page.url`` is a copy that only its event loop brings up to date."""
     for _ in range(40):
         value = read()
         if value == expected:
             break
-        time.sleep(0.5)
+        page.wait_for_timeout(500)
     return value
 
 
@@ -34,7 +33,7 @@ def chips(page) -> list[str]:
 
 def shown(page, expected: tuple[list[str], bool]) -> tuple[list[str], bool]:
     """The compare set and the index switch as the page shows them, once they are as expected."""
-    return eventually(lambda: (chips(page), index(page).is_checked()), expected)
+    return eventually(page, lambda: (chips(page), index(page).is_checked()), expected)
 
 
 def add_company(page, name: str) -> None:
@@ -104,18 +103,17 @@ def test_a_page_switch_and_back_keep_the_compare_set(page, app_server):
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Sources").click()
     page.get_by_role("heading", name="Sources").wait_for(timeout=60_000)
     page.wait_for_url("**/sources?compare=Salesforce", timeout=30_000)
-    # Streamlit's page switch leaves an entry without the query behind; going back into it
-    # keeps the view (it used to reset it, dropping the compare set) ...
-    page.go_back()
-    page.wait_for_timeout(3_000)
-    assert eventually(lambda: "compare=Salesforce" in page.url, True)
-    # ... and the Explorer comes back with its compare set. Under load Streamlit may leave one
-    # more entry of the Sources page behind (its address rewritten late), so go back until the
-    # Explorer is reached, at most twice more; what a reader lands on must keep the set.
+    # Streamlit's page switch may leave an entry of the Sources page without the query behind
+    # (more than one under load, none when its address is rewritten in time). Going back into
+    # such an entry keeps the view (it used to reset it, dropping the compare set); the reader
+    # goes back until the Explorer is reached, and every entry on the way keeps the set.
     for _ in range(3):
         page.go_back()
-        if eventually(lambda: "/explorer" in page.url, True):
+        if eventually(page, lambda: "/explorer" in page.url, True):
             break
-    assert eventually(lambda: page.url.endswith("/explorer?compare=Salesforce"), True), page.url
+        assert eventually(page, lambda: "compare=Salesforce" in page.url, True), page.url
+    assert eventually(page, lambda: page.url.endswith("/explorer?compare=Salesforce"), True), (
+        page.url
+    )
     page.wait_for_selector(CHART, timeout=60_000)
-    assert eventually(lambda: chips(page), ["Salesforce"]) == ["Salesforce"]
+    assert eventually(page, lambda: chips(page), ["Salesforce"]) == ["Salesforce"]
