@@ -4,6 +4,10 @@ A full disk, a locked or read-only SQLite file, a lost or unreachable PostgreSQL
 becomes one short message saying what happened and what to do. The message never carries the
 driver's text, which holds file paths, host names and sometimes credentials, and which the
 pages would otherwise show to anonymous viewers as a traceback.
+
+Faults are told by the drivers' own codes (SQLite's result codes, PostgreSQL's SQLSTATE), which
+stay put across versions and locales, never by the wording of their messages; only libpq's
+client-side failures carry no code, and for those whether a connection was ever made decides.
 """
 
 from __future__ import annotations
@@ -76,37 +80,54 @@ NOT_A_DATABASE = Fault(
     "file was left as it is.",
 )
 
-# Words in driver messages (SQLite, psycopg/libpq), lower case; first match wins.
-_SIGNS: tuple[tuple[tuple[str, ...], Fault], ...] = (
-    (("database or disk is full", "no space left on device", "could not extend file",
-      "disk full", "diskfull"), FULL),
-    (("readonly database", "read-only file system", "read-only database",
-      "readonly", "read only"), READ_ONLY),
-    (("database is locked", "database table is locked"), LOCKED),
-    (("terminating connection", "server closed the connection unexpectedly",
-      "connection already closed", "the connection is closed", "consuming input failed",
-      "connection is lost", "ssl connection has been closed", "adminshutdown",
-      "connection not open", "server conn crashed"), LOST),
-    (("connection refused", "could not connect", "connection failed", "connection timed out",
-      "could not translate host name", "name or service not known", "no route to host",
-      "password authentication failed", "no pg_hba.conf entry",
-      "timeout expired"), UNREACHABLE),
-    (("unable to open database file",), UNOPENABLE),
-    (("file is not a database",), NOT_A_DATABASE),
-)  # fmt: skip
+# SQLite's primary result codes (https://sqlite.org/rescode.html); an extended code keeps its
+# primary one in the low byte (SQLITE_READONLY_DBMOVED is 8 | 4 << 8).
+_SQLITE_CODES: dict[int, Fault] = {
+    5: LOCKED,  # SQLITE_BUSY: the busy timeout ran out
+    6: LOCKED,  # SQLITE_LOCKED
+    8: READ_ONLY,  # SQLITE_READONLY
+    13: FULL,  # SQLITE_FULL
+    14: UNOPENABLE,  # SQLITE_CANTOPEN
+    26: NOT_A_DATABASE,  # SQLITE_NOTADB
+}
+
+# PostgreSQL's SQLSTATE codes (its manual, appendix A): a whole code, else its two-letter class.
+_SQLSTATES: dict[str, Fault] = {
+    "53100": FULL,  # disk_full
+    "25006": READ_ONLY,  # read_only_sql_transaction
+    "55P03": LOCKED,  # lock_not_available (a lock timeout)
+    "57P01": LOST,  # admin_shutdown: the connection was terminated
+    "57P02": LOST,  # crash_shutdown
+    "57P03": UNREACHABLE,  # cannot_connect_now: the server is starting or stopping
+    "08003": LOST,  # connection_does_not_exist
+    "08006": LOST,  # connection_failure
+    "08": UNREACHABLE,  # connection exceptions: refused, rejected, timed out
+    "28": UNREACHABLE,  # invalid authorization: wrong user or password
+    "3D": UNREACHABLE,  # invalid catalog name: no such database
+}
 
 
-def _texts(error: BaseException) -> str:
-    """The error, its driver's original and the chain of causes, lower case."""
-    seen: list[str] = []
+def _chain(error: BaseException) -> list[BaseException]:
+    """The error, its driver's original and the chain of causes."""
+    seen: list[BaseException] = []
     current: BaseException | None = error
     while current is not None and len(seen) < 8:
-        seen.append(f"{type(current).__name__} {current}")
+        seen.append(current)
         original = getattr(current, "orig", None)
         if isinstance(original, BaseException) and original is not current:
-            seen.append(f"{type(original).__name__} {original}")
+            seen.append(original)
         current = current.__cause__ or current.__context__
-    return " ".join(seen).lower()
+    return seen
+
+
+def _by_code(error: BaseException) -> Fault | None:
+    """The fault a driver's own code names: SQLite's result code, PostgreSQL's SQLSTATE."""
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        return _SQLITE_CODES.get(code & 0xFF) if isinstance(code, int) else None
+    if isinstance(error, psycopg.Error) and error.sqlstate:
+        return _SQLSTATES.get(error.sqlstate) or _SQLSTATES.get(error.sqlstate[:2])
+    return None
 
 
 def describe(error: BaseException) -> Fault | None:
@@ -124,10 +145,24 @@ def describe(error: BaseException) -> Fault | None:
     # the chart image exporter) is not the database's.
     if not isinstance(error, sa.exc.SQLAlchemyError | sqlite3.Error | psycopg.Error):
         return None
-    text = _texts(error)
-    for signs, fault in _SIGNS:
-        if any(sign in text for sign in signs):
+    chain = _chain(error)
+    for link in chain:
+        fault = _by_code(link)
+        if fault is not None:
             return fault
     if isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated:
         return LOST
+    # libpq reports what happens on the client's side (a refused connection, a server that
+    # vanished mid-query) without a SQLSTATE: an operational error that carries no code.
+    for link in chain:
+        if isinstance(link, psycopg.OperationalError) and not link.sqlstate:
+            return LOST if _was_connected(link) else UNREACHABLE
     return None
+
+
+def _was_connected(error: psycopg.Error) -> bool:
+    """Whether the connection had been made: a connection that never opened leaves no
+    server-side process id behind (libpq's connection object is absent or never reached
+    the ready state)."""
+    connection = getattr(error, "pgconn", None)
+    return bool(connection is not None and getattr(connection, "backend_pid", 0))

@@ -332,6 +332,33 @@ def test_errors_that_are_not_the_stores_still_fail_loudly(tmp_path):
     assert faults.describe(raised.value) is None
 
 
+def test_faults_are_told_by_the_drivers_codes_not_their_wording(tmp_path, postgres_url):
+    """An error whose wording names none of the old signs: PostgreSQL's lock timeout
+    ("canceling statement due to lock timeout", SQLSTATE 55P03, while another program holds
+    the table) is the busy store by its code. SQLite's result code names a file that is not a
+    database."""
+    engine = sa.create_engine(postgres_url)
+    try:
+        with engine.connect() as holder, engine.connect() as waiter:
+            holder.execute(sa.text("CREATE TABLE notes (line text)"))
+            holder.commit()
+            holder.execute(sa.text("LOCK TABLE notes IN ACCESS EXCLUSIVE MODE"))
+            waiter.execute(sa.text("SET lock_timeout = '200ms'"))
+            with pytest.raises(sa.exc.OperationalError) as waited:
+                waiter.execute(sa.text("SELECT * FROM notes"))
+            holder.rollback()
+    finally:
+        engine.dispose()
+    assert getattr(waited.value.orig, "sqlstate", None) == "55P03"
+    assert faults.describe(waited.value) is faults.LOCKED
+
+    other = tmp_path / "notes.sqlite"
+    other.write_bytes(b"these are notes, not a database\n" * 200)
+    with pytest.raises(sqlite3.DatabaseError) as unreadable:
+        sqlite3.connect(other).execute("SELECT * FROM sqlite_master")
+    assert faults.describe(unreadable.value) is faults.NOT_A_DATABASE
+
+
 @pytest.mark.browser
 def test_an_unforeseen_error_shows_no_message_or_traceback_to_the_viewer(page, tmp_path):
     """The project's config (client.showErrorDetails) redacts what a bug would show."""
