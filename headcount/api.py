@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
-from xml.sax.saxutils import escape as xml_escape
+from xml.etree import ElementTree
 
 import polars as pl
 
@@ -46,6 +46,7 @@ TABLE_FILTERS: dict[str, tuple[str, ...]] = {
 }
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 REPEATABLE = ("company", "metric", "basis")
+ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 50  # the newest revisions in the changes feed
 
 
@@ -246,6 +247,13 @@ def _feed_entries(site: Site) -> list[tuple[Revision, str]]:
     return site.per_revision(latest, "api", "feed", compute)
 
 
+def _child(parent: ElementTree.Element, tag: str, text: str) -> ElementTree.Element:
+    """A text element under ``parent``; the builder escapes what XML reserves."""
+    element = ElementTree.SubElement(parent, tag)
+    element.text = text
+    return element
+
+
 def feed_reply(site: Site) -> Reply:
     """An Atom feed of published revisions, newest first: who, when, note, rows changed.
 
@@ -253,31 +261,23 @@ def feed_reply(site: Site) -> Reply:
     the request's Host header, which anyone can forge (issue 25.10); its ids are URNs named
     by the store's identity, the same whatever address the feed is read at."""
     listed = _feed_entries(site)
-    revisions = [revision for revision, _ in listed]
     urn = f"urn:headcount:{site.identity() or 'empty'}"
-    entries = []
+    feed = ElementTree.Element("feed", xmlns=ATOM)
+    _child(feed, "title", "Headcount & AI claims: published revisions")
+    _child(feed, "id", f"{urn}:changes")
+    newest = listed[0][0].created_at if listed else None
+    _child(feed, "updated", _iso(newest) if newest else "1970-01-01T00:00:00+00:00")
+    ElementTree.SubElement(feed, "link", rel="self", href="changes.atom")
     for revision, changed in listed:
-        when = _iso(revision.created_at)
-        entries.append(
-            "<entry>"
-            f"<title>Revision {revision.id}</title>"
-            f"<id>{urn}:revision:{revision.id}</id>"
-            f"<updated>{when}</updated>"
-            f"<author><name>{xml_escape(shown(revision.author))}</name></author>"
-            '<link href="../history"/>'
-            f"<summary>{xml_escape(shown(revision.note))} ({xml_escape(changed)})</summary>"
-            "</entry>"
-        )
-    updated = _iso(revisions[0].created_at) if revisions else "1970-01-01T00:00:00+00:00"
-    body = (
-        '<?xml version="1.0" encoding="utf-8"?>'
-        '<feed xmlns="http://www.w3.org/2005/Atom">'
-        "<title>Headcount &amp; AI claims: published revisions</title>"
-        f"<id>{urn}:changes</id>"
-        f"<updated>{updated}</updated>"
-        '<link rel="self" href="changes.atom"/>' + "".join(entries) + "</feed>"
-    )
-    return Reply(200, body.encode("utf-8"), "application/atom+xml", {"Cache-Control": "max-age=60"})
+        entry = ElementTree.SubElement(feed, "entry")
+        _child(entry, "title", f"Revision {revision.id}")
+        _child(entry, "id", f"{urn}:revision:{revision.id}")
+        _child(entry, "updated", _iso(revision.created_at))
+        _child(ElementTree.SubElement(entry, "author"), "name", shown(revision.author))
+        ElementTree.SubElement(entry, "link", href="../history")
+        _child(entry, "summary", f"{shown(revision.note)} ({changed})")
+    body = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return Reply(200, body, "application/atom+xml", {"Cache-Control": "max-age=60"})
 
 
 def _or_unavailable(answer: Callable[[], Reply]) -> Reply:
