@@ -108,6 +108,12 @@ def embeddable(kind: str) -> None:
     st.session_state[EMBEDDABLE] = (_page(), kind)
 
 
+def embeddable_kind() -> str | None:
+    """The kind of charts the page on screen offers as embeds, if it marked itself so."""
+    page, kind = st.session_state.get(EMBEDDABLE, (None, None))
+    return kind if page == _page() else None
+
+
 def _query() -> dict[str, list[str]]:
     return {name: st.query_params.get_all(name) for name in st.query_params}
 
@@ -223,18 +229,3 @@ def publish(view: share.View, catalog: Catalog) -> str:
     st.session_state[SEEN] = _query()
     st.session_state[SEEN_PAGE] = page
     return share.link(st.context.url or "", view, default)
-
-
-def share_control(link: str, view: share.View | None = None) -> None:
-    with st.popover("Copy link", icon=":material/link:"):
-        st.caption("Anyone with this link sees this view. Copy it with the button on the right.")
-        st.code(link, language=None, wrap_lines=True)
-        if view is not None:
-            st.caption("Get this data: the figures of this view as CSV, each with its source.")
-            st.code(share.data_link(st.context.url or "", view), language=None, wrap_lines=True)
-        page, kind = st.session_state.get(EMBEDDABLE, (None, None))
-        if view is not None and page == _page():
-            # Imported here: ui/embed reads the view and the data through this module.
-            from ui import embed
-
-            embed.offer(kind, view)

@@ -9,7 +9,7 @@ import streamlit as st
 from headcount import arcview, charts, claimcheck, exports, share, story
 from headcount.labels import day
 from headcount.streamlit_cache import per_revision
-from ui import embed, state
+from ui import embed, sharing, state
 from ui.cited import chart, citation_panel, file_stem
 from ui.text import escape, plain
 
@@ -116,7 +116,7 @@ if st.toggle("Show the figures behind these charts as a table (text alternative)
 
 
 with buttons:
-    state.share_control(link, share.View(company=view.company, metrics=()))
+    sharing.share_control(link, share.View(company=view.company, metrics=()))
     st.download_button(
         "Brief",
         data=lambda: arcview.brief(shown, data.sources, link, today, figures),

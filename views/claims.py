@@ -7,7 +7,7 @@ import streamlit as st
 from headcount import claimcheck, claimwords, exports
 from headcount.labels import day
 from headcount.streamlit_cache import per_revision
-from ui import state
+from ui import sharing, state
 from ui.text import escape, plain
 
 catalog = state.catalog_or_stop()
@@ -76,4 +76,4 @@ for check in checks:
             button.link_button(
                 "Open", source["url"], icon=":material/open_in_new:", type="tertiary"
             )
-state.share_control(link, view)
+sharing.share_control(link, view)

@@ -7,7 +7,7 @@ import streamlit as st
 from headcount import charts, comparison, downloads, exports
 from headcount.labels import label
 from headcount.streamlit_cache import store
-from ui import embed, state
+from ui import embed, sharing, state
 from ui.cited import chart, citation_panel, file_stem
 from ui.text import escape
 from validation.vocabulary import ATTRIBUTION_LABELS, METRIC_LABELS
@@ -83,7 +83,7 @@ switches[2].multiselect(
 
 view = state.current_view(catalog)
 link = state.publish(view, catalog)
-state.share_control(link, view)
+sharing.share_control(link, view)
 
 compared = comparison.compare(observations, data.sources, view)
 for note in compared.notes:
