@@ -4,7 +4,7 @@ Streamlit runs this file as ``__main__`` for every rerun of a page: that draws t
 page (ui/shell.py). `streamlit run` also finds the ``app`` below and serves it with uvicorn,
 importing this file as a module: the same server then answers the data API's routes
 (/api/..., headcount/api.py) beside the pages, from one process. Both reach the data through
-the process's one site (headcount/site.py), found by `headcount.streamlit_cache.site` from the
+the process's one site (headcount/site.py), found by `ui.server.site` from the
 environment and Streamlit's secrets: the pages and the API always read the same store. Every
 response says who may frame it (headcount/framing.py).
 """
@@ -22,7 +22,7 @@ else:
 
     from headcount.api import routes
     from headcount.framing import FramingPolicy
-    from headcount.streamlit_cache import site
+    from ui.server import site
 
     # Only embed views may be framed by other sites (headcount/framing.py).
     app = st.App(__file__, routes=routes(site), middleware=[Middleware(FramingPolicy)])

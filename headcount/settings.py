@@ -10,7 +10,7 @@ Where a setting can also come from Streamlit's secrets (the store: ``[store] url
 Community Cloud deployer sets it), the environment comes first, then the secrets, then the
 default: `from_environment(environ, secrets)` is that one rule. `current()` is the command
 line's reading (the environment alone, once per process); the app's server reads its secrets
-as well (headcount/streamlit_cache.py) and hands the result to its one site (headcount/site.py).
+as well (ui/server.py) and hands the result to its one site (headcount/site.py).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ API reach data only through it, so they always read the same store, and a revisi
 and validated once for all of them.
 
 app.py's server builds it from the environment and Streamlit's secrets
-(headcount/streamlit_cache.py, `site`); the command line builds one from ``--store``
+(ui/server.py, `site`); the command line builds one from ``--store``
 (`for_store`). Nothing here imports Streamlit.
 
 Every per-revision value is keyed by the store's identity as well as the revision's number: a

@@ -64,3 +64,21 @@ def test_no_two_modules_import_each_other():
         if module in graph.get(target, set())
     }
     assert mutual == set()
+
+
+def test_the_core_never_imports_streamlit():
+    """Streamlit stays in ui/ and views/ (the server's site is ui/server.py): the command line,
+    the API's logic and the tests of the core run without it."""
+    reaching: set[tuple[str, str]] = set()
+    for package in ("headcount", "validation"):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else []
+                )
+                reaching.update((_module(path), n) for n in names if n.split(".")[0] == "streamlit")
+    assert reaching == set()

@@ -20,8 +20,8 @@ import streamlit as st
 
 from headcount import arcview, attribution, charts, comparison, share
 from headcount.dataset import Catalog, Dataset
-from headcount.streamlit_cache import per_revision
 from ui import state
+from ui.server import per_revision
 from ui.text import escape
 
 APP_NAME = "Headcount & AI claims"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from headcount.streamlit_cache import latest_catalog
 from ui import access, state
 from ui.cited import IMAGE_FORMAT
+from ui.server import latest_catalog
 
 
 def run() -> None:

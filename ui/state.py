@@ -14,7 +14,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from headcount import faults, share
 from headcount.dataset import Catalog, Dataset
-from headcount.streamlit_cache import latest_catalog, load_company, load_latest
+from ui.server import latest_catalog, load_company, load_latest
 from ui.text import escape
 
 VIEW = "_view_shown"  # the view last parsed from a link or published to the address bar

@@ -8,9 +8,9 @@ import streamlit as st
 
 from headcount import arcview, charts, claimcheck, exports, share, story
 from headcount.labels import day
-from headcount.streamlit_cache import per_revision
 from ui import embed, sharing, state
 from ui.cited import chart, citation_panel, file_stem
+from ui.server import per_revision
 from ui.text import escape, plain
 
 # Only the company on screen is read: the page starts as fast on thousands of companies as

@@ -6,8 +6,8 @@ import streamlit as st
 
 from headcount import claimcheck, claimwords, exports
 from headcount.labels import day
-from headcount.streamlit_cache import per_revision
 from ui import sharing, state
+from ui.server import per_revision
 from ui.text import escape, plain
 
 catalog = state.catalog_or_stop()

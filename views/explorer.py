@@ -6,9 +6,9 @@ import streamlit as st
 
 from headcount import charts, comparison, downloads, exports
 from headcount.labels import label
-from headcount.streamlit_cache import store
 from ui import embed, sharing, state
 from ui.cited import chart, citation_panel, file_stem
+from ui.server import store
 from ui.text import escape
 from validation.vocabulary import ATTRIBUTION_LABELS, METRIC_LABELS
 

@@ -8,9 +8,9 @@ import streamlit as st
 from headcount import ingest, revisionlist
 from headcount.outcomes import Refused
 from headcount.revisiontext import MAX_NOTE
-from headcount.streamlit_cache import revision_changes, store
 from ui import access, state
 from ui.review import show_changes
+from ui.server import revision_changes, store
 from ui.text import escape
 
 PUBLISHED = "_history_published"  # the message of a rollback, shown after the rerun

@@ -10,9 +10,9 @@ from headcount import exports, ingest, preview
 from headcount.diff import MODES
 from headcount.outcomes import Refused
 from headcount.revisiontext import MAX_NOTE
-from headcount.streamlit_cache import store
 from ui import access, state
 from ui.review import show_changes, show_problems, show_warnings
+from ui.server import store
 from ui.text import escape, plain
 from validation import problems
 

@@ -1,5 +1,6 @@
-"""The only core module that imports Streamlit: the server's one site (headcount/site.py),
-built from the environment and Streamlit's secrets, and the pages' ways into it.
+"""The server's one site (headcount/site.py), built from the environment and Streamlit's
+secrets, and the pages' ways into it: the Streamlit side of the store, so the core
+(headcount/) never imports Streamlit.
 
 The pages, embeds, downloads and the data API (app.py hands it `site`) all read through the
 same site, so they show the same store, and each revision is read and validated once per
