@@ -34,18 +34,27 @@ from headcount import citations, exports, faults, revisiontext, schema, share
 from headcount.reads import Revision
 from headcount.revisiontext import shown  # XML cannot hold control characters
 from headcount.site import Site
+from validation.tables import TABLES
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
+# A table's filters: the link parameters (headcount/share.py) whose column it has.
 TABLE_FILTERS: dict[str, tuple[str, ...]] = {
-    "observations": ("company", "metric", "basis", "from", "to"),
-    "events": ("company", "from", "to"),
-    "sources": (),
-    "framings": ("company",),
+    table.name: tuple(
+        parameter.name
+        for parameter in share.VIEW_PARAMETERS
+        if parameter.api_column in table.column_names
+    )
+    for table in TABLES.values()
 }
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
-REPEATABLE = ("company", "metric", "basis")
+# Filters that take several values (any of them): all but the dates' bounds.
+REPEATABLE = tuple(
+    parameter.name
+    for parameter in share.VIEW_PARAMETERS
+    if parameter.api_column and parameter.kind != "date"
+)
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 50  # the newest revisions in the changes feed
 
@@ -152,13 +161,16 @@ def table_reply(
     data = loaded.dataset
     frame = getattr(data, table)
     try:
-        for name in REPEATABLE:
-            if name in params and name in frame.columns:
-                frame = frame.filter(pl.col(name).is_in(list(params[name])))
-        if "from" in params:
-            frame = frame.filter(pl.col("date") >= _date("from", params["from"][-1]))
-        if "to" in params:
-            frame = frame.filter(pl.col("date") <= _date("to", params["to"][-1]))
+        for name in TABLE_FILTERS[table]:
+            if name not in params:
+                continue
+            column = pl.col(share.BY_NAME[name].api_column or name)
+            if name in REPEATABLE:
+                frame = frame.filter(column.is_in(list(params[name])))
+            elif name == "from":
+                frame = frame.filter(column >= _date(name, params[name][-1]))
+            else:  # "to"
+                frame = frame.filter(column <= _date(name, params[name][-1]))
     except ValueError as error:
         return _refuse(str(error))
     if table in ("observations", "events"):

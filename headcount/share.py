@@ -15,21 +15,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
+from typing import Literal
 from urllib.parse import urlencode
 
 from validation.vocabulary import ATTRIBUTIONS, METRICS
 
-PARAMETERS = (
-    "company",
-    "compare",
-    "metric",
-    "basis",
-    "from",
-    "to",
-    "index",
-    "statements",
-    "cause",
-)
 # Streamlit's own parameters (embedding, theme) are not the view's and deserve no notice.
 STREAMLIT_PARAMETERS = ("embed", "embed_options")
 # Which of a page's charts an embed shows (ui/embed.py); not part of the view a link shares.
@@ -63,6 +53,73 @@ class View:
 class Parsed:
     view: View
     notices: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a view's link, declared once: its name in the address, the View field
+    it sets, the page widget that holds it (ui/state.py), its kind (how a link's text becomes
+    a value), what a value must be one of, and the data column it filters in the data API
+    (headcount/api.py), if it is one of the API's filters."""
+
+    name: str
+    field: str
+    widget: str
+    kind: Literal["company", "choices", "date", "switch"]
+    allowed: Literal["companies", "bases", "metrics", "causes", ""] = ""
+    api_column: str | None = None
+    unknown: str = ""  # the notice for a value the data does not have ({value}: quoted)
+    meaning: str = ""  # a switch: what 1 turns on
+
+
+VIEW_PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("company", "company", "company", "company", "companies", api_column="company"),
+    Parameter(
+        "compare",
+        "compare",
+        "compare",
+        "choices",
+        "companies",
+        unknown="Left out {value} from the comparison: not in the data.",
+    ),
+    Parameter(
+        "metric",
+        "metrics",
+        "metrics",
+        "choices",
+        "metrics",
+        api_column="metric",
+        unknown="Left out the unknown metric {value}.",
+    ),
+    Parameter(
+        "basis",
+        "bases",
+        "bases",
+        "choices",
+        "bases",
+        api_column="basis",
+        unknown="Left out the basis {value}: not in the data.",
+    ),
+    Parameter("from", "start", "range", "date", api_column="date"),
+    Parameter("to", "end", "range", "date", api_column="date"),
+    Parameter("index", "index", "index", "switch", meaning="an index"),
+    Parameter("statements", "statements", "statements", "switch", meaning="statements and targets"),
+    Parameter(
+        "cause",
+        "attributions",
+        "attributions",
+        "choices",
+        "causes",
+        unknown="Left out the unknown cause {value}.",
+    ),
+)
+PARAMETERS = tuple(parameter.name for parameter in VIEW_PARAMETERS)
+BY_NAME = {parameter.name: parameter for parameter in VIEW_PARAMETERS}
+
+
+def default(field_name: str) -> object:
+    """A View field's default: what a link without its parameter means."""
+    return View.__dataclass_fields__[field_name].default
 
 
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -118,7 +175,7 @@ def parse(
     """The view a link asks for, restricted to what the data has (its companies, bases and,
     given ``span``, its first and last date), with notices for the rest."""
     notices: list[str] = []
-    default = companies[0] if companies else ""
+    first_company = companies[0] if companies else ""
 
     def last(name: str) -> str | None:
         values = params.get(name) or ()
@@ -128,77 +185,70 @@ def parse(
         if name not in (*PARAMETERS, *EMBED_PARAMETERS, *STREAMLIT_PARAMETERS):
             notices.append(f"Ignored the unknown link parameter {quoted(name)}.")
 
-    company = last("company")
-    if company is not None and company not in companies:
-        notices.append(f"The link names the company {quoted(company)}, which is not in the data.")
-        company = None
+    allowed: dict[str, Sequence[str]] = {
+        "companies": companies,
+        "bases": bases,
+        "metrics": METRICS,
+        "causes": ATTRIBUTIONS,
+    }
 
-    def known(name: str, allowed: Sequence[str], unknown: str) -> list[str]:
+    def known(parameter: Parameter) -> list[str]:
         """The parameter's values the data has, once each, in link order."""
         kept: list[str] = []
-        for value in params.get(name) or ():
-            if value not in allowed:
-                notices.append(unknown.format(value=quoted(value)))
+        for value in params.get(parameter.name) or ():
+            if value not in allowed[parameter.allowed]:
+                notices.append(parameter.unknown.format(value=quoted(value)))
             elif value not in kept:
                 kept.append(value)
         return kept
 
-    compare = known("compare", companies, "Left out {value} from the comparison: not in the data.")
-    metrics = known("metric", METRICS, "Left out the unknown metric {value}.")
-    chosen_bases = known("basis", bases, "Left out the basis {value}: not in the data.")
-    causes = known("cause", ATTRIBUTIONS, "Left out the unknown cause {value}.")
-
-    dates = {}
-    for name in ("from", "to"):
-        text = last(name)
-        dates[name] = link_date(text) if text else None
-        if text and dates[name] is None:
-            notices.append(f"Ignored {name}={quoted(text)}: dates are written YYYY-MM-DD.")
-    start, end, date_notices = _dates(dates["from"], dates["to"], span)
+    fields: dict[str, object] = {}
+    for parameter in VIEW_PARAMETERS:
+        text = last(parameter.name)
+        if parameter.kind == "company":
+            if text is not None and text not in companies:
+                notices.append(
+                    f"The link names the company {quoted(text)}, which is not in the data."
+                )
+                text = None
+            fields[parameter.field] = text or first_company
+        elif parameter.kind == "choices":
+            fields[parameter.field] = tuple(known(parameter)) or default(parameter.field)
+        elif parameter.kind == "date":
+            fields[parameter.field] = link_date(text) if text else None
+            if text and fields[parameter.field] is None:
+                notices.append(
+                    f"Ignored {parameter.name}={quoted(text)}: dates are written YYYY-MM-DD."
+                )
+        else:
+            if text not in (None, "0", "1"):
+                notices.append(
+                    f"Ignored {parameter.name}={quoted(text)}: use 1 for {parameter.meaning}, "
+                    "0 for none."
+                )
+            fields[parameter.field] = text == "1"
+    start, end, date_notices = _dates(fields["start"], fields["end"], span)  # type: ignore[arg-type]
     notices.extend(date_notices)
-
-    switches = {}
-    for name, meaning in (("index", "an index"), ("statements", "statements and targets")):
-        text = last(name)
-        if text not in (None, "0", "1"):
-            notices.append(f"Ignored {name}={quoted(text)}: use 1 for {meaning}, 0 for none.")
-        switches[name] = text == "1"
-
-    view = View(
-        company=company or default,
-        compare=tuple(compare),
-        metrics=tuple(metrics) or DEFAULT_METRICS,
-        bases=tuple(chosen_bases),
-        start=start,
-        end=end,
-        index=switches["index"],
-        statements=switches["statements"],
-        attributions=tuple(causes),
-    )
+    view = View(**{**fields, "start": start, "end": end})  # type: ignore[arg-type]
     return Parsed(view, tuple(notices))
 
 
 def encode(view: View, default_company: str) -> dict[str, list[str]]:
     """Query parameters for a view, leaving out whatever equals the default."""
     params: dict[str, list[str]] = {}
-    if view.company != default_company:
-        params["company"] = [view.company]
-    if view.compare:
-        params["compare"] = list(view.compare)
-    if view.metrics != DEFAULT_METRICS:
-        params["metric"] = list(view.metrics)
-    if view.bases:
-        params["basis"] = list(view.bases)
-    if view.start:
-        params["from"] = [view.start.isoformat()]
-    if view.end:
-        params["to"] = [view.end.isoformat()]
-    if view.index:
-        params["index"] = ["1"]
-    if view.statements:
-        params["statements"] = ["1"]
-    if view.attributions:
-        params["cause"] = list(view.attributions)
+    for parameter in VIEW_PARAMETERS:
+        value = getattr(view, parameter.field)
+        if parameter.kind == "company":
+            if value != default_company:
+                params[parameter.name] = [value]
+        elif parameter.kind == "choices":
+            if value and value != default(parameter.field):
+                params[parameter.name] = list(value)
+        elif parameter.kind == "date":
+            if value:
+                params[parameter.name] = [value.isoformat()]
+        elif value:
+            params[parameter.name] = ["1"]
     return params
 
 

@@ -222,3 +222,23 @@ def test_a_link_date_is_written_yyyy_mm_dd_with_ascii_digits(text):
     parsed = share.parse({"from": [text]}, COMPANIES, BASES, SPAN)
     assert parsed.view.start is None
     assert any("dates are written YYYY-MM-DD" in n for n in parsed.notices), parsed.notices
+
+
+def test_every_field_of_a_view_has_one_link_parameter_and_a_widget():
+    """The declaration is the one place: each View field is set by its parameter(s), and the
+    link's names are unique (from= and to= share the range widget)."""
+    declared = share.VIEW_PARAMETERS
+    assert sorted(p.field for p in declared) == sorted(share.View.__dataclass_fields__)
+    assert len({p.name for p in declared}) == len(declared)
+    assert {p.widget for p in declared if p.kind == "date"} == {"range"}
+    assert share.PARAMETERS == (
+        "company",
+        "compare",
+        "metric",
+        "basis",
+        "from",
+        "to",
+        "index",
+        "statements",
+        "cause",
+    )

@@ -22,16 +22,11 @@ SEEN = "_query_seen"  # the address's query as last parsed or published
 SEEN_PAGE = "_page_seen"  # ... and the page it was on
 LEFT_BEHIND = "_pages_left_behind"  # pages whose switch left an empty history entry
 EMBEDDABLE = "_embeddable"  # (page, its kind of charts) of the page whose charts can be embedded
-# Widget keys that hold the view; pages seed them from the link and read them back.
+# Widget keys that hold the view, as the link's parameters declare them (headcount/share.py);
+# pages seed them from the link and read them back. One range widget holds from= and to=.
 COMPANY, COMPARE, METRICS, BASES, RANGE, INDEX, STATEMENTS, ATTRIBUTIONS = (
-    "company",
-    "compare",
-    "metrics",
-    "bases",
-    "range",
-    "index",
-    "statements",
-    "attributions",
+    share.BY_NAME[name].widget
+    for name in ("company", "compare", "metric", "basis", "from", "index", "statements", "cause")
 )
 
 
@@ -130,17 +125,17 @@ def _page() -> str:
 def _values(view: share.View, catalog: Catalog) -> dict[str, object]:
     """Each widget's value for a view."""
     lowest, highest = date_span(catalog)
-    return {
-        COMPANY: view.company,
-        COMPARE: list(view.compare),
-        METRICS: list(view.metrics),
-        BASES: list(view.bases),
-        INDEX: view.index,
-        STATEMENTS: view.statements,
-        ATTRIBUTIONS: list(view.attributions),
+    values: dict[str, object] = {
         # Always a whole range inside the data: the date input refuses a half or a wider one.
         RANGE: (view.start or lowest, view.end or highest),
     }
+    for parameter in share.VIEW_PARAMETERS:
+        value = getattr(view, parameter.field)
+        if parameter.kind == "choices":
+            values[parameter.widget] = list(value)
+        elif parameter.kind != "date":
+            values[parameter.widget] = value
+    return values
 
 
 def link_view(catalog: Catalog) -> share.View:
@@ -201,17 +196,19 @@ def current_view(catalog: Catalog) -> share.View:
     lowest, highest = date_span(catalog)
     start = None if start is None or start <= lowest else start
     end = None if end is None or end >= highest else end
-    return share.View(
-        company=state.get(COMPANY, link.company),
-        compare=tuple(state.get(COMPARE, link.compare)),
-        metrics=tuple(state.get(METRICS) or link.metrics),
-        bases=tuple(state.get(BASES, link.bases)),
-        start=start,
-        end=end,
-        index=bool(state.get(INDEX, link.index)),
-        statements=bool(state.get(STATEMENTS, link.statements)),
-        attributions=tuple(state.get(ATTRIBUTIONS, link.attributions)),
-    )
+    fields: dict[str, object] = {"start": start, "end": end}
+    for parameter in share.VIEW_PARAMETERS:
+        linked = getattr(link, parameter.field)
+        if parameter.kind == "choices":
+            picked = tuple(state.get(parameter.widget, linked))
+            # A choice that cannot be empty (the metrics: their default is not) keeps the
+            # link's values when every one is taken out.
+            fields[parameter.field] = picked or (linked if share.default(parameter.field) else ())
+        elif parameter.kind == "switch":
+            fields[parameter.field] = bool(state.get(parameter.widget, linked))
+        elif parameter.kind == "company":
+            fields[parameter.field] = state.get(parameter.widget, linked)
+    return share.View(**fields)  # type: ignore[arg-type]
 
 
 def publish(view: share.View, catalog: Catalog) -> str:
