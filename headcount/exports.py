@@ -7,19 +7,22 @@ project writes for people goes through ``csv_bytes``. Reading a file back undoes
 a cell that already starts with apostrophes before such a start gets one more, to stay
 reversible.
 Brief: one HTML file with plotly.js inlined, so it opens offline from an e-mail attachment;
-every piece of data text in it is HTML-escaped.
+every piece of data text in it is HTML-escaped by its Jinja2 template
+(headcount/templates/brief.html, autoescape).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
+import jinja2
 import plotly.graph_objects as go
 import polars as pl
 import xlsxwriter
+from markupsafe import Markup
 
 from validation.parse import FORMULA_CHARS
 from validation.tables import TABLES, Table
@@ -58,14 +61,14 @@ def template_csv(table: Table, rows: pl.DataFrame) -> bytes:
     return csv_bytes(rows.select(table.column_names).head(TEMPLATE_ROWS))
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text))
-
-
-def _anchor(url: str) -> str:
-    if url.startswith(("http://", "https://")):
-        return f'<a href="{_e(url)}">{_e(url)}</a>'
-    return f"<span>{_e(url)}</span>"
+# The brief's template: Jinja2 escapes every value put into it (autoescape), so data text can
+# never become markup; only the charts' own HTML, which plotly writes, is let through as is.
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+)
 
 
 def brief_html(
@@ -80,10 +83,8 @@ def brief_html(
 ) -> str:
     """The current view as one offline HTML page: cards (label, value, detail), narrative,
     charts, the list of the events the chart numbers, and the numbered citations."""
-    generated = generated or dt.date.today()
-    charts = []
-    for position, figure in enumerate(figures):
-        charts.append(
+    charts = [
+        Markup(
             (figure if isinstance(figure, go.Figure) else go.Figure(figure)).to_html(
                 full_html=False,
                 include_plotlyjs=position == 0,  # inline plotly.js once: works offline
@@ -92,38 +93,19 @@ def brief_html(
                 config={"displaylogo": False, "responsive": True, "displayModeBar": False},
             )
         )
-        if position == 0 and events:
-            items = "".join(f"<li>{_e(event)}</li>" for event in events)
-            charts.append(f'<ul class="events">{items}</ul>')
-    card_html = "".join(
-        f'<div class="card"><div class="label">{_e(label)}</div>'
-        f'<div class="value">{_e(value)}</div><div class="detail">{_e(detail)}</div></div>'
-        for label, value, detail in cards
+        for position, figure in enumerate(figures)
+    ]
+    return _TEMPLATES.get_template("brief.html").render(
+        title=title,
+        link=link,
+        link_is_web=link.startswith(("http://", "https://")),
+        generated=(generated or dt.date.today()).isoformat(),
+        cards=[tuple(str(part) for part in card) for card in cards],
+        sentences=[str(sentence) for sentence in sentences],
+        charts=charts,
+        events=[str(event) for event in events],
+        citations=[str(citation) for citation in citations],
     )
-    story = "".join(f"<li>{_e(sentence)}</li>" for sentence in sentences)
-    sources = "".join(f"<li>{_e(citation)}</li>" for citation in citations)
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(title)}</title>
-<style>
-body{{font-family:Arial,Helvetica,sans-serif;max-width:1100px;margin:1.5rem auto;padding:0 1rem;
-color:#1a1a1a;background:#fff}}
-h1{{font-size:1.6rem}} .cards{{display:flex;flex-wrap:wrap;gap:.8rem}}
-.card{{flex:1 1 220px;border:1px solid #ccc;border-radius:8px;padding:.7rem}}
-.label{{font-size:.85rem;color:#555}} .value{{font-size:1.5rem;font-weight:bold}}
-.detail{{font-size:.8rem;color:#444}} li{{margin:.3rem 0}} .meta{{color:#555;font-size:.85rem}}
-.events{{font-size:.85rem;color:#444;list-style:none;padding-left:0}}
-</style></head><body>
-<h1>{_e(title)}</h1>
-<p class="meta">Generated {generated.isoformat()} from the dashboard view at
-{_anchor(link)}. Every figure cites its source below.</p>
-<div class="cards">{card_html}</div>
-<h2>What the data shows</h2><ul>{story}</ul>
-{"".join(charts)}
-<h2>Sources</h2><ol class="sources">{sources}</ol>
-</body></html>
-"""
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

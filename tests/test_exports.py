@@ -161,3 +161,20 @@ def test_templates_hold_the_documented_header_and_two_rows_that_upload_cleanly()
         parsed = parse.parse(f"{name}.csv", template)
         assert parsed.ok and parsed.table == table, parsed.problems.to_dicts()
         assert parsed.frame is not None and parsed.frame.height == 2
+
+
+def test_brief_links_only_web_addresses_and_lists_events_under_the_first_chart():
+    figure = go.Figure(go.Scatter(x=[1, 2], y=[3, 4]))
+    page = exports.brief_html(
+        title="Klarna",
+        link='javascript:alert("x")',
+        cards=[],
+        sentences=[],
+        figures=[figure, figure],
+        citations=[],
+        events=["① 2023-12-03 Hiring freeze <i>"],
+    )
+    assert "href=\"javascript" not in page  # a link that is not http(s) is text
+    assert "<span>javascript:alert(&#34;x&#34;)</span>" in page
+    first, second = (page.index("Plotly.newPlot"), page.rindex("Plotly.newPlot"))
+    assert first < page.index("① 2023-12-03 Hiring freeze &lt;i&gt;") < second
