@@ -174,7 +174,7 @@ def test_brief_links_only_web_addresses_and_lists_events_under_the_first_chart()
         citations=[],
         events=["① 2023-12-03 Hiring freeze <i>"],
     )
-    assert "href=\"javascript" not in page  # a link that is not http(s) is text
+    assert 'href="javascript' not in page  # a link that is not http(s) is text
     assert "<span>javascript:alert(&#34;x&#34;)</span>" in page
     first, second = (page.index("Plotly.newPlot"), page.rindex("Plotly.newPlot"))
     assert first < page.index("① 2023-12-03 Hiring freeze &lt;i&gt;") < second
