@@ -15,21 +15,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from headcount import attribution
-from headcount.settings import ROOT
+from tests.apptest import open_app
 from tests.csvtools import read_rows
 
 PUBLISHER = {row["source_id"]: row["publisher"] for row in read_rows("sources")}
 
 
 def run_page(page: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    if page:
-        at.switch_page(f"views/{page}.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(page, params)
 
 
 def subtitle(figure: dict) -> list[str]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from headcount import bootstrap
-from headcount.settings import CURATED_ENV, ROOT
+from headcount.settings import CURATED_ENV
 from headcount.store import STORE_ENV
 from tests import test_claimcheck as fixture
+from tests.apptest import open_app
 from validation.tables import TABLES
 
 
@@ -27,13 +28,7 @@ def run_claims(tmp_path, monkeypatch, **params: str) -> AppTest:
     url = f"sqlite:///{tmp_path / 'claims.sqlite'}"
     monkeypatch.setenv(STORE_ENV, url)
     bootstrap.initialise(url)  # `headcount init`
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    at.switch_page("views/claims.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_app("claims", params)
 
 
 def test_each_claim_is_shown_against_the_filings_around_it(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from headcount.settings import ROOT
+from tests.apptest import open_app
 from ui import embed
 
 TIMEOUT = 60
@@ -16,15 +16,7 @@ BACK = "View on Headcount \\& AI claims →"
 
 
 def open_embedded(page: str, url: str, embedded: bool = True, **params: str | list[str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.context = {"is_embedded": embedded, "url": url}
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    if page != "arc":
-        at.switch_page(f"views/{page}.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(page, params, context={"is_embedded": embedded, "url": url})
 
 
 def titles(at: AppTest) -> list[str]:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from headcount import share
-from headcount.settings import ROOT
+from tests.apptest import open_app
 from tests.csvtools import read_rows
 
 PAGES = ("arc", "explorer", "sources", "history", "upload")
@@ -53,15 +53,9 @@ PROFILE = settings.get_profile(os.environ.get("HEADCOUNT_LINKS_PROFILE", "links-
 
 
 def open_page(page: str, query: dict[str, list[str]], embedded: bool = False) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     # What the browser says when the address has embed=true (Streamlit hides the parameter).
-    at.context = {"is_embedded": embedded, "url": "http://127.0.0.1:8501/"}
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.run()
-    if page != "arc":
-        at.switch_page(f"views/{page}.py").run()
-    return at
+    context = {"is_embedded": embedded, "url": "http://127.0.0.1:8501/"}
+    return open_app(page, query, context=context, check=False)
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -10,22 +10,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from headcount import bootstrap, dataset, settings, story
-from headcount.settings import CURATED_ENV, ROOT
+from headcount.settings import CURATED_ENV
 from headcount.store import STORE_ENV, Store
+from tests.apptest import open_app
 from tests.csvtools import copy_curated, observations_of, read_rows, with_cell
 
 TIMEOUT = 60
 
 
 def run_app(page: str | None = None, **params: str | list[str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    if page:
-        at.switch_page(f"views/{page}.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(page, params)
 
 
 def figures(at: AppTest) -> list[dict]:
