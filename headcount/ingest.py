@@ -36,29 +36,44 @@ def tagged(tables: dict[str, pl.DataFrame], revision: int | None) -> dict[str, p
     }
 
 
-NO_PROBLEMS = problems.frame  # (the name `problems` is a field below)
-
-
-@dataclass
+@dataclass(frozen=True)
 class Proposal:
+    """The judge's verdict on an upload (validation/judge.py: what would be published, or why
+    not, and the warnings publishing must acknowledge) against revision `base`, and the change
+    it makes to it."""
+
     base: int | None
     mode: diff.Mode
-    files: list[ParsedFile]
     current: dict[str, pl.DataFrame]
-    proposed: dict[str, pl.DataFrame] = field(default_factory=dict)
-    problems: pl.DataFrame = field(default_factory=problems.frame)  # refusing
-    # What the review asks about without refusing (the evidence check, plausibility):
-    # publishing them needs an acknowledgement, recorded with the revision.
-    warnings: pl.DataFrame = field(default_factory=NO_PROBLEMS)
+    verdict: judge.Verdict
     changes: dict[str, diff.TableDiff] = field(default_factory=dict)
 
     @property
+    def files(self) -> list[ParsedFile]:
+        return self.verdict.files
+
+    @property
+    def proposed(self) -> dict[str, pl.DataFrame]:
+        return self.verdict.proposed
+
+    @property
+    def problems(self) -> pl.DataFrame:
+        """Each refuses the upload."""
+        return self.verdict.problems
+
+    @property
+    def warnings(self) -> pl.DataFrame:
+        """What the review asks about without refusing (the evidence check, plausibility):
+        publishing them needs an acknowledgement, recorded with the revision."""
+        return self.verdict.warnings
+
+    @property
     def ok(self) -> bool:
-        return self.problems.height == 0 and bool(self.proposed)
+        return self.verdict.ok
 
     @property
     def readable(self) -> bool:
-        return all(parsed.readable for parsed in self.files)
+        return self.verdict.readable
 
     @property
     def empty(self) -> bool:
@@ -75,15 +90,11 @@ def prepare(
     `headcount validate` asks too) and say exactly what would change."""
     base = store.latest_id()
     current = store.read(base)
-    proposal = Proposal(base, mode, list(files), current)
     if not files:
-        return proposal
+        return Proposal(base, mode, current, judge.Verdict([], {}, {}, problems.frame()))
     verdict = judge.judge(files, tagged(current, base), mode, today)
-    proposal.problems, proposal.warnings = verdict.problems, verdict.warnings
-    if verdict.ok:
-        proposal.proposed = verdict.proposed
-        proposal.changes = diff.diff(current, verdict.proposed)
-    return proposal
+    changes = diff.diff(current, verdict.proposed) if verdict.ok else {}
+    return Proposal(base, mode, current, verdict, changes)
 
 
 def for_review(proposal: Proposal) -> Proposal:
@@ -94,7 +105,8 @@ def for_review(proposal: Proposal) -> Proposal:
         ParsedFile(parsed.name, parsed.table, None, parsed.problems, parsed.readable)
         for parsed in proposal.files
     ]
-    return dataclasses.replace(proposal, files=files, current={})
+    verdict = dataclasses.replace(proposal.verdict, files=files, uploaded={})
+    return dataclasses.replace(proposal, verdict=verdict, current={})
 
 
 def max_upload_mb() -> float:
