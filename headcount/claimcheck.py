@@ -21,6 +21,11 @@ from headcount.formatting import quantity
 from headcount.labels import day, label
 
 STALE_AFTER_DAYS = 365  # a figure older than this on the day the data is current to is stale
+# The overview's change is over two years of filings: the filing nearest the day two years
+# before the latest, within this many days (a fiscal year may end on 31 January one year and
+# 1 February another). A series with a gap has no such filing, and no change is given.
+TWO_YEARS = dt.timedelta(days=730)
+TWO_YEARS_SLACK_DAYS = 45
 # Claims whose number is an amount of work or of roles taken by AI: only those are set against
 # the headcount as a share (a statement of total staff or a target is not a share of anything).
 SHARE_METRICS = ("ai_workload_fte", "roles_ai_could_replace")
@@ -261,8 +266,18 @@ def stale_series(data: Dataset) -> pl.DataFrame:
     ).sort("company", "metric", "newest")
 
 
+def _two_years_before(series: pl.DataFrame, latest: dt.date) -> list[dict]:
+    """The filing of ``series`` nearest the day two years before ``latest``, if one is within
+    the slack (as a one-row list, like the latest)."""
+    target = latest - TWO_YEARS
+    near = [
+        row for row in series.to_dicts() if abs((row["date"] - target).days) <= TWO_YEARS_SLACK_DAYS
+    ]
+    return sorted(near, key=lambda row: abs((row["date"] - target).days))[:1]
+
+
 def overview(data: Dataset) -> pl.DataFrame:
-    """One row per company: its filed headcount now and two filings back, its claims and their
+    """One row per company: its filed headcount now and two years before, its claims and their
     classes, derived revenue per employee and its change, and how fresh its figures are."""
     as_of = current_to(data)
     found = claims(data)
@@ -271,7 +286,7 @@ def overview(data: Dataset) -> pl.DataFrame:
         series = productivity.filed_headcount(data.observations, company)
         derived = productivity.revenue_per_employee(data.observations, company)
         latest = series.tail(1).to_dicts()
-        earlier = series.tail(3).head(1).to_dicts() if series.height >= 3 else []
+        earlier = _two_years_before(series, latest[0]["date"]) if latest else []
         mine = found.filter(pl.col("company") == company)
         newest = data.observations.filter(pl.col("company") == company).get_column("date").max()
         rpe = (

@@ -13,7 +13,7 @@ from headcount.labels import day
 
 # What a missing value means, said instead of a grey "None".
 NO_FILED_SERIES = "no filed series"
-FEW_FILINGS = "fewer than 3 filings"
+NO_FILING_TWO_YEARS_BEFORE = "no filing two years before"
 NOT_DERIVABLE = "not derivable"
 ONE_YEAR = "one year or none"
 NO_CAUSE = "none stated"
@@ -47,7 +47,7 @@ def overview_in_words(table: pl.DataFrame, url: str | None) -> pl.DataFrame:
     links = [arc_link(url, c) for c in table.get_column("company")]
     return table.with_columns(
         pl.Series("arc", links, pl.String),
-        _percent("change_two_years", FEW_FILINGS),
+        _percent("change_two_years", NO_FILING_TWO_YEARS_BEFORE),
         _percent("rpe_change", ONE_YEAR),
         pl.col("filed_headcount")
         .map_elements(_people, return_dtype=pl.String)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from headcount import claimcheck, exports, productivity
+from headcount import claimcheck, claimwords, exports, productivity
 from headcount.dataset import Dataset, load_files
 from validation.tables import TABLES
 
@@ -196,3 +196,42 @@ def test_stale_series_are_those_older_than_a_year_on_the_day_the_data_is_current
 
 def beta_is_stale(table) -> bool:
     return table.filter(table["company"] == "Beta").get_column("stale").item()
+
+
+def test_the_two_year_change_is_over_two_years_of_filings_not_two_filings_back(tmp_path):
+    """Written out: Gamma files for May 2022, then May 2025 and May 2026 (a gap); its change
+    over two years has no filing to start from, though 143,000 -> 141,000 is two filings
+    back. Delta's fiscal years end on 31 January or 1 February: 100 -> 90 is two years."""
+    basis = HEADCOUNT_BASIS
+    rows = [
+        ("Gamma", "2022-05-31", 143000),
+        ("Gamma", "2025-05-31", 162000),
+        ("Gamma", "2026-05-31", 141000),
+        ("Delta", "2024-01-31", 100),
+        ("Delta", "2025-01-31", 110),
+        ("Delta", "2026-02-01", 90),
+    ]
+    observations = (
+        "company,metric,date,period,value,unit,basis,claim_type,source_id,note,attribution\n"
+    )
+    observations += "".join(
+        f"{c},headcount,{d},instant,{v},employees,{basis},filing,acme-10k,,\n" for c, d, v in rows
+    )
+    paths = []
+    texts = {
+        "observations": observations,
+        "events": EVENTS,
+        "sources": SOURCES,
+        "framings": FRAMINGS,
+    }
+    for name, text in texts.items():
+        path = tmp_path / TABLES[name].filename
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    loaded = load_files(paths, today=dt.date(2026, 12, 2))
+    assert loaded.dataset is not None, loaded.problems
+    overview = claimcheck.overview(loaded.dataset)
+    words = claimwords.overview_in_words(overview, None)
+    change = dict(zip(overview["company"], words["change_two_years"], strict=True))
+    assert change["Gamma"] == "no filing two years before"
+    assert change["Delta"] == "-10%"

@@ -49,6 +49,6 @@ def test_the_overview_links_each_company_to_its_arc(tmp_path, monkeypatch):
     assert list(table["filed_headcount"]) == ["820", "no filed series"]
     assert list(table["filed_on"]) == ["31 Dec 2024", ""]
     # Missing figures are said in words, never a grey None.
-    assert list(table["change_two_years"]) == ["-18%", "fewer than 3 filings"]
+    assert list(table["change_two_years"]) == ["-18%", "no filing two years before"]
     assert "None" not in table.astype(str).to_string()
     assert at.get("download_button")

@@ -39,7 +39,10 @@ st.dataframe(
         ),
         "filed_headcount": st.column_config.TextColumn("Filed headcount"),
         "filed_on": st.column_config.TextColumn("as of"),
-        "change_two_years": st.column_config.TextColumn("Change over two filed years"),
+        "change_two_years": st.column_config.TextColumn(
+            "Change over two years",
+            help="Filed headcount now against the filing two years before it",
+        ),
         "claims": st.column_config.NumberColumn("AI claims"),
         "classes": st.column_config.TextColumn("Cause given"),
         "revenue_per_employee": st.column_config.TextColumn("Revenue per employee (derived)"),
