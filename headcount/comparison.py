@@ -202,10 +202,10 @@ def compare(observations: pl.DataFrame, sources: pl.DataFrame, view: View) -> Co
         for (company, metric, unit), rows in left_out.group_by(
             "company", "metric", "unit", maintain_order=True
         ):
+            # A series in another unit is still the company's series of the metric: HSBC's
+            # employees are drawn while its one FTE count is left out.
             has_best = best.filter(
-                (pl.col("company") == company)
-                & (pl.col("metric") == metric)
-                & (pl.col("unit") == unit)
+                (pl.col("company") == company) & (pl.col("metric") == metric)
             ).height
             note = _hidden_note(str(company), str(metric), rows.height, bool(has_best), view.index)
             hidden.setdefault((str(metric), str(unit)), []).append(note)

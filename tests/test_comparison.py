@@ -100,6 +100,18 @@ def test_by_default_each_company_shows_its_filed_series_only():
     assert "see its 2 figures" in notes
 
 
+def test_a_lone_figure_in_another_unit_is_on_another_basis_of_a_drawn_series():
+    """Written out: A's employees are drawn; its one count in FTE is left out, and the note
+    must not say that A has no headcount series."""
+    fte = {**row("A", "2025-12-31", 3300), "unit": "fte", "basis": "full-time equivalents"}
+    observations = pl.concat([OBSERVATIONS, pl.DataFrame([fte], schema=OBSERVATIONS.schema)])
+    view = View("A", compare=("B", "C"))
+    result = comparison.compare(observations, SOURCES, view)
+    notes = " ".join([*result.notes, *(note for panel in result.panels for note in panel.notes)])
+    assert "A has no headcount series" not in notes
+    assert "A: 1 figure on other bases" in notes  # the FTE count, beside the statements' note
+
+
 def test_statements_and_targets_add_every_row_as_its_kind():
     result = compare(statements=True)
     points = result.panels[0].points
