@@ -31,6 +31,7 @@ from xml.etree import ElementTree
 import polars as pl
 
 from headcount import citations, exports, faults, revisiontext, schema, share
+from headcount.formatting import plain_number
 from headcount.reads import Revision
 from headcount.revisiontext import shown  # XML cannot hold control characters
 from headcount.site import Site
@@ -96,7 +97,22 @@ def _json_rows(frame: pl.DataFrame) -> list[dict[str, object]]:
         for key, value in row.items():
             if isinstance(value, dt.date | dt.datetime):
                 row[key] = value.isoformat()
+            elif isinstance(value, float):
+                row[key] = plain_number(value)
     return rows
+
+
+def _known(name: str, values: Sequence[str], names: Sequence[str]) -> list[str]:
+    """Each value as the data names it (matched as the pages' links are, case aside), or a
+    ValueError naming the value and what it may be: an unknown company is a mistake to say,
+    not an empty answer."""
+    found = []
+    for value in values:
+        match = share.matched(value, names)
+        if match is None:
+            raise ValueError(f"there is no {name} {value!r}; {name} is one of: {', '.join(names)}")
+        found.append(match)
+    return found
 
 
 def table_reply(
@@ -160,13 +176,17 @@ def table_reply(
         return _refuse(f"revision {revision} did not pass validation; see the dashboard", 503)
     data = loaded.dataset
     frame = getattr(data, table)
+    kinds = share.choices(
+        data.companies(), data.observations.get_column("basis").unique().sort().to_list()
+    )
     try:
         for name in TABLE_FILTERS[table]:
             if name not in params:
                 continue
             column = pl.col(share.BY_NAME[name].api_column or name)
             if name in REPEATABLE:
-                frame = frame.filter(column.is_in(list(params[name])))
+                values = _known(name, params[name], kinds[share.BY_NAME[name].allowed])
+                frame = frame.filter(column.is_in(values))
             elif name == "from":
                 frame = frame.filter(column >= _date(name, params[name][-1]))
             else:  # "to"

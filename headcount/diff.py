@@ -12,6 +12,7 @@ from functools import cached_property
 
 import polars as pl
 
+from headcount.formatting import number_text
 from validation.merge import MODES, Mode, apply
 from validation.tables import TABLES, Table
 
@@ -56,6 +57,11 @@ def _aligned(table: Table, frame: pl.DataFrame | None) -> pl.DataFrame:
     return frame.select(columns)
 
 
+def _text(column: str, dtype: pl.DataType) -> pl.Expr:
+    """A changed value as text, a whole number without '.0' (formatting.plain_numbers)."""
+    return number_text(column) if dtype.is_float() else pl.col(column).cast(pl.String)
+
+
 def diff_table(table: Table, old: pl.DataFrame | None, new: pl.DataFrame | None) -> TableDiff:
     before, after = _aligned(table, old), _aligned(table, new)
     after = after.cast(before.schema, strict=False) if before.height else after
@@ -74,8 +80,8 @@ def diff_table(table: Table, old: pl.DataFrame | None, new: pl.DataFrame | None)
             changed_both.filter(~pl.col(c).eq_missing(pl.col(f"{c}__old"))).select(
                 *key,
                 pl.lit(c).alias("column"),
-                pl.col(f"{c}__old").cast(pl.String).alias("old"),
-                pl.col(c).cast(pl.String).alias("new"),
+                _text(f"{c}__old", changed_both.schema[c]).alias("old"),
+                _text(c, changed_both.schema[c]).alias("new"),
             )
             for c in values
         ],

@@ -24,6 +24,7 @@ import polars as pl
 import xlsxwriter
 from markupsafe import Markup
 
+from headcount.formatting import plain_numbers
 from validation.parse import FORMULA_CHARS
 from validation.tables import TABLES, Table
 
@@ -49,7 +50,8 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
         for name, dtype in frame.schema.items()
         if isinstance(dtype, pl.List)
     )
-    return b"\xef\xbb\xbf" + neutralise(flat).write_csv().encode("utf-8")
+    # Numbers become text after the formula guard, which must not take "-5" for a formula.
+    return b"\xef\xbb\xbf" + plain_numbers(neutralise(flat)).write_csv().encode("utf-8")
 
 
 TEMPLATE_ROWS = 2

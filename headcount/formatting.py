@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import polars as pl
+
 from validation.vocabulary import CURRENCIES
 
 SYMBOLS = {"USD": "$", "EUR": "€"}
@@ -45,3 +47,35 @@ def short(value: float, unit: str) -> str:
     if unit == "employees":
         return count(value)
     return quantity(value, unit).removesuffix(" per employee")
+
+
+# Numbers in files people take away (CSV, JSON, the diff): as a person writes them in a data
+# file, 721000 and not 721000.0; values are stored as floats, and every contract value is
+# within ±1e15 (validation), where a float holds a whole number exactly.
+WHOLE_BOUND = 1e15
+
+
+def plain_number(value: float) -> int | float:
+    """A whole number as an int (for JSON), any other value as it is."""
+    if float(value).is_integer() and abs(value) <= WHOLE_BOUND:
+        return int(value)
+    return value
+
+
+def number_text(column: str) -> pl.Expr:
+    """A float column as text: whole numbers without '.0', others as Polars writes CSV."""
+    value = pl.col(column)
+    whole = value.is_finite() & (value.round(0) == value) & (value.abs() <= WHOLE_BOUND)
+    return (
+        pl.when(whole)
+        .then(value.cast(pl.Int64, strict=False).cast(pl.String))
+        .otherwise(value.cast(pl.String))
+        .alias(column)
+    )
+
+
+def plain_numbers(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every float column of ``frame`` as `number_text`."""
+    return frame.with_columns(
+        number_text(name) for name, dtype in frame.schema.items() if dtype.is_float()
+    )

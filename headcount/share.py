@@ -117,6 +117,21 @@ PARAMETERS = tuple(parameter.name for parameter in VIEW_PARAMETERS)
 BY_NAME = {parameter.name: parameter for parameter in VIEW_PARAMETERS}
 
 
+def matched(value: str, names: Sequence[str]) -> str | None:
+    """``value`` as one of ``names``: itself, or the one name it equals but for case ('ibm'
+    is IBM); None when there is none, or when two names differ only by case."""
+    if value in names:
+        return value
+    alike = [name for name in names if name.casefold() == value.casefold()]
+    return alike[0] if len(alike) == 1 else None
+
+
+def choices(companies: Sequence[str], bases: Sequence[str]) -> dict[str, Sequence[str]]:
+    """What each kind of value may be (a Parameter's ``allowed``), for data with these
+    companies and bases: the pages' links and the data API check values against it."""
+    return {"companies": companies, "bases": bases, "metrics": METRICS, "causes": ATTRIBUTIONS}
+
+
 def default(field_name: str) -> object:
     """A View field's default: what a link without its parameter means."""
     return View.__dataclass_fields__[field_name].default
@@ -185,33 +200,29 @@ def parse(
         if name not in (*PARAMETERS, *EMBED_PARAMETERS, *STREAMLIT_PARAMETERS):
             notices.append(f"Ignored the unknown link parameter {quoted(name)}.")
 
-    allowed: dict[str, Sequence[str]] = {
-        "companies": companies,
-        "bases": bases,
-        "metrics": METRICS,
-        "causes": ATTRIBUTIONS,
-    }
+    allowed = choices(companies, bases)
 
     def known(parameter: Parameter) -> list[str]:
         """The parameter's values the data has, once each, in link order."""
         kept: list[str] = []
         for value in params.get(parameter.name) or ():
-            if value not in allowed[parameter.allowed]:
+            found = matched(value, allowed[parameter.allowed])
+            if found is None:
                 notices.append(parameter.unknown.format(value=quoted(value)))
-            elif value not in kept:
-                kept.append(value)
+            elif found not in kept:
+                kept.append(found)
         return kept
 
     fields: dict[str, object] = {}
     for parameter in VIEW_PARAMETERS:
         text = last(parameter.name)
         if parameter.kind == "company":
-            if text is not None and text not in companies:
+            found = matched(text, companies) if text is not None else None
+            if text is not None and found is None:
                 notices.append(
                     f"The link names the company {quoted(text)}, which is not in the data."
                 )
-                text = None
-            fields[parameter.field] = text or first_company
+            fields[parameter.field] = found or first_company
         elif parameter.kind == "choices":
             fields[parameter.field] = tuple(known(parameter)) or default(parameter.field)
         elif parameter.kind == "date":

@@ -48,6 +48,33 @@ def test_observations_are_filtered_like_the_explorers_links(url):
     assert reply.headers["X-Headcount-Revision"] == "1"
 
 
+def test_a_company_is_found_whatever_its_case_as_on_the_pages(url):
+    exact = rows_of(
+        api.table_reply("observations", "json", {"company": ["Klarna"]}, for_store(url))
+    )
+    loose = rows_of(
+        api.table_reply("observations", "json", {"company": ["kLARNA"]}, for_store(url))
+    )
+    assert loose == exact and len(exact) == sum(
+        r["company"] == "Klarna" for r in read_rows("observations")
+    )
+
+
+def test_whole_numbers_are_written_as_people_write_them(url):
+    """Klarna's filed year-end count of 2022, 5527 in the curated file: not 5527.0."""
+    params = {"company": ["Klarna"], "metric": ["headcount"], "to": ["2022-12-31"]}
+    csv_reply = api.table_reply("observations", "csv", params, for_store(url))
+    lines = csv_reply.body.decode("utf-8-sig").splitlines()
+    assert any(",5527,employees," in line for line in lines)
+    assert not any(".0,employees," in line for line in lines)
+    json_rows = rows_of(api.table_reply("observations", "json", params, for_store(url)))
+    assert 5527 in [r["value"] for r in json_rows]
+    assert (
+        '"value": 5527,'
+        in api.table_reply("observations", "json", params, for_store(url)).body.decode()
+    )
+
+
 def test_every_row_carries_its_citation(url):
     sources = {r["source_id"]: r for r in read_rows("sources")}
     reply = api.table_reply("events", "csv", {"company": ["Klarna"]}, for_store(url))
@@ -70,6 +97,14 @@ def test_every_row_carries_its_citation(url):
         ("observations", {"rev": ["0"]}, 404, "revisions are 1 to 1"),
         ("observations", {"rev": ["abc"]}, 400, "is not a revision number"),
         ("salaries", {}, 404, "there is no table 'salaries'"),
+        (
+            "observations",
+            {"company": ["Nope"]},
+            400,
+            "there is no company 'Nope'; company is one of: ",
+        ),
+        ("events", {"company": ["Klarna", "Nope"]}, 400, "there is no company 'Nope'"),
+        ("observations", {"metric": ["salary"]}, 400, "there is no metric 'salary'"),
     ],
 )
 def test_a_bad_request_is_refused_with_what_is_wrong(url, table, params, status, words):

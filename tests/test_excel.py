@@ -203,7 +203,7 @@ def test_the_cli_publishes_a_workbook(tmp_path, capsys):
     code = cli.main(["publish", str(book), "--note", "from Excel", "--store", url, "--acknowledge"])
     out = capsys.readouterr().out
     assert code == cli.EXIT_OK, out
-    assert "~1 changed" in out and "-> 5528.0" in out
+    assert "~1 changed" in out and "-> 5528" in out
     assert Store(url).latest_id() == 2
 
 

@@ -242,3 +242,11 @@ def test_every_field_of_a_view_has_one_link_parameter_and_a_widget():
         "statements",
         "cause",
     )
+
+
+def test_a_name_typed_in_another_case_is_the_data_s_name():
+    parsed = share.parse({"company": ["klarna"], "compare": ["ibm"]}, ("Klarna", "IBM"), ())
+    assert (parsed.view.company, parsed.view.compare, parsed.notices) == ("Klarna", ("IBM",), ())
+    # Two names that differ only by case: which one was meant cannot be told.
+    twins = share.parse({"company": ["acme"]}, ("ACME", "Acme"), ())
+    assert twins.view.company == "ACME" and "'acme', which is not in the data" in twins.notices[0]
