@@ -723,8 +723,10 @@ def comparison_figure(
     _layout(figure, title)
     # Always a legend: with one trace Plotly hides it, and the company would go unnamed.
     figure.update_layout(showlegend=True, legend={"groupclick": "toggleitem"})
+    # The axis says what its numbers count (one unit a panel: comparison.Panel), not "Value".
+    units = points.get_column("unit").unique().to_list() if "unit" in points.columns else []
     figure.update_yaxes(
-        title_text="Index (first value = 100)" if index else "Value",
+        title_text="Index (first value = 100)" if index else (units[0] if len(units) == 1 else ""),
         separatethousands=True,
     )
     # Room for the plot plus the legend below it: a title and a line or two per company.

@@ -180,6 +180,13 @@ def test_colour_means_company_and_shape_means_kind_of_claim():
     assert titles == ["A", "B", "C"]
 
 
+def test_the_value_axis_says_what_it_counts():
+    figure = charts.comparison_figure(compare().panels[0].points, False, "t", ("A",))
+    assert figure.layout.yaxis.title.text == "employees"
+    indexed = charts.comparison_figure(compare(index=True).panels[0].points, True, "t", ("A",))
+    assert indexed.layout.yaxis.title.text == "Index (first value = 100)"
+
+
 def test_hovers_say_kind_and_cause_in_words():
     result = compare(statements=True)
     figure = charts.comparison_figure(result.panels[0].points, False, "t", ("A",))
