@@ -16,7 +16,7 @@ import polars as pl
 from headcount import charts, citations, claims, exports, productivity, scope, story
 from headcount.dataset import Dataset
 from headcount.formatting import quantity
-from headcount.labels import day, label
+from headcount.labels import day, in_sentence, label
 from headcount.periods import Period, periods
 
 # The two smaller charts under the arc: metric and its label.
@@ -164,6 +164,34 @@ def _event_list(numbered: pl.DataFrame) -> list[str]:
         f"{e['number']} · {day(e['date'])} · {label('kind', e['kind'])}: {e['title']}"
         for e in numbered.iter_rows(named=True)
     ]
+
+
+def no_headline(data: Dataset, company: str) -> str:
+    """What the arc says when a company has none of the headline figures: which it lacks, and
+    which figures the data does hold for it (Snap's revenue), so the page does not claim that
+    there are none."""
+    wanted = " or ".join(
+        [
+            ", ".join(in_sentence(label("metric", m)) for m in story.HEADLINE_METRICS[:-1]),
+            in_sentence(label("metric", story.HEADLINE_METRICS[-1])),
+        ]
+    )
+    held = (
+        data.observations.filter(pl.col("company") == company)
+        .group_by("metric")
+        .len()
+        .sort("metric")
+    )
+    if held.height == 0:
+        return f"No figures for {company} in the data yet."
+    counted = ", ".join(
+        f"{n:,} {in_sentence(label('metric', metric))} figure{'s' if n != 1 else ''}"
+        for metric, n in held.iter_rows()
+    )
+    return (
+        f"No {wanted} figures for {company} yet. The data holds {counted}: "
+        "see them in the Explorer or under Figures."
+    )
 
 
 def build(data: Dataset, company: str) -> ArcView:

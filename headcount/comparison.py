@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from headcount import citations, claims, scope
-from headcount.labels import label
+from headcount.labels import in_sentence, label
 from headcount.share import View
 
 SERIES_KEY = list(claims.SERIES_KEY)
@@ -82,8 +82,7 @@ def best_bases(observations: pl.DataFrame) -> pl.DataFrame:
 
 def _words(metric: str) -> str:
     """A metric's label inside a sentence: 'headcount', but 'AI workload (FTE)' kept."""
-    text = label("metric", metric)
-    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+    return in_sentence(label("metric", metric))
 
 
 def _count(n: int, one: str, many: str) -> str:

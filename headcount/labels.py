@@ -35,6 +35,12 @@ def label(vocabulary: str, code: object) -> str:
     return VOCABULARIES[vocabulary].get(text, text.replace("_", " "))
 
 
+def in_sentence(text: str) -> str:
+    """A label inside a sentence: 'Humans back' -> 'humans back', 'Headcount' -> 'headcount',
+    but 'AI workload (FTE)' and 'AI takes over work' keep their capitals."""
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
 def day(value: dt.date | dt.datetime | None) -> str:
     """A date as people write it, never a midnight time: '27 Aug 2024'; '' when missing."""
     if value is None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from headcount.labels import in_sentence
+
 # Event kind that opens a period, and the period's name as the chart and narrative say it.
 PERIOD_NAMES: dict[str, str] = {
     "hiring_freeze": "Hiring freeze",
@@ -46,9 +48,4 @@ def periods(events: pl.DataFrame, end: dt.date) -> list[Period]:
 def in_words(spans: list[Period]) -> str:
     """The arc as one clause: 'hiring freeze (Sep 2023), AI takes over work (Feb 2024),
     humans back (Feb 2025)'; '' when the events open no period."""
-    return ", then ".join(f"{_lower(p.name)} ({p.start:%b %Y})" for p in spans)
-
-
-def _lower(name: str) -> str:
-    """'Humans back' -> 'humans back'; 'AI takes over work' keeps its capitals."""
-    return name if name[:2].isupper() else name[0].lower() + name[1:]
+    return ", then ".join(f"{in_sentence(p.name)} ({p.start:%b %Y})" for p in spans)

@@ -67,7 +67,7 @@ def test_valid_upload_shows_the_diff_and_publishes_exactly_it(store):
     at = upload(open_page("upload", ANALYST, ANALYSTS), "observations.csv", data)
     changed = next(m for m in at.metric if m.label == "Rows changed")
     assert changed.value == "1"
-    assert "4999.0" in at.dataframe[0].value.to_csv()
+    assert ",5527,4999" in at.dataframe[0].value.to_csv()  # old and new, as written
     assert publish_button(at).disabled  # no note yet
     at.text_input(key="publish_note").input("one figure corrected").run()
     # 4,999 is written in no quote of its source: a warning, and publishing needs it ticked.

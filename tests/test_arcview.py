@@ -107,3 +107,38 @@ def test_the_brief_holds_cards_narrative_events_and_every_cited_source(klarna):
     assert len(shown.cited_sources(data.sources)) == len(cited)
     for source_id in cited:
         assert sources[source_id]["url"] in page
+
+
+def test_a_company_with_no_headline_figure_is_told_what_the_data_does_hold(tmp_path):
+    """Written out: Zeta has two revenue figures and nothing a card shows. The arc must not
+    say it has no figures at all."""
+    observations = (
+        "company,metric,date,period,value,unit,basis,claim_type,source_id,note,attribution\n"
+        "Zeta,revenue,2024-12-31,year,100,USD,revenue (10-K),filing,z,,\n"
+        "Zeta,revenue,2025-12-31,year,120,USD,revenue (10-K),filing,z,,\n"
+    )
+    sources = (
+        "source_id,publisher,title,url,accessed,published,via,reliability,quote,language\n"
+        "z,Zeta Inc. (Form 10-K),Annual report,https://example.org/z,2026-12-01,,,primary,"
+        '"revenue of $100 and $120",en\n'
+    )
+    events = (
+        "company,date,kind,title,source_id,detail,attribution\n"
+        "Zeta,2025-03-01,layoff,Cuts 10 roles citing AI,z,,ai_named_reason\n"
+    )
+    framings = (
+        "company,claim,source_id,shows,evidence_id\n"
+        "Zeta,Zeta replaced everyone with AI,z,Ten roles were cut.,z\n"
+    )
+    tables = {"observations": observations, "events": events, "sources": sources}
+    paths = []
+    for name, text in {**tables, "framings": framings}.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    loaded = dataset.load_files(paths, today=dt.date(2026, 12, 2))
+    assert loaded.dataset is not None, loaded.problems
+    assert arcview.no_headline(loaded.dataset, "Zeta") == (
+        "No headcount, AI workload (FTE), revenue per employee or valuation figures for Zeta "
+        "yet. The data holds 2 revenue figures: see them in the Explorer or under Figures."
+    )

@@ -63,7 +63,7 @@ def test_publish_writes_exactly_the_reviewed_diff(store):
     assert proposal.ok, proposal.problems
     change = proposal.changes["observations"]
     assert change.counts() == {"added": 0, "changed": 1, "removed": 0}
-    assert change.changes.row(0, named=True)["new"] == "4242.0"
+    assert change.changes.row(0, named=True)["new"] == "4242"
     before = stored_rows(store, "observations")
     revision = published(ingest.publish(proposal, store, "ana", "one value", acknowledge=True))
     assert revision.id == 2 and revision.parent_id == 1

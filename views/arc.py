@@ -44,7 +44,7 @@ if headlines:
             for line in arcview.card_lines(headline, today):
                 plain(line, caption=True)
 else:
-    st.info(f"No figures for {escape(company)} in the data yet.")
+    st.info(escape(arcview.no_headline(data, company)))
 
 figures: list[dict] = []
 if shown.arc is not None:
