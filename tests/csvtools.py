@@ -1,12 +1,15 @@
-"""Small helpers for tests that derive broken files from the curated ones."""
+"""Small helpers for tests that derive broken files from the curated ones, or write out their own."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
+from headcount.dataset import Dataset, load_files
 from headcount.settings import ROOT
+from validation.tables import TABLES
 
 CURATED = ROOT / "data" / "curated"
 
@@ -43,3 +46,16 @@ def observations_of(company: str, metric: str) -> list[dict[str, str]]:
     return [
         r for r in read_rows("observations") if r["company"] == company and r["metric"] == metric
     ]
+
+
+def written_dataset(folder: Path, texts: dict[str, str], today: dt.date) -> Dataset:
+    """A dataset of written-out tables (``texts``: table name -> CSV text), each saved under
+    its contract file name in ``folder`` and loaded through the gate as curated files are."""
+    paths = []
+    for name, text in texts.items():
+        path = folder / TABLES[name].filename
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    loaded = load_files(paths, today=today)
+    assert loaded.dataset is not None, loaded.problems
+    return loaded.dataset

@@ -9,7 +9,7 @@ import html
 import pytest
 
 from headcount import arcview, dataset, story
-from tests.csvtools import read_rows
+from tests.csvtools import read_rows, written_dataset
 
 TODAY = dt.date(2026, 12, 3)
 
@@ -131,14 +131,8 @@ def test_a_company_with_no_headline_figure_is_told_what_the_data_does_hold(tmp_p
         "Zeta,Zeta replaced everyone with AI,z,Ten roles were cut.,z\n"
     )
     tables = {"observations": observations, "events": events, "sources": sources}
-    paths = []
-    for name, text in {**tables, "framings": framings}.items():
-        path = tmp_path / f"{name}.csv"
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    loaded = dataset.load_files(paths, today=dt.date(2026, 12, 2))
-    assert loaded.dataset is not None, loaded.problems
-    assert arcview.no_headline(loaded.dataset, "Zeta") == (
+    data = written_dataset(tmp_path, {**tables, "framings": framings}, dt.date(2026, 12, 2))
+    assert arcview.no_headline(data, "Zeta") == (
         "No headcount, AI workload (FTE), revenue per employee or valuation figures for Zeta "
         "yet. The data holds 2 revenue figures: see them in the Explorer or under Figures."
     )

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from headcount import claimcheck, claimwords, exports, productivity
-from headcount.dataset import Dataset, load_files
-from validation.tables import TABLES
+from headcount.dataset import Dataset
+from tests.csvtools import written_dataset
 
 HEADCOUNT_BASIS = "employees at fiscal year end (10-K)"
 OBSERVATIONS = f"""company,metric,date,period,value,unit,basis,claim_type,source_id,note,attribution
@@ -48,19 +48,14 @@ Acme,Acme replaced 1000 staff with AI,acme-ceo,Filed headcount went from 1000 to
 """
 
 
+TODAY = dt.date(2026, 12, 2)
+
+
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     folder: Path = tmp_path_factory.mktemp("claimcheck")
     texts = {"observations": OBSERVATIONS, "events": EVENTS, "sources": SOURCES}
-    texts["framings"] = FRAMINGS
-    paths = []
-    for name, text in texts.items():
-        path = folder / TABLES[name].filename
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    loaded = load_files(paths, today=dt.date(2026, 12, 2))
-    assert loaded.dataset is not None, loaded.problems
-    return loaded.dataset
+    return written_dataset(folder, {**texts, "framings": FRAMINGS}, TODAY)
 
 
 def test_derived_revenue_per_employee_is_the_quotient_of_its_two_filed_inputs(data):
@@ -217,20 +212,10 @@ def test_the_two_year_change_is_over_two_years_of_filings_not_two_filings_back(t
     observations += "".join(
         f"{c},headcount,{d},instant,{v},employees,{basis},filing,acme-10k,,\n" for c, d, v in rows
     )
-    paths = []
-    texts = {
-        "observations": observations,
-        "events": EVENTS,
-        "sources": SOURCES,
-        "framings": FRAMINGS,
-    }
-    for name, text in texts.items():
-        path = tmp_path / TABLES[name].filename
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    loaded = load_files(paths, today=dt.date(2026, 12, 2))
-    assert loaded.dataset is not None, loaded.problems
-    overview = claimcheck.overview(loaded.dataset)
+    texts = {"observations": observations, "events": EVENTS, "sources": SOURCES}
+    overview = claimcheck.overview(
+        written_dataset(tmp_path, {**texts, "framings": FRAMINGS}, TODAY)
+    )
     words = claimwords.overview_in_words(overview, None)
     change = dict(zip(overview["company"], words["change_two_years"], strict=True))
     assert change["Gamma"] == "no filing two years before"
