@@ -97,7 +97,13 @@ if cached is None or cached[0] != fingerprint:
         proposal = ingest.for_review(ingest.prepare(parsed, the_store, mode))
         del parsed  # the typed rows of a large file: not needed once checked
         progress.progress(1.0)
-        status.update(label="Checked.", state="complete" if proposal.ok else "error")
+        # The files' names stay in the label once checked: which files the review below is of
+        # (and a reader sees the uploader's name as text however fast the check ran).
+        checked = ", ".join(escape(name) for name, _ in files) if len(files) <= 3 else None
+        status.update(
+            label=f"Checked {checked}." if checked else f"Checked {len(files)} files.",
+            state="complete" if proposal.ok else "error",
+        )
     st.session_state[PROPOSAL] = (fingerprint, proposal)
 proposal = st.session_state[PROPOSAL][1]
 latest = the_store.latest_id()
