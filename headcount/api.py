@@ -176,9 +176,7 @@ def table_reply(
         return _refuse(f"revision {revision} did not pass validation; see the dashboard", 503)
     data = loaded.dataset
     frame = getattr(data, table)
-    kinds = share.choices(
-        data.companies(), data.observations.get_column("basis").unique().sort().to_list()
-    )
+    kinds = share.choices(data.catalog.companies, data.catalog.bases)  # counted once a revision
     try:
         for name in TABLE_FILTERS[table]:
             if name not in params:
