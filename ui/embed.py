@@ -10,7 +10,7 @@ link" popover offers their snippets (`offer`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 from urllib.parse import urlsplit
@@ -57,8 +57,9 @@ def _ready(figure: Figure) -> Callable[[], Figure]:
     return lambda: figure
 
 
-def explorer_charts(data: Dataset, view: share.View) -> list[Embeddable]:
-    """The Explorer's charts for a view: one per metric and unit, as the page draws them."""
+def explorer_charts(data: Dataset, view: share.View, every: Sequence[str]) -> list[Embeddable]:
+    """The Explorer's charts for a view: one per metric and unit, as the page draws them
+    (``every``: the catalog's companies, which fix each company's colour)."""
     compared = comparison.compare(data.observations, data.sources, view)
     names = ", ".join(view.companies)
     found: list[Embeddable] = []
@@ -74,7 +75,12 @@ def explorer_charts(data: Dataset, view: share.View) -> list[Embeddable]:
                 "embed",
                 f"{view!r}|{chart}",
                 lambda: charts.comparison_figure(
-                    panel.points, view.index, panel.title, view.companies
+                    panel.points,
+                    panel.title,
+                    view.companies,
+                    base_year=panel.base_year,
+                    log=view.log,
+                    every=every,
                 ),
             )
 
@@ -167,7 +173,7 @@ def explorer(catalog: Catalog) -> None:
         return
     view = state.link_view(catalog)
     data = state.companies_or_stop(catalog, view.companies)
-    _show("explorer", explorer_charts(data, view), view, catalog, data)
+    _show("explorer", explorer_charts(data, view, catalog.companies), view, catalog, data)
     st.stop()
 
 
@@ -177,7 +183,8 @@ def snippets(kind: str, view: share.View, catalog: Catalog) -> list[tuple[str, s
         view = share.View(view.company)  # the arc's view is its company
         found = arc_charts(state.company_or_stop(catalog, view.company), view.company)
     else:
-        found = explorer_charts(state.companies_or_stop(catalog, view.companies), view)
+        data = state.companies_or_stop(catalog, view.companies)
+        found = explorer_charts(data, view, catalog.companies)
     url = st.context.url or ""
     default = catalog.companies[0]
     return [
