@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import itertools
+import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -639,12 +640,33 @@ def stamped(figure: go.Figure | dict, source: str, link: str, room: int = 0) -> 
 COMPANY_COLOURS = (SPINE, AI, "#009E73", "#CC79A7", "#56B4E9", STATEMENT_COLOUR, "#999999")
 
 
-def _comparison_hover(point: dict[str, object], index: bool) -> str:
+def company_colours(shown: Sequence[str], every: Sequence[str] = ()) -> dict[str, str]:
+    """A colour for each company shown, stable across views: each company's own colour comes
+    from its place in ``every`` (all companies, in the catalog's order), so Klarna keeps its
+    colour whichever company the sidebar picks; when two shown companies would share one, the
+    later (in ``every``'s order) takes the next free colour."""
+    order = list(dict.fromkeys([*(c for c in every if c in shown), *shown]))
+    place = {c: i for i, c in enumerate(dict.fromkeys([*every, *shown]))}
+    taken: dict[str, str] = {}
+    for company in order:
+        n = len(COMPANY_COLOURS)
+        preferred = place[company] % n
+        free = [COMPANY_COLOURS[(preferred + k) % n] for k in range(n)]
+        used = set(taken.values())
+        taken[company] = next((c for c in free if c not in used), free[0])
+    return taken
+
+
+def _index_words(base_year: int) -> str:
+    return f"= 100 in {base_year}"
+
+
+def _comparison_hover(point: dict[str, object], base_year: int | None) -> str:
     """Company, value (and index), date, basis, kind of claim, cause and every source."""
     kinds = ", ".join(label("claim_type", c) for c in cast(list[str], point["claim_types"]))
     lines = [f"<b>{_escape(point['company'])}: {_escape(point['label'])}</b>"]
-    if index:
-        lines.append(f"Index {point['plot_value']:,.1f} (first value = 100)")
+    if base_year is not None:
+        lines.append(f"Index {point['plot_value']:,.1f} ({_index_words(base_year)})")
     lines += [f"{day(point['date'])} · {_escape(point['basis'])}", f"Kind: {_escape(kinds)}"]  # type: ignore[arg-type]
     causes = [label("attribution", c) for c in cast(list[str], point.get("attributions") or ())]
     if causes:
@@ -654,7 +676,12 @@ def _comparison_hover(point: dict[str, object], index: bool) -> str:
 
 
 def _comparison_trace(
-    rows: pl.DataFrame, name: str, index: bool, group: str, first: bool, **style: object
+    rows: pl.DataFrame,
+    name: str,
+    base_year: int | None,
+    group: str,
+    first: bool,
+    **style: object,
 ) -> go.Scatter:
     records = downsample(rows.sort("date"), column="plot_value").to_dicts()
     return go.Scatter(
@@ -664,26 +691,91 @@ def _comparison_trace(
         legendgroup=group,
         legendgrouptitle_text=_escape(group) if first else None,
         customdata=[
-            attribution.point_data(_comparison_hover(r, index), r["source_ids"]) for r in records
+            attribution.point_data(_comparison_hover(r, base_year), r["source_ids"])
+            for r in records
         ],
         hovertemplate="%{customdata[0]}<extra></extra>",
         **style,
     )
 
 
+PLOT_COLUMN = "plot_value"  # comparison.PLOT: the value drawn
+END_LABEL_GAP = 0.06  # of the plot's height: about 16 px apart on a chart 300 px high
+
+
+def _end_labels(ends: list[tuple[str, object, float, str]], log: bool) -> list[dict[str, object]]:
+    """Each company's name at the end of its best line, in its colour, so a reader need not
+    match colours to the legend. Ends close in height are pushed apart (by their share of
+    the value axis, which is what the eye sees) so that no two names overlap."""
+    if not ends:
+        return []
+
+    def height(value: float) -> float:
+        return math.log10(value) if log else value
+
+    drawn = [e for e in ends if not (log and e[2] <= 0)]
+    if not drawn:
+        return []
+    heights = [height(e[2]) for e in drawn]
+    low, high = min([*heights, 0.0] if not log else heights), max(heights)
+    span = (high - low) or 1.0
+    placed: list[float] = []
+    labels = []
+    for (company, when, value, colour), h in sorted(
+        zip(drawn, heights, strict=True), key=lambda x: x[1]
+    ):
+        share = (h - low) / span
+        if placed and share - placed[-1] < END_LABEL_GAP:
+            share = placed[-1] + END_LABEL_GAP
+        placed.append(share)
+        labels.append(
+            {
+                "x": when,
+                "y": height(value) if log else value,
+                "xref": "x",
+                "yref": "y",
+                "text": f"<b>{_escape(company)}</b>",
+                "showarrow": False,
+                "xanchor": "left",
+                "xshift": 6,
+                # Pushed up by as much of a ~300 px plot as it had to move.
+                "yshift": round((share - (h - low) / span) * 300),
+                "font": {"color": colour, "size": 11},
+            }
+        )
+    return labels
+
+
+def _decades(points: pl.DataFrame) -> float:
+    """How many powers of ten the drawable (positive) values span."""
+    values = points.filter(pl.col(PLOT_COLUMN) > 0).get_column(PLOT_COLUMN)
+    if values.is_empty():
+        return 0.0
+    return math.log10(float(values.max()) / float(values.min()))  # type: ignore[arg-type]
+
+
 def comparison_figure(
-    points: pl.DataFrame, index: bool, title: str, companies: Sequence[str] = ()
+    points: pl.DataFrame,
+    title: str,
+    companies: Sequence[str] = (),
+    *,
+    base_year: int | None = None,
+    log: bool = False,
+    every: Sequence[str] = (),
 ) -> go.Figure:
-    """Several companies on one axis, as values or as an index (first value = 100): colour
-    means company (in the order of ``companies``), marker shape means kind of claim as on the
-    arc (series as lines, lone statements as diamonds, targets hollow); one legend group per
-    company. ``points`` are comparison.Panel points (claims.points plus plot_value)."""
+    """Several companies on one axis, as values or, with ``base_year``, as an index (each
+    series = 100 in that year): colour means company (stable across views: company_colours
+    over ``every``, the catalog's companies), marker shape means kind of claim as on the arc
+    (series as lines, lone statements as diamonds, targets hollow); one legend group per
+    company, listed in the order of ``companies``; each company's name at the end of its best
+    line. ``log`` draws the value axis on a log scale, so that one large company does not
+    flatten the rest. ``points`` are comparison.Panel points (claims.points plus plot_value)."""
     order = [*companies, *(c for c in points.get_column("company").unique(maintain_order=True))]
-    colours = {
-        c: COMPANY_COLOURS[i % len(COMPANY_COLOURS)] for i, c in enumerate(dict.fromkeys(order))
-    }
+    shown = list(dict.fromkeys(order))
+    colours = company_colours(shown, every)
     traces: list[go.Scatter] = []
-    for company in dict.fromkeys(order):
+    ends: list[tuple[str, object, float, str]] = []
+    for company in shown:
         mine = points.filter(pl.col("company") == company)
         colour = colours[company]
         first = True
@@ -696,7 +788,7 @@ def comparison_figure(
                 _comparison_trace(
                     series,
                     str(basis),
-                    index,
+                    base_year,
                     company,
                     first,
                     mode="lines+markers",
@@ -708,6 +800,9 @@ def comparison_figure(
                     marker={"color": colour, "size": 8 if best else 6},
                 )
             )
+            if first:  # the company's first line is its best (sorted spine first)
+                last = series.sort("date").row(-1, named=True)
+                ends.append((company, last["date"], float(last["plot_value"]), colour))
             first = False
         for role, (name, style, _) in MARKER_STYLES.items():
             lone = mine.filter(pl.col("role") == role)
@@ -715,20 +810,34 @@ def comparison_figure(
                 marker = {**style, "color": colour}
                 traces.append(
                     _comparison_trace(
-                        lone, name, index, company, first, mode="markers", marker=marker
+                        lone, name, base_year, company, first, mode="markers", marker=marker
                     )
                 )
                 first = False
     figure = go.Figure(traces)
     _layout(figure, title)
     # Always a legend: with one trace Plotly hides it, and the company would go unnamed.
-    figure.update_layout(showlegend=True, legend={"groupclick": "toggleitem"})
+    figure.update_layout(
+        showlegend=True,
+        legend={"groupclick": "toggleitem"},
+        annotations=_end_labels(ends, log),
+        # Room right of the last dates for the names at the lines' ends.
+        margin={"r": 10 + 7 * max((len(e[0]) for e in ends), default=0)},
+    )
     # The axis says what its numbers count (one unit a panel: comparison.Panel), not "Value".
     units = points.get_column("unit").unique().to_list() if "unit" in points.columns else []
+    if base_year is not None:
+        axis = f"Index ({_index_words(base_year)})"
+    else:
+        axis = units[0] if len(units) == 1 else ""
     figure.update_yaxes(
-        title_text="Index (first value = 100)" if index else (units[0] if len(units) == 1 else ""),
+        title_text=f"{axis}, log scale" if log and axis else axis,
         separatethousands=True,
+        type="log" if log else "linear",
     )
+    if log and _decades(points) >= 2:
+        # Over several decades Plotly also labels 2 and 5 of each: a tick a decade reads.
+        figure.update_yaxes(dtick=1)
     # Room for the plot plus the legend below it: a title and a line or two per company.
     groups = len({t.legendgroup for t in traces})
     figure.update_layout(height=420 + 24 * (len(traces) + groups))

@@ -1,5 +1,5 @@
-"""What the Explorer compares: the rows a view selects, each company's best series, values or an
-index (first value = 100), and a message for everything the chart leaves out.
+"""What the Explorer compares: the rows a view selects, each company's best series, values or
+an index (each series = 100 in a common base year), and a message for all the chart leaves out.
 
 The page draws ``Panel.points`` and lists ``Panel.rows`` under "exactly what is plotted", so the
 table can never show more or less than the chart; every note belongs to the panel it explains.
@@ -30,6 +30,7 @@ class Panel:
     points: pl.DataFrame  # claims.points rows with company, attributions and plot_value
     rows: pl.DataFrame  # the observations behind those points, with their citations
     notes: tuple[str, ...]
+    base_year: int | None = None  # in index mode: the year every series is 100 in
 
     @property
     def title(self) -> str:
@@ -116,58 +117,89 @@ def _with_attributions(points: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame
     )
 
 
-def index_to_first(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Each series (of two or more dates) as an index of its first value, in ``plot_value``;
-    and the series that cannot be indexed. A series whose first value is 0 has no index (it
-    would divide by zero), and neither has one whose index does not fit a float (a first value
-    so tiny that value / first overflows): such a series is returned apart, never drawn as
-    inf or NaN."""
+def base_year(lines: pl.DataFrame) -> int | None:
+    """The common base year of an index: the latest of the series' first years, the first
+    year in which every series has begun, so that all lines cross 100 in the same year (each
+    indexed to its own first value would set 100 in different years and compare nothing)."""
+    if lines.is_empty():
+        return None
+    firsts = lines.group_by(SERIES_KEY).agg(pl.col("date").min().dt.year().alias("_first"))
+    return int(firsts.get_column("_first").max())  # type: ignore[arg-type]
+
+
+def index_to_year(lines: pl.DataFrame, year: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each series as an index of its figure in ``year`` (its last figure dated that year: a
+    year-end count), in ``plot_value``; and the series that cannot be indexed, with a
+    ``reason``: no figure in that year (it ends before it, or skips it), a base figure of 0
+    (it would divide by zero) or one so tiny that value / base overflows. Such a series is
+    returned apart, never drawn as inf or NaN."""
     lines = lines.sort("date", "value")
-    first = lines.group_by(SERIES_KEY, maintain_order=True).agg(
-        pl.col("value").first().alias("_base")
+    bases = (
+        lines.filter(pl.col("date").dt.year() == year)
+        .group_by(SERIES_KEY, maintain_order=True)
+        .agg(pl.col("value").last().alias("_base"))
     )
-    divided = lines.join(first, on=SERIES_KEY, how="inner", nulls_equal=True).with_columns(
+    divided = lines.join(bases, on=SERIES_KEY, how="left", nulls_equal=True).with_columns(
         pl.when(pl.col("_base") != 0)
         .then(pl.col("value") / pl.col("_base") * 100)
         .otherwise(None)
         .alias(PLOT)
     )
     # A series is indexed whole or not at all: half a line would mislead.
-    broken = divided.group_by(SERIES_KEY, maintain_order=True).agg(
-        (pl.col(PLOT).is_null() | ~pl.col(PLOT).is_finite()).any().alias("_broken"),
-        pl.col("_base").first().alias("first_value"),
+    judged = divided.group_by(SERIES_KEY, maintain_order=True).agg(
+        pl.when(pl.col("_base").first().is_null())
+        .then(pl.lit("no_base"))
+        .when(pl.col("_base").first() == 0)
+        .then(pl.lit("zero"))
+        .when((pl.col(PLOT).is_null() | ~pl.col(PLOT).is_finite()).any())
+        .then(pl.lit("tiny"))
+        .otherwise(None)
+        .alias("reason")
     )
-    left_out = broken.filter(pl.col("_broken")).drop("_broken")
+    left_out = judged.filter(pl.col("reason").is_not_null())
     indexed = divided.join(left_out, on=SERIES_KEY, how="anti", nulls_equal=True).drop("_base")
     return indexed, left_out
 
 
-def _index(points: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
-    """Series of two or more dates as an index of their first value; a series that cannot be
-    indexed (it starts at 0) is named instead of divided by."""
+def _left_out_note(company: str, basis: str, reason: str, year: int) -> str:
+    why = {
+        "no_base": f"has no figure in {year}, the common base year",
+        "zero": f"is 0 in {year}, the common base year, and cannot be indexed",
+        "tiny": f"is too close to 0 in {year}, the common base year, to be indexed",
+    }[reason]
+    return f"{company} · {basis} {why}; it is left out."
+
+
+def _index(points: pl.DataFrame) -> tuple[pl.DataFrame, list[str], int | None]:
+    """Series of two or more dates as an index of their figure in the common base year; a
+    series that cannot be indexed is named instead of drawn."""
     lines = points.filter(pl.col("role") == claims.LINE)
-    indexed, left_out = index_to_first(lines)
-    notes = [
-        f"{r['company']} · {r['basis']} starts at 0 and cannot be indexed; it is left out."
-        if r["first_value"] == 0
-        else f"{r['company']} · {r['basis']} starts too close to 0 to be indexed; it is left out."
-        for r in left_out.iter_rows(named=True)
-    ]
+    year = base_year(lines)
+    notes: list[str] = []
+    if year is None:
+        indexed = lines.with_columns(pl.lit(None, pl.Float64).alias(PLOT))
+    else:
+        indexed, left_out = index_to_year(lines, year)
+        notes += [
+            _left_out_note(r["company"], r["basis"], r["reason"], year)
+            for r in left_out.iter_rows(named=True)
+        ]
     lone = points.height - lines.height
     if lone:
         notes.append(
             f"{_count(lone, 'lone statement or target is', 'lone statements and targets are')} "
-            "not indexed (an index needs a first and a later value); switch the index off to see "
-            f"{'it' if lone == 1 else 'them'}."
+            "not indexed (an index needs a figure in the base year and others); switch the "
+            f"index off to see {'it' if lone == 1 else 'them'}."
         )
-    return indexed, notes
+    return indexed, notes, year
 
 
 def _panel(metric: str, unit: str, rows: pl.DataFrame, index: bool, notes: list[str]) -> Panel:
     parts = [claims.points(part) for _, part in rows.group_by("company", maintain_order=True)]
     points = _with_attributions(pl.concat(parts, how="vertical"), rows)
+    year = None
     if index:
-        points, index_notes = _index(points)
+        points, index_notes, year = _index(points)
         notes = notes + index_notes
         if points.is_empty():
             notes.append(
@@ -179,7 +211,7 @@ def _panel(metric: str, unit: str, rows: pl.DataFrame, index: bool, notes: list[
     plotted = rows.join(
         points.select(*POINT_KEY, PLOT), on=POINT_KEY, how="inner", nulls_equal=True
     )
-    return Panel(metric, unit, points.sort("company", "date"), plotted, tuple(notes))
+    return Panel(metric, unit, points.sort("company", "date"), plotted, tuple(notes), year)
 
 
 def compare(observations: pl.DataFrame, sources: pl.DataFrame, view: View) -> Comparison:
@@ -276,7 +308,9 @@ def in_words(rows: pl.DataFrame, index: bool) -> pl.DataFrame:
     columns = ["company", "metric", "date", "period", "value", "unit"]
     if index:
         columns.append(PLOT)
+    # The source right after the figure: a point three sources give is three rows, which
+    # would look like duplicates if what tells them apart sat off-screen to the right.
     # A figure of part of the company says which part (empty: the whole company).
-    columns += ["basis", "scope", "claim_type", "attribution", "cited_as", "reliability", "url"]
+    columns += ["cited_as", "basis", "scope", "claim_type", "attribution", "reliability", "url"]
     columns.append("note")
     return words.select(*columns, "source_id")

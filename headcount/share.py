@@ -43,6 +43,7 @@ class View:
     index: bool = False
     statements: bool = False  # also lone statements and targets, not only each best series
     attributions: tuple[str, ...] = ()  # causes of AI claims to show; empty: every cause
+    log: bool = False  # values on a log scale (one large company would flatten the rest)
 
     @property
     def companies(self) -> tuple[str, ...]:
@@ -112,6 +113,7 @@ VIEW_PARAMETERS: tuple[Parameter, ...] = (
         "causes",
         unknown="Left out the unknown cause {value}.",
     ),
+    Parameter("log", "log", "log", "switch", meaning="a log scale"),
 )
 PARAMETERS = tuple(parameter.name for parameter in VIEW_PARAMETERS)
 BY_NAME = {parameter.name: parameter for parameter in VIEW_PARAMETERS}

@@ -86,7 +86,7 @@ def test_a_shared_link_restores_the_view_in_a_new_browser(browser, app_server):
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name="Salesforce").click()
     page.wait_for_url("**company=Salesforce**", timeout=30_000)
-    page.get_by_text("Index (each series").click()
+    page.get_by_text("Index (base year").click()
     page.wait_for_url("**index=1**", timeout=30_000)
     shared = page.url
     sender.close()
@@ -98,7 +98,7 @@ def test_a_shared_link_restores_the_view_in_a_new_browser(browser, app_server):
     company = other.locator('[data-testid="stSidebar"] input[aria-label="Company"]')
     company.wait_for(timeout=30_000)
     assert company.input_value().startswith("Salesforce · ")  # with how many figures
-    assert other.get_by_role("switch", name="Index (each series").is_checked()
+    assert other.get_by_role("switch", name="Index (base year").is_checked()
     assert "company=Salesforce" in other.url and "index=1" in other.url
     receiver.close()
 

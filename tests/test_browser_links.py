@@ -55,7 +55,7 @@ def settled(page, url_part: str, present: bool = True) -> None:
 
 
 def index(page):
-    return page.get_by_role("switch", name="Index (each series' first value = 100)")
+    return page.get_by_role("switch", name="Index (base year = 100)")
 
 
 def test_back_and_forward_restore_the_explorers_compare_set(page, app_server):
@@ -65,7 +65,7 @@ def test_back_and_forward_restore_the_explorers_compare_set(page, app_server):
     settled(page, "compare=Salesforce")
     add_company(page, "IBM")
     settled(page, "compare=IBM")
-    page.get_by_text("Index (each series", exact=False).click()
+    page.get_by_text("Index (base year", exact=False).click()
     settled(page, "index=1")
     assert shown(page, (["IBM", "Salesforce"], True)) == (["IBM", "Salesforce"], True)
 

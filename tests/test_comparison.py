@@ -135,7 +135,7 @@ def test_index_starts_each_series_at_100_and_never_divides_by_zero():
     assert values[("A", dt.date(2024, 12, 31))] == 70.0
     assert not any(company == "C" for company, _ in values)
     notes = " ".join(result.panels[0].notes)
-    assert "C · employees at year end (annual report) starts at 0" in notes
+    assert "C · employees at year end (annual report) is 0 in 2022, the common base year" in notes
     assert "4 lone statements and targets are not indexed" in notes
 
 
@@ -166,12 +166,14 @@ def test_nothing_in_the_range_gives_one_clear_message():
 
 def test_colour_means_company_and_shape_means_kind_of_claim():
     result = compare(statements=True)
-    figure = charts.comparison_figure(result.panels[0].points, False, "t", ("A", "B", "C"))
+    figure = charts.comparison_figure(
+        result.panels[0].points, "t", ("A", "B", "C"), every=("A", "B", "C")
+    )
     by_group: dict[str, set[str]] = {}
     for trace in figure.data:
         by_group.setdefault(trace.legendgroup, set()).add(trace.marker.color)
     assert all(len(colours) == 1 for colours in by_group.values())
-    assert by_group["A"] == {"#0072B2"}  # the sidebar's company keeps the arc's blue
+    assert by_group["A"] == {"#0072B2"}  # the catalog's first company has the arc's blue
     assert len({next(iter(c)) for c in by_group.values()}) == 3
     symbols = {t.name: t.marker.symbol for t in figure.data if t.mode == "markers"}
     assert symbols["targets (goals)"].endswith("-open")
@@ -181,15 +183,19 @@ def test_colour_means_company_and_shape_means_kind_of_claim():
 
 
 def test_the_value_axis_says_what_it_counts():
-    figure = charts.comparison_figure(compare().panels[0].points, False, "t", ("A",))
+    figure = charts.comparison_figure(compare().panels[0].points, "t", ("A",))
     assert figure.layout.yaxis.title.text == "employees"
-    indexed = charts.comparison_figure(compare(index=True).panels[0].points, True, "t", ("A",))
-    assert indexed.layout.yaxis.title.text == "Index (first value = 100)"
+    (panel,) = compare(index=True).panels
+    indexed = charts.comparison_figure(panel.points, "t", ("A",), base_year=panel.base_year)
+    assert indexed.layout.yaxis.title.text == "Index (= 100 in 2022)"
+    logged = charts.comparison_figure(compare().panels[0].points, "t", ("A",), log=True)
+    assert logged.layout.yaxis.type == "log"
+    assert logged.layout.yaxis.title.text == "employees, log scale"
 
 
 def test_hovers_say_kind_and_cause_in_words():
     result = compare(statements=True)
-    figure = charts.comparison_figure(result.panels[0].points, False, "t", ("A",))
+    figure = charts.comparison_figure(result.panels[0].points, "t", ("A",))
     hovers = " ".join(h for t in figure.data for h, _ in t.customdata)
     assert "Kind: executive statement" in hovers and "Cause: AI does the work" in hovers
     assert "executive_statement" not in hovers and "ai_does_work" not in hovers
@@ -204,7 +210,7 @@ def test_in_index_mode_the_hidden_note_says_what_would_show_them():
 
 def test_one_series_still_names_its_company_in_a_legend():
     result = comparison.compare(OBSERVATIONS, SOURCES, View("A"))
-    figure = charts.comparison_figure(result.panels[0].points, False, "t", ("A",))
+    figure = charts.comparison_figure(result.panels[0].points, "t", ("A",))
     assert len(figure.data) == 1 and figure.layout.showlegend is True
     assert figure.data[0].legendgrouptitle.text == "A"
 
@@ -222,8 +228,8 @@ def on_screen(result: comparison.Comparison) -> list[float]:
 @pytest.mark.parametrize(
     ("first", "said"),
     [
-        (0.0, "Z · employees at year end (annual report) starts at 0 and cannot be indexed"),
-        (1e-307, "Z · employees at year end (annual report) starts too close to 0 to be indexed"),
+        (0.0, "Z · employees at year end (annual report) is 0 in 2020, the common base year"),
+        (1e-307, "Z · employees at year end (annual report) is too close to 0 in 2020"),
     ],
 )
 def test_a_series_whose_first_value_cannot_divide_is_named_not_drawn_as_inf_or_nan(first, said):
@@ -274,3 +280,64 @@ def test_the_plotted_table_speaks_in_words_with_empty_cells_and_an_index_column_
     assert filed["attribution"] == "" and filed["note"] == ""
     indexed = comparison.in_words(compare(index=True).rows, index=True)
     assert indexed.columns.index("plot_value") == indexed.columns.index("unit") + 1
+
+
+def test_an_index_sets_every_series_to_100_in_one_common_year():
+    # A from 2020, Z from 2022: both are 100 in 2022 (the first year both have a figure), so
+    # the lines cross 100 together; W ends before 2022 and cannot share that base.
+    rows = pl.DataFrame(
+        [
+            *line("A", [100, 200, 300, 450]),
+            *[row("Z", f"{2022 + i}-12-31", v) for i, v in enumerate([50, 25])],
+            *[row("W", f"{2016 + i}-12-31", v) for i, v in enumerate([10, 20])],
+        ]
+    )
+    one = SOURCES.drop("source_id").head(1)
+    sources = rows.select("source_id").join(one, how="cross").select(SOURCES.columns)
+    result = comparison.compare(rows, sources, View("A", compare=("Z",), index=True))
+    (panel,) = result.panels
+    assert panel.base_year == 2022
+    values = {(c, d.year): round(v, 1) for c, d, v in plotted(result)}
+    assert values == {
+        ("A", 2020): 33.3,
+        ("A", 2021): 66.7,
+        ("A", 2022): 100.0,
+        ("A", 2023): 150.0,
+        ("Z", 2022): 100.0,
+        ("Z", 2023): 50.0,
+    }
+    with_w = comparison.compare(rows, sources, View("A", compare=("Z", "W"), index=True))
+    assert with_w.panels[0].base_year == 2022
+    assert "W · employees at year end (annual report) has no figure in 2022" in " ".join(
+        with_w.panels[0].notes
+    )
+
+
+def test_a_company_keeps_its_colour_whichever_company_the_sidebar_picks():
+    points = compare(statements=True).panels[0].points
+    every = ("A", "B", "C")
+
+    def colours(companies: tuple[str, ...]) -> dict[str, str]:
+        figure = charts.comparison_figure(points, "t", companies, every=every)
+        return {t.legendgroup: t.marker.color for t in figure.data}
+
+    assert colours(("A", "B", "C")) == colours(("C", "A", "B")) == colours(("B", "C", "A"))
+    # Two companies never share a colour, even when their own colours would clash.
+    assert len(set(charts.company_colours(["A", "H"], [*"ABCDEFGH"]).values())) == 2
+
+
+def test_each_best_line_ends_in_its_company_name():
+    result = comparison.compare(
+        pl.DataFrame([*line("A", [100, 110]), *line("Z", [101, 111])]),
+        SOURCES.head(0),
+        View("A", compare=("Z",)),
+    )
+    figure = charts.comparison_figure(result.panels[0].points, "t", ("A", "Z"))
+    ends = {a.text: (a.x, a.y) for a in figure.layout.annotations}
+    assert ends == {
+        "<b>A</b>": (dt.date(2021, 12, 31), 110.0),
+        "<b>Z</b>": (dt.date(2021, 12, 31), 111.0),
+    }
+    # 110 and 111 would print on top of each other: one name is pushed clear of the other.
+    shifts = sorted(a.yshift or 0 for a in figure.layout.annotations)
+    assert shifts[1] - shifts[0] >= 15

@@ -53,7 +53,11 @@ def test_an_embedded_arc_is_its_chart_its_source_and_a_link_back():
     at = open_embedded("arc", "http://example.test:8501/", company="IBM", chart="arc")
     assert titles(at) == ["IBM: headcount and AI work"]
     assert links(at) == [f"[{BACK}](<http://example.test:8501/?company=IBM>)"]
-    assert captions(at).startswith("Source: ")
+    key, source = captions(at).split("\nSource: ")
+    # The chart numbers its events: the frame says what they are (events.csv's IBM rows).
+    assert "Pause in back-office hiring" in key
+    assert key.startswith("1 · ")
+    assert source
     assert_nothing_else(at)
 
 

@@ -126,12 +126,23 @@ def test_a_shared_link_restores_company_and_explorer_choices():
     assert at.multiselect(key="compare").value == ["Klarna"]
     assert at.toggle(key="index").value is True
     (chart,) = figures(at)
-    assert chart["layout"]["yaxis"]["title"]["text"] == "Index (first value = 100)"
+    # Salesforce's filed series starts Jan 2022, Klarna's Dec 2022: both are 100 in 2022.
+    assert chart["layout"]["yaxis"]["title"]["text"] == "Index (= 100 in 2022)"
     traces = chart["data"]
     assert {t["legendgroup"] for t in traces} == {"Salesforce", "Klarna"}
-    for trace in traces:  # every line indexed to its own first value
-        first = min(zip(trace["x"], trace["y"], strict=True))
-        assert first[1] == pytest.approx(100.0), trace["name"]
+    for trace in traces:  # every line passes 100 at its figure of the common year
+        in_2022 = [y for x, y in zip(trace["x"], trace["y"], strict=True) if str(x)[:4] == "2022"]
+        assert in_2022 == [pytest.approx(100.0)], trace["name"]
+
+
+def test_a_log_scale_link_opens_the_explorer_on_a_log_axis_with_each_line_named_at_its_end():
+    at = run_app("explorer", company="Klarna", compare=["Amazon"], metric=["headcount"], log="1")
+    assert at.toggle(key="log").value is True
+    (chart,) = figures(at)
+    assert chart["layout"]["yaxis"]["type"] == "log"
+    assert chart["layout"]["yaxis"]["title"]["text"] == "employees, log scale"
+    names = {a["text"] for a in chart["layout"]["annotations"]}
+    assert {"<b>Klarna</b>", "<b>Amazon</b>"} <= names
 
 
 def test_malformed_link_falls_back_with_a_notice():

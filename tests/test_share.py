@@ -241,6 +241,7 @@ def test_every_field_of_a_view_has_one_link_parameter_and_a_widget():
         "index",
         "statements",
         "cause",
+        "log",
     )
 
 

@@ -10,7 +10,7 @@ link" popover offers their snippets (`offer`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 from urllib.parse import urlsplit
@@ -29,6 +29,7 @@ APP_NAME = "Headcount & AI claims"
 # source line (up to three lines at phone width) and the link back. Measured in Chromium at
 # 390 px (tests/test_browser_embed.py): less and the link back scrolls out of the frame.
 FRAME_EXTRA = 180
+KEY_CHARS, KEY_LINE = 40, 24  # a key's characters a line and px a line, at 390 px
 # Where each page lives (ui/shell.py's url_path), for the link back to the full view.
 PAGE_PATHS = {"arc": "", "explorer": "explorer"}
 
@@ -43,22 +44,36 @@ class Embeddable:
     chart: str
     label: str
     draw: Callable[[], Figure]
+    key: tuple[str, ...] = ()  # what the chart's numbered markers stand for, one line each
+
+    def frame_height(self) -> int:
+        """The snippet's frame: the chart, what Streamlit adds around it and the key, whose
+        lines wrap at about 40 characters in a phone's frame."""
+        wrapped = sum(-(-len(line) // KEY_CHARS) for line in self.key)
+        return height(self.draw()) + FRAME_EXTRA + KEY_LINE * wrapped
 
 
 def arc_charts(data: Dataset, company: str) -> list[Embeddable]:
     """The arc page's charts: the arc, then revenue per employee and valuation."""
     shown = per_revision(data, "arc", company, lambda: arcview.build(data, company))
-    drawn = [("arc", shown.title, shown.arc)]
-    drawn += [(s.metric, f"{company}: {s.label.lower()}", s.figure) for s in shown.side]
-    return [Embeddable(chart, label, _ready(f)) for chart, label, f in drawn if f is not None]
+    found = []
+    if shown.arc is not None:  # its events are numbered: the frame lists what they are
+        found.append(Embeddable("arc", shown.title, _ready(shown.arc), tuple(shown.event_list)))
+    found += [
+        Embeddable(s.metric, f"{company}: {s.label.lower()}", _ready(s.figure))
+        for s in shown.side
+        if s.figure is not None
+    ]
+    return found
 
 
 def _ready(figure: Figure) -> Callable[[], Figure]:
     return lambda: figure
 
 
-def explorer_charts(data: Dataset, view: share.View) -> list[Embeddable]:
-    """The Explorer's charts for a view: one per metric and unit, as the page draws them."""
+def explorer_charts(data: Dataset, view: share.View, every: Sequence[str]) -> list[Embeddable]:
+    """The Explorer's charts for a view: one per metric and unit, as the page draws them
+    (``every``: the catalog's companies, which fix each company's colour)."""
     compared = comparison.compare(data.observations, data.sources, view)
     names = ", ".join(view.companies)
     found: list[Embeddable] = []
@@ -74,7 +89,12 @@ def explorer_charts(data: Dataset, view: share.View) -> list[Embeddable]:
                 "embed",
                 f"{view!r}|{chart}",
                 lambda: charts.comparison_figure(
-                    panel.points, view.index, panel.title, view.companies
+                    panel.points,
+                    panel.title,
+                    view.companies,
+                    base_year=panel.base_year,
+                    log=view.log,
+                    every=every,
                 ),
             )
 
@@ -139,6 +159,8 @@ def _show(
             width="stretch",
             alt=embeddable.label,
         )
+        if embeddable.key:  # the numbered markers mean nothing without it
+            st.caption("  \n".join(escape(line) for line in embeddable.key))
         # The line the chart carries on its page (headcount/attribution.py).
         st.caption(escape(attribution.source_line(attribution.figure_ids(figure), data.sources)))
     # Markdown links open in a new tab (target=_blank, rel=noopener): the frame stays.
@@ -167,7 +189,7 @@ def explorer(catalog: Catalog) -> None:
         return
     view = state.link_view(catalog)
     data = state.companies_or_stop(catalog, view.companies)
-    _show("explorer", explorer_charts(data, view), view, catalog, data)
+    _show("explorer", explorer_charts(data, view, catalog.companies), view, catalog, data)
     st.stop()
 
 
@@ -177,7 +199,8 @@ def snippets(kind: str, view: share.View, catalog: Catalog) -> list[tuple[str, s
         view = share.View(view.company)  # the arc's view is its company
         found = arc_charts(state.company_or_stop(catalog, view.company), view.company)
     else:
-        found = explorer_charts(state.companies_or_stop(catalog, view.companies), view)
+        data = state.companies_or_stop(catalog, view.companies)
+        found = explorer_charts(data, view, catalog.companies)
     url = st.context.url or ""
     default = catalog.companies[0]
     return [
@@ -186,7 +209,7 @@ def snippets(kind: str, view: share.View, catalog: Catalog) -> list[tuple[str, s
             share.embed_snippet(
                 share.embed_link(url, view, default, e.chart),
                 e.label,
-                height(e.draw()) + FRAME_EXTRA,
+                e.frame_height(),
             ),
         )
         for e in found

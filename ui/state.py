@@ -24,9 +24,19 @@ LEFT_BEHIND = "_pages_left_behind"  # pages whose switch left an empty history e
 EMBEDDABLE = "_embeddable"  # (page, its kind of charts) of the page whose charts can be embedded
 # Widget keys that hold the view, as the link's parameters declare them (headcount/share.py);
 # pages seed them from the link and read them back. One range widget holds from= and to=.
-COMPANY, COMPARE, METRICS, BASES, RANGE, INDEX, STATEMENTS, ATTRIBUTIONS = (
+COMPANY, COMPARE, METRICS, BASES, RANGE, INDEX, STATEMENTS, ATTRIBUTIONS, LOG = (
     share.BY_NAME[name].widget
-    for name in ("company", "compare", "metric", "basis", "from", "index", "statements", "cause")
+    for name in (
+        "company",
+        "compare",
+        "metric",
+        "basis",
+        "from",
+        "index",
+        "statements",
+        "cause",
+        "log",
+    )
 )
 
 

@@ -59,8 +59,9 @@ with second:
         min_value=lowest,
         max_value=highest,
         key=state.RANGE,
+        format="YYYY-MM-DD",  # as the data and the links write dates
     )
-switches = st.columns(3)
+switches = st.columns(4)
 switches[0].toggle(
     "Statements and targets",
     key=state.STATEMENTS,
@@ -68,11 +69,18 @@ switches[0].toggle(
     "to a line): diamonds for statements, hollow circles for targets.",
 )
 switches[1].toggle(
-    "Index (each series' first value = 100)",
+    "Index (base year = 100)",
     key=state.INDEX,
-    help="Compare shapes rather than sizes; each series is indexed to its own first value.",
+    help="Compare shapes rather than sizes: each series is divided by its own figure in one "
+    "base year, the first year every series has a figure, so all lines cross 100 together.",
 )
-switches[2].multiselect(
+switches[2].toggle(
+    "Log scale",
+    key=state.LOG,
+    help="Equal steps are equal percentage changes, so a company a hundred times larger does "
+    "not flatten the rest.",
+)
+switches[3].multiselect(
     "Cause of AI claims (none chosen: all)",
     list(ATTRIBUTION_LABELS),
     format_func=lambda code: label("attribution", code),
@@ -92,7 +100,14 @@ for note in compared.notes:
 for panel in compared.panels:
     if not panel.points.is_empty():
         figure = charts.attributed(
-            charts.comparison_figure(panel.points, view.index, panel.title, view.companies),
+            charts.comparison_figure(
+                panel.points,
+                panel.title,
+                view.companies,
+                base_year=panel.base_year,
+                log=view.log,
+                every=catalog.companies,
+            ),
             data.sources,
             link,
         )
