@@ -14,7 +14,7 @@ The verdict holds the problems that refuse the upload and, apart, the warnings t
 published tables, join `WARNING_CHECKS`.
 
 Order: the two-files rule of a replace, then the gate (validation/gate.py: parse problems, the
-Pandera models, the cross-table rules across the upload and the published tables it does not
+column checks, the cross-table rules across the upload and the published tables it does not
 replace), then the whole result of the merge (validation/merge.py): replacing sources.csv must
 not strand a published row that cites a source it drops.
 """
