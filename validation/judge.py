@@ -114,7 +114,8 @@ def _stranded(
             whole[name] = rows
             continue
         key = list(TABLES[name].key)
-        kept = current[name].join(rows.select(key), on=key, how="anti", nulls_equal=True)
+        keys = merge.may_match(rows.select(key), current[name], key[0])
+        kept = current[name].join(keys, on=key, how="anti", nulls_equal=True)
         whole[name] = pl.concat([kept, rows.select(kept.columns)], how="vertical_relaxed")
     names = [parsed.name for parsed in files]
     return rules.check(whole, today).filter(~pl.col("file").is_in(names))
