@@ -31,27 +31,22 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
-from headcount import (
-    bootstrap,
-    dataset,
-    diff,
-    exports,
-    faults,
-    ingest,
-    outfiles,
-    revisiontext,
-    schema,
-    site,
-)
-from headcount.outcomes import Outcome, Published, Refused
-from headcount.store import Store, StoreNotInitialised
+from headcount import dataset, revisiontext, settings
 from validation import excel, gate, judge, parse, warning_checks
-from validation.parse import LINE
+from validation.merge import MODES
 from validation.problems import PROBLEM_COLUMNS, as_records
-from validation.tables import TABLES
+
+# `validate` and `audit` of files import only the above: the store (SQLAlchemy, Alembic, the
+# database drivers) and the exports (Plotly) are imported by the commands that use them, so
+# checking a file starts in about the time Polars takes to import (tests/test_cli.py).
+if TYPE_CHECKING:
+    from headcount.diff import TableDiff
+    from headcount.outcomes import Outcome
+    from headcount.store import Store
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 EXIT_STORE = 3  # the store could not be reached, read or written (full, locked, read-only)
@@ -81,14 +76,24 @@ def format_table(report: pl.DataFrame) -> str:
 def _published(store: str | None) -> tuple[dict[str, pl.DataFrame], str]:
     """What an upload is judged against, as `publish` judges it: the store's latest revision.
     A store not initialised yet would be seeded with the curated data (`headcount init`), so
-    that is the judge's published data then."""
+    that is the judge's published data then. A SQLite store whose file is missing is known to
+    hold nothing without opening it (nor importing the store's code)."""
+    if settings.missing_sqlite_file(store or settings.current().store_url):
+        return _curated()
+    from headcount import ingest, site
+    from headcount.schema import StoreNotInitialised
+
     try:
         opened = site.for_store(store).store
     except StoreNotInitialised:
-        curated = [parse.parse_path(str(path)) for path in dataset.curated_paths()]
-        return gate.combined_tables(curated), "the curated data (the store holds none yet)"
+        return _curated()
     latest = opened.latest_id()
     return ingest.tagged(opened.read(latest), latest), f"revision {latest}"
+
+
+def _curated() -> tuple[dict[str, pl.DataFrame], str]:
+    files = [parse.parse_path(str(path)) for path in dataset.curated_paths()]
+    return gate.combined_tables(files), "the curated data (the store holds none yet)"
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -126,6 +131,8 @@ def audit(args: argparse.Namespace) -> int:
     plausibility.py) on a folder of the tables (default: the curated data) or on a store's
     revision: every row against its own source record and the company's filed figures."""
     if args.store is not None or args.rev is not None:
+        from headcount import ingest, site
+
         store = site.for_store(args.store).store
         revision = store.latest_id() if args.rev is None else args.rev
         if revision is None or not _known(store, revision):
@@ -161,7 +168,7 @@ def _author(name: str | None) -> str:
     return name or os.environ.get("USER") or getpass.getuser()
 
 
-def print_changes(changes: dict[str, diff.TableDiff]) -> None:
+def print_changes(changes: dict[str, TableDiff]) -> None:
     for name, change in changes.items():
         if change.empty:
             continue
@@ -178,6 +185,9 @@ def print_changes(changes: dict[str, diff.TableDiff]) -> None:
 
 
 def publish(args: argparse.Namespace) -> int:
+    from headcount import ingest, site
+    from headcount.outcomes import Refused
+
     store = site.for_store(args.store).store
     files = [parsed for path in args.files for parsed in excel.parse_any_path(path)]
     proposal = ingest.prepare(files, store, args.mode)
@@ -202,6 +212,8 @@ def publish(args: argparse.Namespace) -> int:
 
 
 def history(args: argparse.Namespace) -> int:
+    from headcount import site
+
     store = site.for_store(args.store).store
     print("REV  PARENT  CREATED (UTC)     AUTHOR          ROWS                        NOTE")
     for r in store.revisions():
@@ -228,6 +240,8 @@ def _known(store: Store, revision: int) -> bool:
 
 
 def show_diff(args: argparse.Namespace) -> int:
+    from headcount import diff, site
+
     store = site.for_store(args.store).store
     newer = store.latest_id() if args.rev2 is None else args.rev2
     if newer is None or not (_known(store, args.rev) and _known(store, newer)):
@@ -241,6 +255,9 @@ def show_diff(args: argparse.Namespace) -> int:
 
 
 def rollback(args: argparse.Namespace) -> int:
+    from headcount import ingest, site
+    from headcount.outcomes import Refused
+
     store = site.for_store(args.store).store
     if not _known(store, args.rev):
         return EXIT_INVALID
@@ -256,6 +273,10 @@ def rollback(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
+    from headcount import exports, outfiles, site
+    from validation.parse import LINE
+    from validation.tables import TABLES
+
     store = site.for_store(args.store).store
     revision = store.latest_id() if args.rev is None else args.rev  # 0 is not "the latest"
     if revision is None or not _known(store, revision):
@@ -286,12 +307,16 @@ def _report_consistency(store: Store) -> int:
 
 
 def check_store(args: argparse.Namespace) -> int:
+    from headcount import site
+
     return _report_consistency(site.for_store(args.store).store)
 
 
 def init(args: argparse.Namespace) -> int:
     """Create an empty store and load the curated data as revision 1; an initialised store
     is left as it is (exit 0), one behind or ahead is refused (exit 4, by `main`)."""
+    from headcount import bootstrap, schema, site
+
     done = bootstrap.initialise(site.for_store(args.store).url)
     if done.created_schema:
         print(f"Created the store's schema (version {schema.head()}).")
@@ -299,6 +324,8 @@ def init(args: argparse.Namespace) -> int:
 
 
 def _report_seeding(seeded: Outcome | None) -> int:
+    from headcount.outcomes import Published
+
     if seeded is None:
         print("The store is already initialised: it holds revisions. Nothing was changed.")
         return EXIT_OK
@@ -318,6 +345,9 @@ def _report_seeding(seeded: Outcome | None) -> int:
 
 
 def upgrade(args: argparse.Namespace) -> int:
+    from headcount import site
+    from headcount.store import Store
+
     store = Store(site.for_store(args.store).url, as_is=True)
     before, after = store.upgrade()
     if before == after:
@@ -340,7 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
     def with_mode(command: argparse.ArgumentParser) -> argparse.ArgumentParser:
         command.add_argument(
             "--mode",
-            choices=diff.MODES,
+            choices=MODES,
             default="upsert",
             help="replace each uploaded table, or add and update rows by key (default)",
         )
@@ -450,10 +480,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return commands[args.command](args)
-    except schema.SchemaMismatch as mismatch:
-        print(str(mismatch), file=sys.stderr)
-        return EXIT_SCHEMA
     except Exception as error:
+        # Only a command that opened the store can raise its errors, and it imported the
+        # store's modules first: imported here, they cost the commands that did nothing.
+        from headcount import faults, schema
+
+        if isinstance(error, schema.SchemaMismatch):
+            print(str(error), file=sys.stderr)
+            return EXIT_SCHEMA
         # A store fault is the machine's, not the user's input: say what and what to do.
         fault = faults.describe(error)
         if fault is None:

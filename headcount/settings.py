@@ -75,6 +75,21 @@ def reread() -> None:
     current.cache_clear()
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite store (None: another database, or SQLite in memory)."""
+    if not url.startswith("sqlite:///"):
+        return None
+    path = url.removeprefix("sqlite:///").split("?", 1)[0]
+    return Path(path) if path and path != ":memory:" else None
+
+
+def missing_sqlite_file(url: str) -> bool:
+    """A SQLite store whose file does not exist: an empty store, known without opening it
+    (connecting would create the file; the store refuses it as not initialised)."""
+    path = sqlite_path(url)
+    return path is not None and not path.exists()
+
+
 def _secret_store_url(secrets: Mapping[str, object] | None) -> str | None:
     section = (secrets or {}).get("store")
     url = section.get("url") if isinstance(section, Mapping) else None

@@ -17,7 +17,6 @@ Opening a store never changes it: an empty database is refused with `StoreNotIni
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 import polars as pl
 import sqlalchemy as sa
@@ -51,7 +50,7 @@ class Store:
         initialise or upgrade it). Nothing is created: not even a missing SQLite file."""
         self.url = url
         self.default = self.url == settings.DEFAULT_STORE_URL
-        self._path = _sqlite_path(self.url)
+        self._path = settings.sqlite_path(self.url)
         if not as_is:
             self._refuse_missing_file()
         self.engine = sqlite.create_engine(self.url)
@@ -71,7 +70,7 @@ class Store:
     def _refuse_missing_file(self) -> None:
         """A SQLite file that does not exist is an empty store: refused before connecting,
         which would create it."""
-        if self._path is not None and not self._path.exists():
+        if settings.missing_sqlite_file(self.url):
             raise StoreNotInitialised(self.default)
 
     @property
@@ -171,11 +170,3 @@ class Store:
         self, connection: sa.Connection, table: str, columns: list[str], rows: pl.DataFrame
     ) -> None:
         publishing.bulk_insert(connection, table, columns, rows)
-
-
-def _sqlite_path(url: str) -> Path | None:
-    """The file of a SQLite store (None: another database, or SQLite in memory)."""
-    if not url.startswith("sqlite:///"):
-        return None
-    path = url.removeprefix("sqlite:///").split("?", 1)[0]
-    return Path(path) if path and path != ":memory:" else None

@@ -9,6 +9,7 @@ its answer into the process's exit code.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -17,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from headcount import cli
-from headcount.settings import ROOT
-from tests.csvtools import CURATED, with_cell
+from headcount.settings import ROOT, STORE_ENV
+from tests.csvtools import CURATED, read_rows, to_csv, with_cell
+from validation import vocabulary
 
 # The files `export` writes, one per table, as a person checked them in data/curated/.
 TABLE_FILES = ["events.csv", "framings.csv", "observations.csv", "sources.csv"]
@@ -85,6 +87,51 @@ def test_python_m_exits_2_on_a_file_it_cannot_read(tmp_path):
     )  # fmt: skip
     assert done.returncode == 2, done.stdout + done.stderr
     assert "cannot read the file" in done.stdout
+
+
+# What checking a file may import: no store (SQLAlchemy, Alembic, a database driver), no
+# Pandera (its __init__ imports pandas), no Plotly. Each cost a second of every `validate`.
+NOT_FOR_VALIDATE = ("sqlalchemy", "alembic", "psycopg", "pandera", "pandas", "plotly")
+WITH_ITS_IMPORTS = (
+    "import sys; from headcount import cli; code = cli.main(sys.argv[1:]); "
+    f"print(sorted(m for m in {NOT_FOR_VALIDATE!r} if m in sys.modules), file=sys.stderr); "
+    "sys.exit(code)"
+)
+
+
+@pytest.mark.slow
+def test_validate_without_a_store_imports_none_of_it_and_reports_as_before(tmp_path):
+    """A process that runs `validate` on a bad file, with no store yet (judged against the
+    curated data), imports nothing of the store, Pandera or pandas, and prints the report it
+    printed when it imported them all (the table as of commit 93f6d16)."""
+    rows = read_rows("observations")[:4]
+    rows[1]["date"] = "31/12/2023"
+    rows[2]["metric"] = "head count"
+    rows[3]["source_id"] = "no-such-source"
+    (tmp_path / "observations.csv").write_bytes(to_csv(rows))
+    done = subprocess.run(
+        [sys.executable, "-c", WITH_ITS_IMPORTS, "validate", "observations.csv"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env={**os.environ, STORE_ENV: f"sqlite:///{tmp_path / 'none.sqlite'}"},
+    )  # fmt: skip
+    assert done.stderr.splitlines()[-1:] == ["[]"], done.stderr
+    assert done.returncode == 1
+    metrics = ", ".join(vocabulary.METRICS)
+    assert done.stdout.splitlines() == [
+        "CODE               FILE              LINE  COLUMN     VALUE           PROBLEM"
+        "                                          HINT",
+        "date.invalid       observations.csv  3     date       31/12/2023      not a valid date"
+        "                                 Looks like a day/month/year date: write it as "
+        "YYYY-MM-DD, e.g. 2024-12-31.",
+        "value.not_allowed  observations.csv  4     metric     head count      not an allowed "
+        f"metric                            Use one of: {metrics}.",
+        "source.unknown     observations.csv  5     source_id  no-such-source  source_id does "
+        "not match any row of sources.csv  Add the source to sources.csv, or correct the id to "
+        "an existing one.",
+        "",
+        "3 problem(s) in 1 file(s).",
+    ]
+    assert not (tmp_path / "none.sqlite").exists()  # (nor was a store file made)
 
 
 def test_invalid_file_exits_1_and_prints_the_problem_table(run, tmp_path):

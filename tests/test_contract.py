@@ -54,7 +54,7 @@ def test_codes_are_unique_dotted_lower_snake_and_worded():
 def test_every_check_of_the_generated_schemas_is_a_code_of_the_catalogue():
     names = {
         check.name
-        for schema in models.SCHEMAS.values()
+        for schema in models.schemas().values()
         for column in schema.columns.values()
         for check in column.checks
     }
@@ -64,7 +64,7 @@ def test_every_check_of_the_generated_schemas_is_a_code_of_the_catalogue():
 
 def test_the_schemas_follow_the_contract_column_by_column():
     for name, table in tables.TABLES.items():
-        schema = models.SCHEMAS[name]
+        schema = models.schemas()[name]
         assert list(schema.columns) == list(table.column_names)
         for column in table.columns:
             assert schema.columns[column.name].nullable is not column.required

@@ -278,10 +278,9 @@ def summary_and_listed(problems, column: str) -> tuple[list[int], list[tuple[int
 
 
 def test_a_junk_file_gets_a_few_problems_of_each_kind_and_a_count_of_the_rest(context, monkeypatch):
-    # 45,000 rows, each wrong four ways: parse problems (value, date), a model problem (metric,
-    # over more than one chunk of the model) and a cross-table problem (source_id).
+    # 45,000 rows, each wrong four ways: parse problems (value, date), a model problem (metric)
+    # and a cross-table problem (source_id).
     monkeypatch.setenv("HEADCOUNT_PROBLEMS_PER_KIND", "5")
-    monkeypatch.setattr(gate, "CHUNK_ROWS", 10_000)  # five chunks: counts add up across them
     base = read_rows("observations")[0]
     rows = [
         {**base, "basis": f"b{i}", "value": "x", "date": "31/12/2024", "metric": "head count"}

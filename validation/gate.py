@@ -1,7 +1,7 @@
 """The validation gate: parsed files in, one verdict out (typed tables plus a problem report).
 
-Order: parse problems, then the Pandera models per file, then the cross-table rules across the
-given files and the context (the tables of the current revision that were not given).
+Order: parse problems, then the column checks (models) per file, then the cross-table rules
+across the given files and the context (the tables of the current revision that were not given).
 A cell that failed to parse is reported once, not again by the model that sees it as null.
 """
 
@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import pandera.polars as pa
 import polars as pl
 
 from validation import catalogue, lookalike, models, problems, rules
@@ -35,9 +34,6 @@ class Verdict:
         return all(parsed.readable for parsed in self.files)
 
 
-# Rows per Pandera call. Pandera lists every failing cell; a junk file of 1.6 million rows
-# gave 11 million failure cases at once. Chunks keep that to what one chunk can fail.
-CHUNK_ROWS = 100_000
 PLACEHOLDER: dict[ColumnKind, pl.Expr] = {
     "date": pl.lit(dt.date(2000, 1, 1), dtype=pl.Date),
     "number": pl.lit(0.0, dtype=pl.Float64),
@@ -51,6 +47,8 @@ FAILURE_SCHEMA = {
     "failure_case": pl.String,
     "index": pl.Int64,
 }
+KIND = ["column", "check"]
+KIND_SCHEMA = {"column": pl.String, "check": pl.String}
 
 
 def _model_frame(parsed: ParsedFile) -> pl.DataFrame:
@@ -68,52 +66,65 @@ def _model_frame(parsed: ParsedFile) -> pl.DataFrame:
     return frame
 
 
-def _failures(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> pl.DataFrame:
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        return errors.failure_cases.filter(pl.col("index").is_not_null()).select(
-            "column",
-            "check",
-            pl.col("failure_case").cast(pl.String).fill_null(""),
-            pl.col("index").cast(pl.Int64),
+def _failures(table: Table, frame: pl.DataFrame, first: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The table's column checks (validation/models.py) on the frame: the first ``first``
+    failing rows of each check (column, check, failure_case, index: the row's position) in
+    the order Pandera lists them, and how many rows fail each check (column, check, count).
+    Every check's count is taken in one pass; only the failing rows' cells are copied, so a
+    junk file's millions of failures are never held at once."""
+    failing = _failing_somewhere(table, frame)
+    sums = [fails.sum().alias(str(i)) for i, (_, _, fails) in enumerate(failing)]
+    totals = frame.select(sums).row(0) if sums else ()
+    kept: list[pl.DataFrame] = []
+    counts: list[tuple[str, str, int]] = []
+    for (column, check, fails), total in zip(failing, totals, strict=True):
+        if not total:
+            continue
+        counts.append((column, check, total))
+        cases = frame.select(
+            pl.lit(column).alias("column"),
+            pl.lit(check).alias("check"),
+            pl.col(column).filter(fails).head(first).cast(pl.String).alias("failure_case"),
+            pl.int_range(pl.len(), dtype=pl.Int64).filter(fails).head(first).alias("index"),
         )
-    return pl.DataFrame(schema=FAILURE_SCHEMA)
+        kept.append(problems.detached(cases))
+    found = pl.concat(kept) if kept else pl.DataFrame(schema=FAILURE_SCHEMA)
+    tally = pl.DataFrame(counts, schema={**KIND_SCHEMA, "count": pl.Int64}, orient="row")
+    return found.with_columns(pl.col("failure_case").fill_null("")), tally
+
+
+def _failing_somewhere(table: Table, frame: pl.DataFrame) -> list[tuple[str, str, pl.Expr]]:
+    """The table's checks that some row of the frame fails. Each check reads one cell alone,
+    so a text column's checks run on its distinct values: a company or basis repeats on
+    thousands of rows, and the regular expressions were most of the checks' time."""
+    checks = models.failing(table)
+    distinct = {
+        column: frame.select(pl.col(column).unique() if dtype == pl.String else pl.col(column))
+        for column, dtype in frame.schema.items()
+    }
+    anywhere = [distinct[column].select(fails.any()).item() for column, _, fails in checks]
+    return [kind for kind, failed in zip(checks, anywhere, strict=True) if failed]
 
 
 def model_problems(parsed: ParsedFile) -> pl.DataFrame:
-    """Run the table's Pandera model on a parsed file, chunk by chunk, and word its failures:
-    the first of each kind in full, the rest counted."""
+    """Run the table's column checks on a parsed file and word their failures: the first of
+    each kind in full, the rest counted."""
     if parsed.table is None or parsed.frame is None:
         return problems.frame()
-    schema = models.schema(parsed.table)
-    frame = _model_frame(parsed)
     limit = problems.per_kind()
-    kind = ["column", "check"]
-    kept: list[pl.DataFrame] = []
-    tallies: list[pl.DataFrame] = []
-    for offset in range(0, frame.height, CHUNK_ROWS):
-        failures = _failures(schema, frame.slice(offset, CHUNK_ROWS)).with_columns(
-            pl.col("index") + offset
-        )
-        # One more than is listed: the first unlisted failure says where the rest start.
-        rank = pl.int_range(pl.len()).over(kind)
-        kept.append(
-            problems.detached(failures.sort("index", maintain_order=True).filter(rank <= limit))
-        )
-        tallies.append(failures.group_by(kind).agg(pl.len().alias("count")))
-    if not kept:
+    # One more than is listed: the first unlisted failure says where the rest start.
+    failures, counts = _failures(parsed.table, _model_frame(parsed), limit + 1)
+    if not failures.height:
         return problems.frame()
+    kind = KIND
     lines = parsed.frame.select(pl.col(LINE).alias("line")).with_row_index("index")
     located = (
-        pl.concat(kept)
-        .sort("index", maintain_order=True)
+        failures.sort("index", maintain_order=True)
         .with_columns(pl.int_range(pl.len()).over(kind).alias("rank"))
         .filter(pl.col("rank") <= limit)
         # Joins keep the left order: a cell's failures stay in the order of its checks.
         .join(lines.with_columns(pl.col("index").cast(pl.Int64)), on="index", maintain_order="left")
     )
-    counts = pl.concat(tallies).group_by(kind).agg(pl.col("count").sum())
     table = parsed.table
     words = pl.DataFrame(
         [(c, k, *_words(table, c, k)) for c, k in counts.select(kind).iter_rows()],
@@ -145,8 +156,9 @@ def model_problems(parsed: ParsedFile) -> pl.DataFrame:
     )
     more = (
         located.filter(pl.col("rank") == limit)
-        .join(counts, on=kind)
-        .join(words, on=kind)
+        # In the order of the checks, as the listed ones (the order was the joins' own).
+        .join(counts, on=kind, maintain_order="left")
+        .join(words, on=kind, maintain_order="left")
         .with_columns(pl.col("count") - limit)
     )
     return problems.combine([listed, problems.frame(_more(parsed, more, limit))])
@@ -154,7 +166,7 @@ def model_problems(parsed: ParsedFile) -> pl.DataFrame:
 
 def _words(table: Table, column: str, check: str) -> tuple[str, str, str]:
     """The code, problem and hint of a failed check on a column of the table. The schema names
-    its checks by their codes (models); Pandera's nullability check is the one it names."""
+    its checks by their codes (models); a null in a required column is `models.NOT_NULLABLE`."""
     code = "value.missing" if check == models.NOT_NULLABLE else check
     if code not in catalogue.CATALOGUE:
         code = "contract.failed_check"

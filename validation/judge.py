@@ -14,7 +14,7 @@ The verdict holds the problems that refuse the upload and, apart, the warnings t
 published tables, join `WARNING_CHECKS`.
 
 Order: the two-files rule of a replace, then the gate (validation/gate.py: parse problems, the
-Pandera models, the cross-table rules across the upload and the published tables it does not
+column checks, the cross-table rules across the upload and the published tables it does not
 replace), then the whole result of the merge (validation/merge.py): replacing sources.csv must
 not strand a published row that cites a source it drops.
 """
@@ -114,7 +114,8 @@ def _stranded(
             whole[name] = rows
             continue
         key = list(TABLES[name].key)
-        kept = current[name].join(rows.select(key), on=key, how="anti", nulls_equal=True)
+        keys = merge.may_match(rows.select(key), current[name], key[0])
+        kept = current[name].join(keys, on=key, how="anti", nulls_equal=True)
         whole[name] = pl.concat([kept, rows.select(kept.columns)], how="vertical_relaxed")
     names = [parsed.name for parsed in files]
     return rules.check(whole, today).filter(~pl.col("file").is_in(names))

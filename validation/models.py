@@ -1,22 +1,34 @@
-"""Pandera schemas (Polars backend) of the tables, generated from the contract in
-``validation.tables``: the column-level rules.
+"""The column-level rules of the tables, generated from the contract in ``validation.tables``:
+each column's type, whether it may be empty, and its checks, as Polars expressions; and the
+same rules as Pandera schemas (Polars backend).
 
 Every check is named by the catalogue code of the problem it finds (``validation.catalogue``),
-so the gate words a failure by its name; Pandera's own nullability check is
-``not_nullable``. Rules that need more than one column or table (units per metric, keys,
+so the gate words a failure by its name; a null in a required column is ``not_nullable``, as
+Pandera names it. Rules that need more than one column or table (units per metric, keys,
 sources, dates against today) live in ``validation.rules``.
+
+The gate runs these expressions itself (`failing`), all of a table's in one pass of Polars,
+and does not import Pandera: ``import pandera`` imports pandas whenever pandas is installed
+(pandera/__init__.py tries ``import pandas`` first and falls back to its Polars-only exports
+only when that import fails), which cost `headcount validate` about 1.4 s of its start-up, and
+running each check through Pandera made 1,000,000 rows take several passes. `schema` gives the
+same checks as a Pandera schema, which tests/test_models.py runs beside `failing` on every bad
+file so that the two keep finding the same cells.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import cache
+from typing import TYPE_CHECKING
 
-import pandera.polars as pa
 import polars as pl
 
 from validation import lookalike, tables, vocabulary
 from validation.tables import MAX_TEXT, TABLES, Column, ColumnKind, Table
+
+if TYPE_CHECKING:
+    import pandera.polars as pa
 
 ALL_UNITS, MAX_VALUE = vocabulary.UNITS, tables.MAX_VALUE  # as benchmarks/ name them
 # Markup a renderer could act on: HTML tags, script URLs, markdown images, control characters.
@@ -29,51 +41,81 @@ DTYPES: dict[ColumnKind, type[pl.DataType]] = {
     "number": pl.Float64,
 }
 
-
-def _holds(code: str, test: Callable[[pl.Expr], pl.Expr]) -> pa.Check:
-    """A check named by its code that ``test`` holds for each value of the column; an empty
-    cell passes (whether a column may be empty is its nullability)."""
-
-    def check(data: pa.PolarsData) -> pl.LazyFrame:
-        column = pl.col(data.key)
-        return data.lazyframe.select(column.is_null() | test(column))
-
-    return pa.Check(check, name=code)
+# A check's test: the column in, True for each value that passes. An empty cell passes every
+# check (whether a column may be empty is its nullability).
+Test = Callable[[pl.Expr], pl.Expr]
 
 
-def _checks(column: Column) -> Iterator[pa.Check]:
-    """The column's checks, in the order their problems are listed for one cell."""
+def checks(column: Column) -> Iterator[tuple[str, Test]]:
+    """The column's checks, each named by its code, in the order their problems are listed
+    for one cell."""
     if column.kind == "number":
-        yield _holds("value.infinite", lambda value: value.is_finite())
+        yield "value.infinite", lambda value: value.is_finite()
     if column.pattern is not None:
         regex = column.pattern.regex
-        yield _holds(column.pattern.code, lambda value: value.str.contains(regex))
+        yield column.pattern.code, lambda value: value.str.contains(regex)
     if column.kind == "text":
         if column.plain:
-            yield _holds("text.markup", lambda value: ~value.str.contains(MARKUP))
+            yield "text.markup", lambda value: ~value.str.contains(MARKUP)
         if column.role == "name":
-            yield _holds("text.invisible_in_name", lambda v: ~v.str.contains(lookalike.INVISIBLE))
+            yield "text.invisible_in_name", lambda v: ~v.str.contains(lookalike.INVISIBLE)
             mixed = lookalike.MIXED_SCRIPTS
-            yield _holds("text.mixed_scripts", lambda value: ~value.str.contains(mixed))
+            yield "text.mixed_scripts", lambda value: ~value.str.contains(mixed)
         else:
             hidden = lookalike.HIDDEN_IN_TEXT
-            yield _holds("text.hidden_characters", lambda value: ~value.str.contains(hidden))
-        yield _holds("text.too_long", lambda value: value.str.len_chars() <= MAX_TEXT)
+            yield "text.hidden_characters", lambda value: ~value.str.contains(hidden)
+        yield "text.too_long", lambda value: value.str.len_chars() <= MAX_TEXT
     if column.vocabulary:
         allowed = column.vocabulary
-        yield _holds("value.not_allowed", lambda value: value.is_in(allowed))
+        yield "value.not_allowed", lambda value: value.is_in(allowed)
     if column.bounds is not None:
         low, high = column.bounds
-        yield _holds("value.implausible", lambda value: value.is_between(low, high))
+        yield "value.implausible", lambda value: value.is_between(low, high)
+
+
+def _holds(test: Test, column: pl.Expr) -> pl.Expr:
+    return column.is_null() | test(column)
+
+
+def _missing(column: Column) -> pl.Expr:
+    """A required column's empty cells; a number that is NaN counts as empty (as in Pandera)."""
+    value = pl.col(column.name)
+    return value.is_null() | value.is_nan() if column.kind == "number" else value.is_null()
+
+
+@cache
+def failing(table: Table) -> tuple[tuple[str, str, pl.Expr], ...]:
+    """(column, check, expression true on each row that fails the check) for every check of
+    the table, in the order Pandera lists them: column by column, a required column's
+    ``not_nullable`` first. A check whose result is null passes (Pandera's ``ignore_na``)."""
+    found: list[tuple[str, str, pl.Expr]] = []
+    for column in table.columns:
+        if column.required:
+            found.append((column.name, NOT_NULLABLE, _missing(column)))
+        for code, test in checks(column):
+            held = _holds(test, pl.col(column.name))
+            found.append((column.name, code, (~held).fill_null(False)))
+    return tuple(found)
 
 
 @cache
 def schema(table: Table) -> pa.DataFrameSchema:
-    """The Pandera schema of a table: each column's type, nullability and checks."""
+    """The Pandera schema of a table: each column's type, nullability and checks. (Pandera,
+    and with it pandas, is imported only here.)"""
+    import pandera.polars as pa
+
+    def check(code: str, test: Test) -> pa.Check:
+        def run(data: pa.PolarsData) -> pl.LazyFrame:
+            return data.lazyframe.select(_holds(test, pl.col(data.key)))
+
+        return pa.Check(run, name=code)
+
     return pa.DataFrameSchema(
         {
             column.name: pa.Column(
-                DTYPES[column.kind], checks=list(_checks(column)), nullable=not column.required
+                DTYPES[column.kind],
+                checks=[check(code, test) for code, test in checks(column)],
+                nullable=not column.required,
             )
             for column in table.columns
         },
@@ -81,4 +123,5 @@ def schema(table: Table) -> pa.DataFrameSchema:
     )
 
 
-SCHEMAS: dict[str, pa.DataFrameSchema] = {name: schema(table) for name, table in TABLES.items()}
+def schemas() -> dict[str, pa.DataFrameSchema]:
+    return {name: schema(table) for name, table in TABLES.items()}

@@ -271,7 +271,12 @@ def _read_rows(name: str, data: bytes, table: Table) -> tuple[pl.DataFrame | Non
         )
     cleaned = _emptied_to_null(raw, table.column_names)
     blank = pl.all_horizontal(pl.col(column).is_null() for column in table.column_names)
-    return cleaned.filter(~blank), problems.frame()
+    if cleaned.select(blank.any()).item():
+        cleaned = cleaned.filter(~blank)
+    # One piece per column instead of the streaming reader's batches (54 for a million rows):
+    # every rule after this ran up to ten times slower on the pieces. (Dropping blank rows
+    # copied every column anyway; now only a file with blank rows pays two copies.)
+    return cleaned.rechunk(), problems.frame()
 
 
 def _emptied_to_null(frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 
 import polars as pl
 
-from validation import problems
+from validation import merge, problems
 from validation.parse import LINE
 from validation.rules import FILE
 
@@ -162,6 +162,10 @@ def _per_employee(rows: pl.DataFrame, observations: pl.DataFrame) -> Iterator[pr
 def check(rows: pl.DataFrame, observations: pl.DataFrame) -> pl.DataFrame:
     """Warnings for ``rows`` (uploaded observations, with their file and line) against
     ``observations`` (the published ones: the filed figures)."""
+    # Each measure needs a filed figure of the row's company: a million uploaded rows of
+    # companies without one are not sorted and joined to find nothing.
+    filing = observations.filter(pl.col("claim_type") == "filing").get_column("company")
+    rows = rows.filter(pl.col("company").is_in(filing.unique().implode()))
     if rows.is_empty():
         return problems.frame()
     found = problems.Tally()
@@ -183,5 +187,6 @@ def for_upload(
     if rows is None or known is None:
         return problems.frame()
     key = ["company", "metric", "date", "basis", "source_id"]
-    kept = known.join(rows.select(key), on=key, how="anti", nulls_equal=True)
+    uploaded_keys = merge.may_match(rows.select(key), known, key[0])
+    kept = known.join(uploaded_keys, on=key, how="anti", nulls_equal=True)
     return check(rows, kept)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from validation import evidence, plausibility, problems
+from validation import evidence, merge, plausibility, problems
 from validation.tables import TABLES
 
 
@@ -28,7 +28,12 @@ def new_or_changed(
             fresh[name] = rows
             continue
         same = known.select(columns).cast(rows.select(columns).schema)
-        fresh[name] = rows.join(same, on=columns, how="anti", nulls_equal=True)
+        # Only rows that share the first column with a published one can be published as
+        # they are; the rest are kept whole, not copied.
+        numbered = merge.may_match(rows.with_row_index("_row"), same, columns[0])
+        unchanged = numbered.join(same, on=columns, how="semi", nulls_equal=True)["_row"]
+        position = pl.int_range(pl.len()).cast(unchanged.dtype)
+        fresh[name] = rows.filter(~position.is_in(unchanged.implode())) if unchanged.len() else rows
     return fresh
 
 
