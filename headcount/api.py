@@ -169,11 +169,41 @@ def table_reply(
     }
     if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
         return Reply(304, b"", FORMATS[fmt], headers)
+    # A revision never changes, so neither does its answer to the same filters: encoded once,
+    # then served from the site's bounded cache until it is among the least recently used.
+    filters = tuple(
+        (name, tuple(sorted(set(params[name]))) if name in REPEATABLE else params[name][-1])
+        for name in TABLE_FILTERS[table]
+        if name in params
+    )
+    try:
+        body = site.body(
+            revision,
+            (table, fmt, filters),
+            lambda: _encoded(site, revision, table, fmt, params),
+        )
+    except Refused as refused:
+        return _refuse(str(refused), refused.status)
+    return Reply(200, body, FORMATS[fmt], headers)
+
+
+class Refused(Exception):
+    """A request the data cannot answer: its words and HTTP status (nothing is cached)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _encoded(
+    site: Site, revision: int, table: str, fmt: str, params: Mapping[str, Sequence[str]]
+) -> bytes:
+    """One table of a revision, filtered by ``params``, with citations, as CSV or JSON."""
     # Served data passes the same gate as every page (and shares its cache): nothing half-valid
     # leaves the server.
     loaded = site.loaded(revision)
     if loaded.dataset is None:
-        return _refuse(f"revision {revision} did not pass validation; see the dashboard", 503)
+        raise Refused(f"revision {revision} did not pass validation; see the dashboard", 503)
     data = loaded.dataset
     frame = getattr(data, table)
     kinds = share.choices(data.catalog.companies, data.catalog.bases)  # counted once a revision
@@ -190,7 +220,7 @@ def table_reply(
             else:  # "to"
                 frame = frame.filter(column <= _date(name, params[name][-1]))
     except ValueError as error:
-        return _refuse(str(error))
+        raise Refused(str(error)) from error
     if table in ("observations", "events"):
         frame = citations.with_citations(frame, data.sources)
     elif table == "framings":
@@ -198,13 +228,11 @@ def table_reply(
             {c: f"framing_{c}" for c in ("publisher", "source_title", "url", "via")}
         )
     if fmt == "csv":
-        body = exports.csv_bytes(frame)
-    else:
-        payload = {"revision": revision, "table": table, "count": frame.height}
-        body = json.dumps(
-            {**payload, "rows": _json_rows(frame)}, ensure_ascii=False, default=str
-        ).encode("utf-8")
-    return Reply(200, body, FORMATS[fmt], headers)
+        return exports.csv_bytes(frame)
+    payload = {"revision": revision, "table": table, "count": frame.height}
+    return json.dumps(
+        {**payload, "rows": _json_rows(frame)}, ensure_ascii=False, default=str
+    ).encode("utf-8")
 
 
 def revisions_reply(fmt: str, site: Site) -> Reply:
