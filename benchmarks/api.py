@@ -110,7 +110,7 @@ def same_rows(ours: bytes, theirs: bytes) -> int:
 
 
 def run(quick: bool) -> list[Figure]:
-    runs, seconds = (1, 0.5) if quick else (5, 3.0)
+    runs, seconds = (1, 0.3) if quick else (5, 3.0)
     with tempfile.TemporaryDirectory() as folder:
         app = AppServer(env={STORE_ENV: f"sqlite:///{folder}/store.sqlite"})
         datasette: Datasette | None = None
