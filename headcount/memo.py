@@ -63,6 +63,8 @@ class Memo(Generic[T]):
         weight = self._weigh(value) if self._weigh else 0
         if self._weigh and weight > self.max_weight:
             return
+        if key in self._values:  # computed twice at once (one too heavy to keep was not)
+            self.weight -= self._weigh(self._values.pop(key)) if self._weigh else 0
         self._values[key] = value
         self.weight += weight
         while len(self._values) > self.max_entries or (
