@@ -23,6 +23,7 @@ class Load:
     seconds: float
     latencies: tuple[float, ...]
     failures: int  # answers whose status was not the one expected
+    failure: str = ""  # the first of them: status and the start of its body
 
     @property
     def per_second(self) -> float:
@@ -80,8 +81,9 @@ def request_bytes(port: int, path: str, headers: dict[str, str] | None = None) -
 
 
 async def _connection(
-    port: int, request: bytes, until: float, latencies: list[float], expect: int
-) -> int:
+    port: int, request: bytes, until: float, latencies: list[float], expect: int,
+    failed: list[str],
+) -> int:  # fmt: skip
     failures = 0
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
@@ -90,7 +92,9 @@ async def _connection(
             writer.write(request)
             answer = await read_answer(reader)
             latencies.append(time.perf_counter() - start)
-            failures += answer.status != expect
+            if answer.status != expect:
+                failures += 1
+                failed.append(f"{answer.status}: {answer.body[:200]!r}")
             if answer.headers.get("connection", "").lower() == "close":
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -105,14 +109,15 @@ async def _load(
 ) -> Load:  # fmt: skip
     request = request_bytes(port, path, headers)
     latencies: list[float] = []
+    failed: list[str] = []
     start = time.perf_counter()
     until = start + seconds
     failures = await asyncio.gather(
-        *(_connection(port, request, until, latencies, expect) for _ in range(connections))
+        *(_connection(port, request, until, latencies, expect, failed) for _ in range(connections))
     )
     # Every connection finishes the request it had started: the run lasts until the last one.
     elapsed = time.perf_counter() - start
-    return Load(len(latencies), elapsed, tuple(latencies), sum(failures))
+    return Load(len(latencies), elapsed, tuple(latencies), sum(failures), "".join(failed[:1]))
 
 
 def load(
