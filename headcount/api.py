@@ -20,6 +20,7 @@ drive both, the routes through the running server.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -58,6 +59,9 @@ REPEATABLE = tuple(
 )
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 50  # the newest revisions in the changes feed
+# Smaller bodies are sent as they are: as Starlette's GZipMiddleware, which Streamlit's
+# server puts in front of every route, leaves them.
+GZIP_MINIMUM = 500
 
 
 @dataclass(frozen=True)
@@ -121,9 +125,10 @@ def table_reply(
     params: Mapping[str, Sequence[str]],
     site: Site,
     if_none_match: str | None = None,
+    gzip_accepted: bool = False,
 ) -> Reply:
     """One table of one revision of the site's store, filtered, with citations, as CSV or
-    JSON."""
+    JSON; gzipped when the client accepts it and the body is worth it."""
     if table not in TABLE_FILTERS:
         return _refuse(f"there is no table {table!r}; tables: {', '.join(TABLE_FILTERS)}", 404)
     if fmt not in FORMATS:
@@ -169,11 +174,48 @@ def table_reply(
     }
     if if_none_match and etag in [tag.strip() for tag in if_none_match.split(",")]:
         return Reply(304, b"", FORMATS[fmt], headers)
+    # A revision never changes, so neither does its answer to the same filters: encoded once,
+    # then served from the site's bounded cache until it is among the least recently used.
+    filters = tuple(
+        (name, tuple(sorted(set(params[name]))) if name in REPEATABLE else params[name][-1])
+        for name in TABLE_FILTERS[table]
+        if name in params
+    )
+    try:
+        body = site.body(
+            revision,
+            (table, fmt, filters),
+            lambda: _encoded(site, revision, table, fmt, params),
+        )
+    except Refused as refused:
+        return _refuse(str(refused), refused.status)
+    if gzip_accepted and len(body) >= GZIP_MINIMUM:
+        # Compressed once too (the server's middleware would compress it on every request,
+        # at level 9); it passes a body that names its encoding through unchanged.
+        body = site.body(
+            revision, (table, fmt, filters, "gzip"), lambda: gzip.compress(body, mtime=0)
+        )
+        headers = {**headers, "Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+    return Reply(200, body, FORMATS[fmt], headers)
+
+
+class Refused(Exception):
+    """A request the data cannot answer: its words and HTTP status (nothing is cached)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _encoded(
+    site: Site, revision: int, table: str, fmt: str, params: Mapping[str, Sequence[str]]
+) -> bytes:
+    """One table of a revision, filtered by ``params``, with citations, as CSV or JSON."""
     # Served data passes the same gate as every page (and shares its cache): nothing half-valid
     # leaves the server.
     loaded = site.loaded(revision)
     if loaded.dataset is None:
-        return _refuse(f"revision {revision} did not pass validation; see the dashboard", 503)
+        raise Refused(f"revision {revision} did not pass validation; see the dashboard", 503)
     data = loaded.dataset
     frame = getattr(data, table)
     kinds = share.choices(data.catalog.companies, data.catalog.bases)  # counted once a revision
@@ -190,7 +232,7 @@ def table_reply(
             else:  # "to"
                 frame = frame.filter(column <= _date(name, params[name][-1]))
     except ValueError as error:
-        return _refuse(str(error))
+        raise Refused(str(error)) from error
     if table in ("observations", "events"):
         frame = citations.with_citations(frame, data.sources)
     elif table == "framings":
@@ -198,13 +240,11 @@ def table_reply(
             {c: f"framing_{c}" for c in ("publisher", "source_title", "url", "via")}
         )
     if fmt == "csv":
-        body = exports.csv_bytes(frame)
-    else:
-        payload = {"revision": revision, "table": table, "count": frame.height}
-        body = json.dumps(
-            {**payload, "rows": _json_rows(frame)}, ensure_ascii=False, default=str
-        ).encode("utf-8")
-    return Reply(200, body, FORMATS[fmt], headers)
+        return exports.csv_bytes(frame)
+    payload = {"revision": revision, "table": table, "count": frame.height}
+    return json.dumps(
+        {**payload, "rows": _json_rows(frame)}, ensure_ascii=False, default=str
+    ).encode("utf-8")
 
 
 def revisions_reply(fmt: str, site: Site) -> Reply:
@@ -345,7 +385,11 @@ def routes(site: Callable[[], Site]) -> list[BaseRoute]:
         name, fmt = request.path_params["name"], request.path_params["fmt"]
         tag = request.headers.get("if-none-match")
         params = params_of(request)
-        return respond(await guarded(lambda: table_reply(name, fmt, params, site(), tag)))
+        # The middleware's own test of whether a client takes gzip.
+        gzip_accepted = "gzip" in request.headers.get("accept-encoding", "")
+        return respond(
+            await guarded(lambda: table_reply(name, fmt, params, site(), tag, gzip_accepted))
+        )
 
     async def revisions(request: Request) -> Response:
         fmt = request.path_params["fmt"]

@@ -14,10 +14,22 @@ T = TypeVar("T")
 
 class Memo(Generic[T]):
     """The least recently used ``max_entries`` values. Two threads asking for the same missing
-    key wait for one computation; a computation that raises caches nothing."""
+    key wait for one computation; a computation that raises caches nothing.
 
-    def __init__(self, max_entries: int) -> None:
+    With ``weigh`` (e.g. a body's length in bytes), the values kept also weigh at most
+    ``max_weight`` together: the least recently used go first, and a value heavier than that
+    on its own is returned but not kept."""
+
+    def __init__(
+        self,
+        max_entries: int,
+        weigh: Callable[[T], int] | None = None,
+        max_weight: int = 0,
+    ) -> None:
         self.max_entries = max_entries
+        self._weigh = weigh
+        self.max_weight = max_weight
+        self.weight = 0  # of the values kept, when they are weighed
         self._values: OrderedDict[Hashable, T] = OrderedDict()
         self._lock = threading.Lock()  # guards the two dicts, never held while computing
         self._computing: dict[Hashable, threading.Lock] = {}
@@ -43,8 +55,20 @@ class Memo(Generic[T]):
                     self._computing.pop(key, None)
                 raise
             with self._lock:
-                self._values[key] = value
                 self._computing.pop(key, None)
-                while len(self._values) > self.max_entries:
-                    self._values.popitem(last=False)
+                self._keep(key, value)
             return value
+
+    def _keep(self, key: Hashable, value: T) -> None:
+        weight = self._weigh(value) if self._weigh else 0
+        if self._weigh and weight > self.max_weight:
+            return
+        if key in self._values:  # computed twice at once (one too heavy to keep was not)
+            self.weight -= self._weigh(self._values.pop(key)) if self._weigh else 0
+        self._values[key] = value
+        self.weight += weight
+        while len(self._values) > self.max_entries or (
+            self._weigh and self.weight > self.max_weight
+        ):
+            _, dropped = self._values.popitem(last=False)
+            self.weight -= self._weigh(dropped) if self._weigh else 0

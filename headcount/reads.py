@@ -55,6 +55,26 @@ def latest_id(connection: sa.Connection, tables: SqlTables) -> int | None:
     return connection.execute(sa.select(sa.func.max(tables.revisions.c.id))).scalar()
 
 
+def latest_and_first(
+    connection: sa.Connection, tables: SqlTables
+) -> tuple[int | None, Revision | None]:
+    """The latest revision's number and the first revision's record, in one query: each page
+    run and API request asks both (which revision, and which store: headcount/site.py)."""
+    revisions = tables.revisions
+    one = sa.select(sa.literal(1).label("one")).subquery()
+    latest = sa.select(sa.func.max(revisions.c.id)).scalar_subquery().label("latest")
+    row = (
+        connection.execute(
+            sa.select(latest, revisions).select_from(
+                one.outerjoin(revisions, revisions.c.id == one.c.one)
+            )
+        )
+        .mappings()
+        .one()
+    )
+    return row["latest"], None if row["id"] is None else _revision(row)
+
+
 def revisions(connection: sa.Connection, tables: SqlTables) -> list[Revision]:
     rows = connection.execute(
         sa.select(tables.revisions).order_by(tables.revisions.c.id)

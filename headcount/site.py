@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 from functools import lru_cache
 from typing import TypeVar
@@ -25,10 +25,15 @@ import polars as pl
 
 from headcount import bootstrap, dataset, diff, settings
 from headcount.memo import Memo
+from headcount.reads import Revision
 from headcount.settings import Settings
 from headcount.store import Store
 
 T = TypeVar("T")
+# The data API's cache of encoded answers: at most this many, weighing this much together
+# (one company's observations as CSV are ~80 kB with the curated data).
+BODY_ENTRIES = 1024
+BODY_BYTES = 64 * 2**20
 
 
 class Site:
@@ -48,6 +53,8 @@ class Site:
         self._companies: Memo[dataset.Loaded] = Memo(256)
         self._changes: Memo[dict[str, diff.TableDiff]] = Memo(16)
         self._views: Memo[object] = Memo(512)
+        # The data API's encoded answers (headcount/api.py): bytes, so bounded by their size.
+        self._bodies: Memo[bytes] = Memo(BODY_ENTRIES, weigh=len, max_weight=BODY_BYTES)
 
     @property
     def url(self) -> str:
@@ -78,9 +85,11 @@ class Site:
 
     def latest_id(self) -> int | None:
         """The latest revision's number. Each page run and API request asks this first, so
-        the store's identity is read again here: the reads after it use it."""
-        latest = self.store.latest_id()
-        self._identity = self._read_identity() if latest is not None else ""
+        the store's identity is read again here (in the same query): the reads after it use
+        it."""
+        latest, first = self.store.latest_and_first()
+        # Revision 1 is always the first; without it, this is a store being reset.
+        self._identity = _identity(first) if latest is not None and first is not None else ""
         return latest
 
     def identity(self) -> str:
@@ -88,14 +97,6 @@ class Site:
         record (when and what `headcount init` published), so a store reset and seeded again
         is another store. Empty while the store holds no revision."""
         return self._identity
-
-    def _read_identity(self) -> str:
-        try:
-            first = self.store.revision(1)
-        except KeyError:  # revision 1 is always the first; this is a store being reset
-            return ""
-        made = f"{first.created_at.isoformat()}|{sorted(first.hashes.items())}"
-        return hashlib.sha256(made.encode()).hexdigest()[:16]
 
     # Per-revision reads, shared by every session and request ---------------------------
 
@@ -144,6 +145,16 @@ class Site:
         pure functions of the revision's data."""
         value = self._views.get((self.identity(), revision, view, key), compute)
         return value  # type: ignore[return-value]
+
+    def body(self, revision: int, key: Hashable, compute: Callable[[], bytes]) -> bytes:
+        """``compute()``, an encoded answer of the data API (the key says to what), once per
+        revision while it stays among the most recently used that fit the cache's bounds."""
+        return self._bodies.get((self.identity(), revision, key), compute)
+
+
+def _identity(first: Revision) -> str:
+    made = f"{first.created_at.isoformat()}|{sorted(first.hashes.items())}"
+    return hashlib.sha256(made.encode()).hexdigest()[:16]
 
 
 @lru_cache(maxsize=8)

@@ -114,6 +114,11 @@ class Store:
         with self.engine.connect() as connection:
             return reads.latest_id(connection, self.tables)
 
+    def latest_and_first(self) -> tuple[int | None, Revision | None]:
+        """The latest revision's number and the first revision (None, None: no revisions)."""
+        with self.engine.connect() as connection:
+            return reads.latest_and_first(connection, self.tables)
+
     def revisions(self) -> list[Revision]:
         with self.engine.connect() as connection:
             return reads.revisions(connection, self.tables)

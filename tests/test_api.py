@@ -4,6 +4,7 @@ filters, citations on every row, clear refusals, ETags and the changes feed."""
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -146,6 +147,35 @@ def test_the_changes_feed_names_each_revision_and_what_it_changed(url):
     assert "sources: 0 added, 1 changed, 0 removed" in summary
     listed = json.loads(api.revisions_reply("json", for_store(url)).body)["revisions"]
     assert [r["revision"] for r in listed] == [1, 2]
+
+
+def test_a_site_answering_again_after_a_publish_serves_the_new_revision(url):
+    # One site, as the server has: its answers are kept per revision, never past one.
+    site = for_store(url)
+    before = rows_of(api.table_reply("sources", "json", {}, site))
+    store = Store(url)
+    rows = read_rows("sources")
+    rows[0] = {**rows[0], "title": rows[0]["title"] + " (corrected)"}
+    proposal = ingest.prepare([parse.parse("sources.csv", to_csv(rows))], store)
+    ingest.publish(proposal, store, "analyst@example.org", "Title corrected", acknowledge=True)
+    after = api.table_reply("sources", "json", {}, site)
+    assert after.headers["X-Headcount-Revision"] == "2"
+    titles = {r["source_id"]: r["title"] for r in rows_of(after)}
+    assert titles[rows[0]["source_id"]] == rows[0]["title"]
+    assert {r["source_id"]: r["title"] for r in before}[rows[0]["source_id"]] != rows[0]["title"]
+    again = api.table_reply("sources", "json", {"rev": ["1"]}, site)
+    assert rows_of(again) == before
+
+
+def test_a_client_that_takes_gzip_gets_the_same_rows_compressed(url):
+    site = for_store(url)
+    plain = api.table_reply("observations", "csv", {"company": ["Klarna"]}, site)
+    packed = api.table_reply(
+        "observations", "csv", {"company": ["Klarna"]}, site, gzip_accepted=True
+    )
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert len(packed.body) < len(plain.body) and gzip.decompress(packed.body) == plain.body
+    assert "Content-Encoding" not in plain.headers
 
 
 def test_an_unreachable_store_is_a_503_saying_what_to_do_not_a_traceback():

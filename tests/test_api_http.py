@@ -4,6 +4,7 @@ page and the data from one process."""
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import urllib.error
@@ -39,6 +40,15 @@ def test_curl_of_a_data_url_returns_the_rows_with_citations(app_server):
     sources = {r["source_id"]: r["url"] for r in read_rows("sources")}
     assert all(row["url"] == sources[row["source_id"]] for row in rows)
     assert headers["x-headcount-revision"] == "1"
+
+
+def test_a_client_that_takes_gzip_gets_the_same_csv_compressed(app_server):
+    address = f"{app_server.url}/api/observations.csv?company=Klarna"
+    _, _, plain = get(address)
+    status, headers, body = get(address, {"Accept-Encoding": "gzip"})
+    assert (status, headers["content-encoding"]) == (200, "gzip")
+    assert "Accept-Encoding" in headers["vary"]
+    assert gzip.decompress(body) == plain and len(body) < len(plain)
 
 
 def test_a_second_request_with_the_etag_is_not_modified(app_server):

@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 
 from harness import chromium_path
 from headcount.settings import ROOT
 from tests.conftest import missing
+from tests.csvtools import read_rows
 
 
 def test_quick_benchmarks_run_and_report_each_figure_with_its_peer(tmp_path):
@@ -89,3 +91,28 @@ def test_quick_benchmarks_run_and_report_each_figure_with_its_peer(tmp_path):
     assert figures["sqlite: largest trace sent"]["value"] <= 5_000
     table = done.stdout
     assert "upload validation vs read_csv" in table and "ratio" in table
+
+
+def test_quick_api_benchmark_puts_each_figure_beside_datasette_serving_the_same_rows(tmp_path):
+    output = tmp_path / "api.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--only", "api", "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = {figure["name"]: figure for figure in json.loads(output.read_text())["figures"]}
+    [(company, count)] = Counter(r["company"] for r in read_rows("observations")).most_common(1)
+    assert sorted(figures) == [
+        "api: one company's observations, CSV, p95",
+        "api: one company's observations, CSV, req/s",
+        "api: one company's observations, JSON, p95",
+        "api: one company's observations, JSON, req/s",
+    ]
+    for figure in figures.values():
+        assert figure["peer"] == "Datasette, same rows" and figure["peer_value"] > 0
+        assert figure["value"] > 0 and figure["ratio"] is not None
+        # The suite checked both answers hold the same rows: the company with the most.
+        assert f"{company}: {count} rows x " in figure["detail"]

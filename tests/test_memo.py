@@ -46,3 +46,13 @@ def test_a_failed_computation_is_not_kept_and_the_oldest_key_goes_first():
     memo.get("a", lambda: 0)  # used again: now the newest
     memo.get("c", lambda: 3)
     assert "a" in memo and "c" in memo and "b" not in memo
+
+
+def test_weighed_values_are_kept_within_their_weight_and_one_too_heavy_is_not_kept():
+    memo: Memo[bytes] = Memo(10, weigh=len, max_weight=10)
+    assert memo.get("a", lambda: b"aaaa") == b"aaaa"
+    memo.get("b", lambda: b"bbbb")
+    memo.get("c", lambda: b"cccc")  # 12 bytes: the oldest goes
+    assert "a" not in memo and "b" in memo and "c" in memo and memo.weight == 8
+    assert memo.get("big", lambda: b"x" * 11) == b"x" * 11  # answered, not kept
+    assert "big" not in memo and "b" in memo and memo.weight == 8
