@@ -230,7 +230,7 @@ def build(data: Dataset, company: str) -> ArcView:
         side.append(SideChart(metric, name, figure, hidden))
     return ArcView(
         company=company,
-        title=f"{company}: headcount and AI",
+        title=story.takeaway(company, points, spans),
         claimed=claimed,
         events=events,
         headlines=headlines,

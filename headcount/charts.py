@@ -29,7 +29,7 @@ from headcount.claims import LINE, STATEMENT, TARGET
 from headcount.formatting import quantity, short
 from headcount.labels import day, label
 from headcount.periods import Period, periods
-from headcount.placement import PHONE_PLOT_WIDTH, Canvas, clusters, rows
+from headcount.placement import GAP, PHONE_PLOT_WIDTH, Canvas, clusters, stacked
 from validation.vocabulary import EVENT_KIND_LABELS
 
 SPINE = "#0072B2"
@@ -440,9 +440,11 @@ def numbered_events(events: pl.DataFrame, span: tuple[dt.date, dt.date]) -> pl.D
     return shown.with_columns(pl.Series("number", numbers, dtype=pl.Int64))
 
 
-def _event_traces(numbered: pl.DataFrame, top: float) -> tuple[go.Scatter, list[dict[str, object]]]:
+def _event_traces(
+    numbered: pl.DataFrame, bottom: float, top: float
+) -> tuple[go.Scatter, list[dict[str, object]]]:
     """One numbered marker per group of events on the strip above the panels, and one
-    dotted line per event day down through the panels (up to ``top``, in paper units)."""
+    dotted line per event day down through the panels (``bottom`` to ``top``, paper units)."""
     groups: dict[int, list[dict[str, object]]] = {}
     for event in numbered.to_dicts():
         groups.setdefault(int(event["number"]), []).append(event)
@@ -468,7 +470,8 @@ def _event_traces(numbered: pl.DataFrame, top: float) -> tuple[go.Scatter, list[
     )
     lines = [
         {
-            "type": "line", "x0": d, "x1": d, "xref": "x", "yref": "paper", "y0": 0, "y1": top,
+            "type": "line", "x0": d, "x1": d, "xref": "x", "yref": "paper", "y0": bottom,
+            "y1": top,
             "line": {"color": EVENT_COLOUR, "width": 1, "dash": "dot"}, "opacity": 0.5,
         }
         for d in numbered.get_column("date").unique(maintain_order=True)
@@ -476,24 +479,41 @@ def _event_traces(numbered: pl.DataFrame, top: float) -> tuple[go.Scatter, list[
     return marker, lines
 
 
-def _period_parts(
-    spans: list[Period], span: tuple[dt.date, dt.date], top: float
-) -> tuple[go.Scatter | None, list[dict[str, object]], int]:
-    """Shaded bands through the panels and the period names in stacked rows on the strip
-    above the time axis (rows computed on a phone-width axis so no two names touch)."""
-    if not spans:
-        return None, [], 0
+PERIOD_MARK = 8.0  # px: the coloured square at the start of a period's name
+
+
+def _period_names(
+    spans: list[Period], span: tuple[dt.date, dt.date]
+) -> list[tuple[int, list[str]]]:
+    """Where each period's name goes on the strip under the panels: from its own start (a
+    reader dates a period by where its name begins), wrapped to the room left on a phone-width
+    axis, stacked in lines so no two names touch. Gives (first line, lines) per period."""
     canvas = Canvas(span[0], span[1], 1.0, 1.0)
-    placed = rows([(canvas.x(p.start), p.name) for p in spans], LABEL_FONT, PHONE_PLOT_WIDTH)
-    width_days = (span[1] - span[0]).days
+    starts = [(canvas.x(p.start), p.name) for p in spans]
+    return stacked(starts, LABEL_FONT, PHONE_PLOT_WIDTH, lead=PERIOD_MARK / 2 + GAP)
+
+
+def _period_parts(
+    spans: list[Period], placed: list[tuple[int, list[str]]], bottom: float, top: float
+) -> tuple[go.Scatter | None, list[dict[str, object]]]:
+    """Shaded bands through the panels (from ``bottom`` to ``top``, in paper units) and, on
+    the strip below them, each period's name after a square of its band's colour at its start:
+    the names in the theme's own text colour, off the bands, readable light or dark."""
+    if not spans:
+        return None, []
     names = go.Scatter(
-        x=[span[0] + dt.timedelta(days=left / PHONE_PLOT_WIDTH * width_days) for _, left in placed],
-        y=[row for row, _ in placed],
+        x=[p.start for p in spans],
+        y=[first + (len(lines) - 1) / 2 for first, lines in placed],
         yaxis="y3",
-        mode="text",
-        text=[p.name for p in spans],
+        mode="markers+text",
+        text=["<br>".join(_escape(line) for line in lines) for _, lines in placed],
         textposition="middle right",
-        textfont={"size": LABEL_FONT, "color": [PERIOD_COLOURS[p.kind] for p in spans]},
+        textfont={"size": LABEL_FONT},
+        marker={
+            "symbol": "square",
+            "size": PERIOD_MARK,
+            "color": [PERIOD_COLOURS[p.kind] for p in spans],
+        },
         hoverinfo="skip",
         showlegend=False,
         cliponaxis=False,
@@ -501,12 +521,12 @@ def _period_parts(
     bands = [
         {
             "type": "rect", "x0": p.start, "x1": p.end, "xref": "x", "yref": "paper",
-            "y0": 0, "y1": top, "fillcolor": PERIOD_COLOURS[p.kind], "opacity": 0.13,
+            "y0": bottom, "y1": top, "fillcolor": PERIOD_COLOURS[p.kind], "opacity": 0.13,
             "line": {"width": 0}, "layer": "below",
         }
         for p in spans
     ]  # fmt: skip
-    return names, bands, max(row for row, _ in placed) + 1
+    return names, bands
 
 
 def arc_span(
@@ -541,7 +561,8 @@ def arc_figure(
     height = 490 if has_ai else 420
     plot_px = height - CHROME
     # The panels and strips in px on a phone, bottom to top, then as shares of the plot.
-    names_rows = _period_rows(spans, span)
+    placed = _period_names(spans, span)
+    names_rows = max((first + len(lines) for first, lines in placed), default=0)
     period_px = names_rows * LABEL_FONT * 1.35 + 2 if names_rows else 0.0
     event_px = 22.0 if numbered.height else 0.0
     gap = 16.0  # keeps one panel's top tick label off the other's bottom one
@@ -560,12 +581,14 @@ def arc_figure(
         trace.update(yaxis="y2")
         traces.append(trace)
     shapes: list[dict[str, object]] = []
-    names, bands, _ = _period_parts(spans, span, head_top)
+    # Bands and event lines run through the panels only, never across the period names.
+    panels_bottom = share[1] if has_ai else share[2]
+    names, bands = _period_parts(spans, placed, panels_bottom, head_top)
     shapes.extend(bands)
     if names is not None:
         traces.append(names)
     if numbered.height:
-        marker, lines = _event_traces(numbered, head_top)
+        marker, lines = _event_traces(numbered, panels_bottom, head_top)
         traces.append(marker)
         shapes.extend(lines)
     layout: dict[str, object] = {
@@ -596,14 +619,6 @@ def arc_figure(
     layout["xaxis"] = _x_axis(span, anchor=anchor)
     figure = go.Figure(traces, layout)
     return _finish(figure, f"{company}: headcount and AI work", height)
-
-
-def _period_rows(spans: list[Period], span: tuple[dt.date, dt.date]) -> int:
-    if not spans:
-        return 0
-    canvas = Canvas(span[0], span[1], 1.0, 1.0)
-    placed = rows([(canvas.x(p.start), p.name) for p in spans], LABEL_FONT, PHONE_PLOT_WIDTH)
-    return max(row for row, _ in placed) + 1
 
 
 def attributed(figure: go.Figure | dict, sources: pl.DataFrame, link: str, room: int = 0) -> dict:
