@@ -41,6 +41,7 @@ EVENT_COLOUR = "#7f7f7f"
 PERIOD_COLOURS = {"hiring_freeze": "#999999", "ai_deployment": "#E69F00", "rehiring": "#009E73"}
 FONT = "Source Sans Pro, Arial, sans-serif"
 LABEL_FONT = 11
+LABEL_ROOM = 28.0  # px above a panel's highest point: a marker, a gap and a label
 LEGEND_CHARACTERS = 46  # a legend line longer than this is wrapped: a phone shows about 52
 MAX_POINTS_PER_TRACE = 5_000  # what any trace sends to the browser at most (see downsample)
 # Points that are not on a line: (legend name, marker, its radius in px).
@@ -221,6 +222,8 @@ def point_traces(
             "marker": {"size": 10 if is_spine else 6, "color": colour},
             "opacity": 1.0 if is_spine else 0.8,
             "text_colour": colour,
+            # The spine's end labels may be placed over a marker: drawn last, they stay legible.
+            "zorder": 1 if is_spine else 0,
         }
         drawn.append((marks, basis, "lines+markers", style))
     every = [m for marks, *_ in drawn for m in marks]
@@ -290,7 +293,9 @@ def _span(frames: Sequence[pl.DataFrame]) -> tuple[dt.date, dt.date]:
     days = [d for f in frames if f.height for d in f.get_column("date").to_list()]
     first, last = (min(days), max(days)) if days else (dt.date.today(), dt.date.today())
     pad = max((last - first) * 0.04, dt.timedelta(days=60))
-    return first - pad, last + pad
+    # More room after the last date: the latest figures are labelled beside their points, and
+    # on a phone a label half the width of '853 FTE' would otherwise run off the plot.
+    return first - pad, last + max(pad, (last - first) * 0.1)
 
 
 def _canvas(
@@ -300,8 +305,12 @@ def _canvas(
     span: tuple[dt.date, dt.date] | None = None,
 ) -> Canvas:
     first, last = span or _span([points])
+    height = plot_px * top_share
     top = _top(points)
-    return Canvas(first, last, top, plot_px * top_share)
+    # However short the panel (a phone's), a label fits above its highest point.
+    highest = top / 1.18
+    top = max(top, highest / (1 - min(0.4, LABEL_ROOM / max(height, 1.0))))
+    return Canvas(first, last, top, height)
 
 
 def _top(points: pl.DataFrame) -> float:
@@ -558,12 +567,14 @@ def arc_figure(
             default=span[1],
         )
         spans = periods(events, data_end)
-    height = 490 if has_ai else 420
-    plot_px = height - CHROME
     # The panels and strips in px on a phone, bottom to top, then as shares of the plot.
     placed = _period_names(spans, span)
     names_rows = max((first + len(lines) for first, lines in placed), default=0)
     period_px = names_rows * LABEL_FONT * 1.35 + 2 if names_rows else 0.0
+    # The period names get room of their own: the panels keep their height however many
+    # lines the names take.
+    height = round((530 if has_ai else 440) + period_px)
+    plot_px = height - CHROME
     event_px = 22.0 if numbered.height else 0.0
     gap = 16.0  # keeps one panel's top tick label off the other's bottom one
     free = plot_px - period_px - event_px - 6.0 * (bool(period_px) + bool(event_px)) - gap * has_ai

@@ -117,3 +117,10 @@ def test_the_title_states_what_the_filed_line_and_the_figures_since_humans_came_
         "Acme: filed headcount fell 20% (2022\N{EN DASH}2024); since humans came back "
         "(Mar 2025), stated at 810\N{EN DASH}820"
     )
+
+
+def test_the_link_to_the_claim_check_counts_its_claims_in_words():
+    assert arcview.claims_link("CrowdStrike", 1) == (
+        "The claim of CrowdStrike on the Claim check page"
+    )
+    assert arcview.claims_link("Dropbox", 2) == "All 2 claims of Dropbox on the Claim check page"
