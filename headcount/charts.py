@@ -57,6 +57,12 @@ MARKER_STYLES: dict[str, tuple[str, dict[str, object], float]] = {
         7.0,
     ),
 }
+# A lone figure from a filing (a year of a filed series with one date): a square.
+FILED_STYLE: tuple[str, dict[str, object], float] = (
+    "filed figures (own basis)",
+    {"size": 9, "color": SPINE, "symbol": "square"},
+    5.0,
+)
 LINE_RADIUS = {True: 5.0, False: 3.0}  # spine / other lines
 NEAR = 7.0  # px on a phone: a statement this close to a drawn point joins that point
 EVENT_LABELS = {k: v for k, v in EVENT_KIND_LABELS.items() if k != "other"}
@@ -227,9 +233,16 @@ def point_traces(
         }
         drawn.append((marks, basis, "lines+markers", style))
     every = [m for marks, *_ in drawn for m in marks]
-    for role, (name, marker, radius) in MARKER_STYLES.items():
+    filed = pl.col("claim_types").list.contains("filing")
+    groups = [
+        # A lone filed figure is named as filed, as its card names it, not as a statement.
+        (STATEMENT, *FILED_STYLE, (pl.col("role") == STATEMENT) & filed),
+        (STATEMENT, *MARKER_STYLES[STATEMENT], (pl.col("role") == STATEMENT) & ~filed),
+        (TARGET, *MARKER_STYLES[TARGET], pl.col("role") == TARGET),
+    ]
+    for role, name, marker, radius, chosen in groups:
         marks = []
-        for record in points.filter(pl.col("role") == role).sort("date").to_dicts():
+        for record in points.filter(chosen).sort("date").to_dicts():
             mark = _mark(record, radius)
             near = _near(canvas, every, mark) if role == STATEMENT else None
             if near is None:

@@ -124,3 +124,26 @@ def test_the_link_to_the_claim_check_counts_its_claims_in_words():
         "The claim of CrowdStrike on the Claim check page"
     )
     assert arcview.claims_link("Dropbox", 2) == "All 2 claims of Dropbox on the Claim check page"
+
+
+def test_a_lone_filed_figure_is_called_filed_on_the_card_and_on_the_chart(tmp_path):
+    """Written out: Zed has one filed headcount, so no line; the card says 'filing', and the
+    chart's legend must not call the same figure a statement."""
+    observations = (
+        OBSERVATIONS
+        + "Zed,headcount,2024-12-31,instant,800,employees,employees at year end (10-K),filing,f,,\n"
+    )
+    tables = {
+        "observations": observations,
+        "events": EVENTS + "Zed,2025-03-01,layoff,Cuts 50 roles,s,,\n",
+        "sources": SOURCES,
+        "framings": FRAMINGS,
+    }
+    shown = arcview.build(written_dataset(tmp_path, tables, TODAY), "Zed")
+    (card,) = shown.headlines
+    assert (card.value, card.kind) == ("800", "filing")
+    assert shown.arc is not None
+    (drawn,) = [t for t in shown.arc.data if t.y is not None and 800.0 in t.y]
+    assert drawn.name == "Headcount filed figures (own basis)"
+    assert list(drawn.text) == ["800"]
+    assert shown.title == "Zed: headcount filed at 800 (Dec 2024)"
