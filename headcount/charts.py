@@ -403,11 +403,25 @@ DERIVED_COLOUR = "#6b6b6b"
 DERIVED_NAME = "derived: filed revenue / filed year-end employees"
 
 
-def derived_trace(rows: pl.DataFrame) -> go.Scatter:
+def derived_trace(rows: pl.DataFrame, canvas: Canvas | None = None) -> go.Scatter:
     """A derived series (productivity.revenue_per_employee rows): its own dashed grey line and
     hollow squares, its own legend entry, never joined to a reported series. Its hover names
-    the formula and both inputs' sources."""
+    the formula and both inputs' sources; its last and first values are labelled where
+    ``canvas`` has room."""
     records = rows.sort("date").to_dicts()
+    texts = [""] * len(records)
+    if canvas is not None and records:
+        for r in records:
+            canvas.block(r["date"], r["value"], 4.0)
+        for a, b in itertools.pairwise(records):
+            canvas.block_segment(a["date"], a["value"], b["date"], b["value"])
+        positions = ["top center"] * len(records)
+        for index in dict.fromkeys((len(records) - 1, 0)):
+            r = records[index]
+            text = short(r["value"], r["unit"])
+            where = canvas.place(r["date"], r["value"], text, 4.0, LABEL_FONT)
+            if where is not None:
+                texts[index], positions[index] = text, where
     hovers = [
         f"<b>{_escape(quantity(r['value'], r['unit']))}</b><br>{_day(r['date'])} · derived"
         f"<br>{_escape(r['formula'])}"
@@ -417,12 +431,22 @@ def derived_trace(rows: pl.DataFrame) -> go.Scatter:
     return go.Scatter(
         x=[r["date"] for r in records],
         y=[r["value"] for r in records],
-        mode="lines+markers",
         name=wrapped(DERIVED_NAME),
         line={"color": DERIVED_COLOUR, "dash": "dash", "width": 1.5},
         marker={"symbol": "square-open", "size": 8, "color": DERIVED_COLOUR},
         customdata=[attribution.point_data(h, i) for h, i in zip(hovers, ids, strict=True)],
         hovertemplate="%{customdata[0]}<extra></extra>",
+        mode="lines+markers+text" if any(texts) else "lines+markers",
+        **(
+            {
+                "text": texts,
+                "textposition": positions,
+                "textfont": {"size": LABEL_FONT, "color": DERIVED_COLOUR},
+                "cliponaxis": False,
+            }
+            if any(texts)
+            else {}
+        ),
     )
 
 
@@ -434,12 +458,13 @@ def metric_figure(
     height = 400
     has_derived = derived is not None and derived.height > 0
     span = _span([points, derived] if has_derived else [points])  # type: ignore[list-item]
-    canvas = _canvas(points, 1.0, height - CHROME, span)
+    # One canvas for reported and derived values, so the labels of both keep clear.
+    values = [points.select("value"), *([derived.select("value")] if has_derived else [])]  # type: ignore[union-attr]
+    canvas = _canvas(pl.concat(values), 1.0, height - CHROME, span)
     traces = point_traces(points, canvas=canvas) if points.height else []
     top = canvas.top
     if has_derived:
-        traces.append(derived_trace(derived))  # type: ignore[arg-type]
-        top = max(top, _top(derived))  # type: ignore[arg-type]
+        traces.append(derived_trace(derived, canvas))  # type: ignore[arg-type]
     figure = go.Figure(traces)
     _finish(figure, title, height)
     figure.update_xaxes(**_x_axis(span))

@@ -147,3 +147,18 @@ def test_a_lone_filed_figure_is_called_filed_on_the_card_and_on_the_chart(tmp_pa
     assert drawn.name == "Headcount filed figures (own basis)"
     assert list(drawn.text) == ["800"]
     assert shown.title == "Zed: headcount filed at 800 (Dec 2024)"
+
+
+def test_a_peer_with_few_points_has_its_filed_line_and_its_derived_line_labelled():
+    """Dropbox: two filed year ends (2,693 and 2,204 employees in observations.csv) and
+    revenue per employee derived from them; both lines say their values at their ends."""
+    data = dataset.load_curated().dataset
+    assert data is not None
+    shown = arcview.build(data, "Dropbox")
+    assert shown.arc is not None
+    (line,) = [t for t in shown.arc.data if "lines" in (t.mode or "")]
+    assert [t for t in line.text if t] == ["2,693", "2,204"]
+    (side,) = [s.figure for s in shown.side if s.metric == "revenue_per_employee"]
+    assert side is not None
+    (derived,) = side.data
+    assert len([t for t in derived.text or () if t]) == 2
