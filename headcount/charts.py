@@ -667,7 +667,9 @@ def arc_figure(
         }  # fmt: skip
     layout["xaxis"] = _x_axis(span, anchor=anchor)
     figure = go.Figure(traces, layout)
-    return _finish(figure, f"{company}: headcount and AI work", height)
+    # The title names what is drawn: no 'AI work' over a chart without its panel.
+    drawn = " and ".join(n for n, f in (("headcount", headcount), ("AI work", ai_work)) if f.height)
+    return _finish(figure, f"{company}: {drawn or 'headcount and AI work'}", height)
 
 
 def attributed(figure: go.Figure | dict, sources: pl.DataFrame, link: str, room: int = 0) -> dict:
