@@ -166,6 +166,14 @@ def _event_list(numbered: pl.DataFrame) -> list[str]:
     ]
 
 
+def claims_link(company: str, count: int) -> str:
+    """The words of the link to the Claim check page: 'All 3 claims of Klarna ...', but 'The
+    claim of CrowdStrike ...' for one."""
+    if count == 1:
+        return f"The claim of {company} on the Claim check page"
+    return f"All {count} claims of {company} on the Claim check page"
+
+
 def no_headline(data: Dataset, company: str) -> str:
     """What the arc says when a company has none of the headline figures: which it lacks, and
     which figures the data does hold for it (Snap's revenue), so the page does not claim that
@@ -230,7 +238,7 @@ def build(data: Dataset, company: str) -> ArcView:
         side.append(SideChart(metric, name, figure, hidden))
     return ArcView(
         company=company,
-        title=f"{company}: headcount and AI",
+        title=story.takeaway(company, points, spans),
         claimed=claimed,
         events=events,
         headlines=headlines,

@@ -30,7 +30,7 @@ from headcount.claims import LINE, STATEMENT, TARGET
 from headcount.formatting import quantity, short
 from headcount.labels import day, label
 from headcount.periods import Period, periods
-from headcount.placement import PHONE_PLOT_WIDTH, Canvas, clusters, rows
+from headcount.placement import GAP, PHONE_PLOT_WIDTH, Canvas, clusters, stacked
 from validation.vocabulary import EVENT_KIND_LABELS
 
 SPINE = "#0072B2"
@@ -42,6 +42,7 @@ EVENT_COLOUR = "#7f7f7f"
 PERIOD_COLOURS = {"hiring_freeze": "#999999", "ai_deployment": "#E69F00", "rehiring": "#009E73"}
 FONT = "Source Sans Pro, Arial, sans-serif"
 LABEL_FONT = 11
+LABEL_ROOM = 28.0  # px above a panel's highest point: a marker, a gap and a label
 LEGEND_CHARACTERS = 46  # a legend line longer than this is wrapped: a phone shows about 52
 MAX_POINTS_PER_TRACE = 5_000  # what any trace sends to the browser at most (see downsample)
 # Points that are not on a line: (legend name, marker, its radius in px).
@@ -57,6 +58,12 @@ MARKER_STYLES: dict[str, tuple[str, dict[str, object], float]] = {
         7.0,
     ),
 }
+# A lone figure from a filing (a year of a filed series with one date): a square.
+FILED_STYLE: tuple[str, dict[str, object], float] = (
+    "filed figures (own basis)",
+    {"size": 9, "color": SPINE, "symbol": "square"},
+    5.0,
+)
 LINE_RADIUS = {True: 5.0, False: 3.0}  # spine / other lines
 NEAR = 7.0  # px on a phone: a statement this close to a drawn point joins that point
 EVENT_LABELS = {k: v for k, v in EVENT_KIND_LABELS.items() if k != "other"}
@@ -222,12 +229,21 @@ def point_traces(
             "marker": {"size": 10 if is_spine else 6, "color": colour},
             "opacity": 1.0 if is_spine else 0.8,
             "text_colour": colour,
+            # The spine's end labels may be placed over a marker: drawn last, they stay legible.
+            "zorder": 1 if is_spine else 0,
         }
         drawn.append((marks, basis, "lines+markers", style))
     every = [m for marks, *_ in drawn for m in marks]
-    for role, (name, marker, radius) in MARKER_STYLES.items():
+    filed = pl.col("claim_types").list.contains("filing")
+    groups = [
+        # A lone filed figure is named as filed, as its card names it, not as a statement.
+        (STATEMENT, *FILED_STYLE, (pl.col("role") == STATEMENT) & filed),
+        (STATEMENT, *MARKER_STYLES[STATEMENT], (pl.col("role") == STATEMENT) & ~filed),
+        (TARGET, *MARKER_STYLES[TARGET], pl.col("role") == TARGET),
+    ]
+    for role, name, marker, radius, chosen in groups:
         marks = []
-        for record in points.filter(pl.col("role") == role).sort("date").to_dicts():
+        for record in points.filter(chosen).sort("date").to_dicts():
             mark = _mark(record, radius)
             near = _near(canvas, every, mark) if role == STATEMENT else None
             if near is None:
@@ -291,7 +307,9 @@ def _span(frames: Sequence[pl.DataFrame]) -> tuple[dt.date, dt.date]:
     days = [d for f in frames if f.height for d in f.get_column("date").to_list()]
     first, last = (min(days), max(days)) if days else (dt.date.today(), dt.date.today())
     pad = max((last - first) * 0.04, dt.timedelta(days=60))
-    return first - pad, last + pad
+    # More room after the last date: the latest figures are labelled beside their points, and
+    # on a phone a label half the width of '853 FTE' would otherwise run off the plot.
+    return first - pad, last + max(pad, (last - first) * 0.1)
 
 
 def _canvas(
@@ -301,8 +319,12 @@ def _canvas(
     span: tuple[dt.date, dt.date] | None = None,
 ) -> Canvas:
     first, last = span or _span([points])
+    height = plot_px * top_share
     top = _top(points)
-    return Canvas(first, last, top, plot_px * top_share)
+    # However short the panel (a phone's), a label fits above its highest point.
+    highest = top / 1.18
+    top = max(top, highest / (1 - min(0.4, LABEL_ROOM / max(height, 1.0))))
+    return Canvas(first, last, top, height)
 
 
 def _top(points: pl.DataFrame) -> float:
@@ -382,11 +404,25 @@ DERIVED_COLOUR = "#6b6b6b"
 DERIVED_NAME = "derived: filed revenue / filed year-end employees"
 
 
-def derived_trace(rows: pl.DataFrame) -> go.Scatter:
+def derived_trace(rows: pl.DataFrame, canvas: Canvas | None = None) -> go.Scatter:
     """A derived series (productivity.revenue_per_employee rows): its own dashed grey line and
     hollow squares, its own legend entry, never joined to a reported series. Its hover names
-    the formula and both inputs' sources."""
+    the formula and both inputs' sources; its last and first values are labelled where
+    ``canvas`` has room."""
     records = rows.sort("date").to_dicts()
+    texts = [""] * len(records)
+    if canvas is not None and records:
+        for r in records:
+            canvas.block(r["date"], r["value"], 4.0)
+        for a, b in itertools.pairwise(records):
+            canvas.block_segment(a["date"], a["value"], b["date"], b["value"])
+        positions = ["top center"] * len(records)
+        for index in dict.fromkeys((len(records) - 1, 0)):
+            r = records[index]
+            text = short(r["value"], r["unit"])
+            where = canvas.place(r["date"], r["value"], text, 4.0, LABEL_FONT)
+            if where is not None:
+                texts[index], positions[index] = text, where
     hovers = [
         f"<b>{_escape(quantity(r['value'], r['unit']))}</b><br>{_day(r['date'])} · derived"
         f"<br>{_escape(r['formula'])}"
@@ -396,12 +432,22 @@ def derived_trace(rows: pl.DataFrame) -> go.Scatter:
     return go.Scatter(
         x=[r["date"] for r in records],
         y=[r["value"] for r in records],
-        mode="lines+markers",
         name=wrapped(DERIVED_NAME),
         line={"color": DERIVED_COLOUR, "dash": "dash", "width": 1.5},
         marker={"symbol": "square-open", "size": 8, "color": DERIVED_COLOUR},
         customdata=[attribution.point_data(h, i) for h, i in zip(hovers, ids, strict=True)],
         hovertemplate="%{customdata[0]}<extra></extra>",
+        mode="lines+markers+text" if any(texts) else "lines+markers",
+        **(
+            {
+                "text": texts,
+                "textposition": positions,
+                "textfont": {"size": LABEL_FONT, "color": DERIVED_COLOUR},
+                "cliponaxis": False,
+            }
+            if any(texts)
+            else {}
+        ),
     )
 
 
@@ -413,12 +459,13 @@ def metric_figure(
     height = 400
     has_derived = derived is not None and derived.height > 0
     span = _span([points, derived] if has_derived else [points])  # type: ignore[list-item]
-    canvas = _canvas(points, 1.0, height - CHROME, span)
+    # One canvas for reported and derived values, so the labels of both keep clear.
+    values = [points.select("value"), *([derived.select("value")] if has_derived else [])]  # type: ignore[union-attr]
+    canvas = _canvas(pl.concat(values), 1.0, height - CHROME, span)
     traces = point_traces(points, canvas=canvas) if points.height else []
     top = canvas.top
     if has_derived:
-        traces.append(derived_trace(derived))  # type: ignore[arg-type]
-        top = max(top, _top(derived))  # type: ignore[arg-type]
+        traces.append(derived_trace(derived, canvas))  # type: ignore[arg-type]
     figure = go.Figure(traces)
     _finish(figure, title, height)
     figure.update_xaxes(**_x_axis(span))
@@ -441,9 +488,11 @@ def numbered_events(events: pl.DataFrame, span: tuple[dt.date, dt.date]) -> pl.D
     return shown.with_columns(pl.Series("number", numbers, dtype=pl.Int64))
 
 
-def _event_traces(numbered: pl.DataFrame, top: float) -> tuple[go.Scatter, list[dict[str, object]]]:
+def _event_traces(
+    numbered: pl.DataFrame, bottom: float, top: float
+) -> tuple[go.Scatter, list[dict[str, object]]]:
     """One numbered marker per group of events on the strip above the panels, and one
-    dotted line per event day down through the panels (up to ``top``, in paper units)."""
+    dotted line per event day down through the panels (``bottom`` to ``top``, paper units)."""
     groups: dict[int, list[dict[str, object]]] = {}
     for event in numbered.to_dicts():
         groups.setdefault(int(event["number"]), []).append(event)
@@ -469,7 +518,8 @@ def _event_traces(numbered: pl.DataFrame, top: float) -> tuple[go.Scatter, list[
     )
     lines = [
         {
-            "type": "line", "x0": d, "x1": d, "xref": "x", "yref": "paper", "y0": 0, "y1": top,
+            "type": "line", "x0": d, "x1": d, "xref": "x", "yref": "paper", "y0": bottom,
+            "y1": top,
             "line": {"color": EVENT_COLOUR, "width": 1, "dash": "dot"}, "opacity": 0.5,
         }
         for d in numbered.get_column("date").unique(maintain_order=True)
@@ -477,24 +527,41 @@ def _event_traces(numbered: pl.DataFrame, top: float) -> tuple[go.Scatter, list[
     return marker, lines
 
 
-def _period_parts(
-    spans: list[Period], span: tuple[dt.date, dt.date], top: float
-) -> tuple[go.Scatter | None, list[dict[str, object]], int]:
-    """Shaded bands through the panels and the period names in stacked rows on the strip
-    above the time axis (rows computed on a phone-width axis so no two names touch)."""
-    if not spans:
-        return None, [], 0
+PERIOD_MARK = 8.0  # px: the coloured square at the start of a period's name
+
+
+def _period_names(
+    spans: list[Period], span: tuple[dt.date, dt.date]
+) -> list[tuple[int, list[str]]]:
+    """Where each period's name goes on the strip under the panels: from its own start (a
+    reader dates a period by where its name begins), wrapped to the room left on a phone-width
+    axis, stacked in lines so no two names touch. Gives (first line, lines) per period."""
     canvas = Canvas(span[0], span[1], 1.0, 1.0)
-    placed = rows([(canvas.x(p.start), p.name) for p in spans], LABEL_FONT, PHONE_PLOT_WIDTH)
-    width_days = (span[1] - span[0]).days
+    starts = [(canvas.x(p.start), p.name) for p in spans]
+    return stacked(starts, LABEL_FONT, PHONE_PLOT_WIDTH, lead=PERIOD_MARK / 2 + GAP)
+
+
+def _period_parts(
+    spans: list[Period], placed: list[tuple[int, list[str]]], bottom: float, top: float
+) -> tuple[go.Scatter | None, list[dict[str, object]]]:
+    """Shaded bands through the panels (from ``bottom`` to ``top``, in paper units) and, on
+    the strip below them, each period's name after a square of its band's colour at its start:
+    the names in the theme's own text colour, off the bands, readable light or dark."""
+    if not spans:
+        return None, []
     names = go.Scatter(
-        x=[span[0] + dt.timedelta(days=left / PHONE_PLOT_WIDTH * width_days) for _, left in placed],
-        y=[row for row, _ in placed],
+        x=[p.start for p in spans],
+        y=[first + (len(lines) - 1) / 2 for first, lines in placed],
         yaxis="y3",
-        mode="text",
-        text=[p.name for p in spans],
+        mode="markers+text",
+        text=["<br>".join(_escape(line) for line in lines) for _, lines in placed],
         textposition="middle right",
-        textfont={"size": LABEL_FONT, "color": [PERIOD_COLOURS[p.kind] for p in spans]},
+        textfont={"size": LABEL_FONT},
+        marker={
+            "symbol": "square",
+            "size": PERIOD_MARK,
+            "color": [PERIOD_COLOURS[p.kind] for p in spans],
+        },
         hoverinfo="skip",
         showlegend=False,
         cliponaxis=False,
@@ -502,12 +569,12 @@ def _period_parts(
     bands = [
         {
             "type": "rect", "x0": p.start, "x1": p.end, "xref": "x", "yref": "paper",
-            "y0": 0, "y1": top, "fillcolor": PERIOD_COLOURS[p.kind], "opacity": 0.13,
+            "y0": bottom, "y1": top, "fillcolor": PERIOD_COLOURS[p.kind], "opacity": 0.13,
             "line": {"width": 0}, "layer": "below",
         }
         for p in spans
     ]  # fmt: skip
-    return names, bands, max(row for row, _ in placed) + 1
+    return names, bands
 
 
 def arc_span(
@@ -539,11 +606,14 @@ def arc_figure(
             default=span[1],
         )
         spans = periods(events, data_end)
-    height = 490 if has_ai else 420
-    plot_px = height - CHROME
     # The panels and strips in px on a phone, bottom to top, then as shares of the plot.
-    names_rows = _period_rows(spans, span)
+    placed = _period_names(spans, span)
+    names_rows = max((first + len(lines) for first, lines in placed), default=0)
     period_px = names_rows * LABEL_FONT * 1.35 + 2 if names_rows else 0.0
+    # The period names get room of their own: the panels keep their height however many
+    # lines the names take.
+    height = round((530 if has_ai else 440) + period_px)
+    plot_px = height - CHROME
     event_px = 22.0 if numbered.height else 0.0
     gap = 16.0  # keeps one panel's top tick label off the other's bottom one
     free = plot_px - period_px - event_px - 6.0 * (bool(period_px) + bool(event_px)) - gap * has_ai
@@ -561,12 +631,14 @@ def arc_figure(
         trace.update(yaxis="y2")
         traces.append(trace)
     shapes: list[dict[str, object]] = []
-    names, bands, _ = _period_parts(spans, span, head_top)
+    # Bands and event lines run through the panels only, never across the period names.
+    panels_bottom = share[1] if has_ai else share[2]
+    names, bands = _period_parts(spans, placed, panels_bottom, head_top)
     shapes.extend(bands)
     if names is not None:
         traces.append(names)
     if numbered.height:
-        marker, lines = _event_traces(numbered, head_top)
+        marker, lines = _event_traces(numbered, panels_bottom, head_top)
         traces.append(marker)
         shapes.extend(lines)
     layout: dict[str, object] = {
@@ -596,15 +668,9 @@ def arc_figure(
         }  # fmt: skip
     layout["xaxis"] = _x_axis(span, anchor=anchor)
     figure = go.Figure(traces, layout)
-    return _finish(figure, f"{company}: headcount and AI work", height)
-
-
-def _period_rows(spans: list[Period], span: tuple[dt.date, dt.date]) -> int:
-    if not spans:
-        return 0
-    canvas = Canvas(span[0], span[1], 1.0, 1.0)
-    placed = rows([(canvas.x(p.start), p.name) for p in spans], LABEL_FONT, PHONE_PLOT_WIDTH)
-    return max(row for row, _ in placed) + 1
+    # The title names what is drawn: no 'AI work' over a chart without its panel.
+    drawn = " and ".join(n for n, f in (("headcount", headcount), ("AI work", ai_work)) if f.height)
+    return _finish(figure, f"{company}: {drawn or 'headcount and AI work'}", height)
 
 
 def attributed(figure: go.Figure | dict, sources: pl.DataFrame, link: str, room: int = 0) -> dict:

@@ -14,13 +14,14 @@ import polars as pl
 from headcount import citations, scope
 from headcount.dataset import Dataset
 from headcount.formatting import quantity
+from validation.vocabulary import CLAIM_TYPES
 
 # A figure of part of a company (a scope) is never on the company's own series.
 SERIES_KEY: tuple[str, ...] = ("company", "metric", "unit", "basis", "scope")
 POINT_KEY: tuple[str, ...] = (*SERIES_KEY, "date", "value")
 
-LINE = "line"  # a point on a series with two or more dates
-STATEMENT = "statement"  # a lone claim on its own basis: a labelled marker
+LINE = "line"  # a point on a series with two or more dates, the one its date's figure
+STATEMENT = "statement"  # a lone claim, or one its series' figure of that date outvotes: a marker
 TARGET = "target"  # a goal, not an observation: a hollow marker
 
 
@@ -55,10 +56,38 @@ def spine_basis(claims: pl.DataFrame) -> str | None:
     return cast(str, candidates.get_column("basis").first()) if candidates.height else None
 
 
+def _strength() -> pl.Expr:
+    """The strongest kind of claim among a point's sources: 0 for a filing, then a company
+    report, a statement, an estimate (the vocabulary's order)."""
+    ranks = {kind: rank for rank, kind in enumerate(CLAIM_TYPES)}
+    return (
+        pl.col("claim_types").list.eval(pl.element().replace_strict(ranks, default=99)).list.min()
+    )
+
+
+def by_preference(points: pl.DataFrame) -> pl.DataFrame:
+    """Points in the order one figure is chosen among several: the one most sources give,
+    then the strongest kind of claim, then the smaller value. The same rule picks the figure a
+    line passes through on a date and the figure a card shows, and it never depends on the
+    order of the rows (an unrelated upload reorders them)."""
+    return points.sort(
+        [pl.col("source_ids").list.len(), _strength(), pl.col("value")],
+        descending=[True, False, False],
+        maintain_order=True,
+    )
+
+
+def best(points: pl.DataFrame) -> dict:
+    """The preferred figure of ``points`` (see ``by_preference``)."""
+    return by_preference(points).row(0, named=True)
+
+
 def points(claims: pl.DataFrame) -> pl.DataFrame:
     """One row per plotted point: agreeing sources merged, each point with its role and label.
 
-    A figure of part of the company (a scope) is a labelled marker, never on a line."""
+    A line passes through one figure a date (``by_preference``); another figure of the same
+    series and date is a marker beside it, so a chart's line and a card never disagree. A
+    figure of part of the company (a scope) is a labelled marker, never on a line."""
     claims = scope.with_scope(claims)
     if claims.is_empty():
         return claims.with_columns(
@@ -87,11 +116,15 @@ def points(claims: pl.DataFrame) -> pl.DataFrame:
     dates_per_series = merged.group_by(list(SERIES_KEY)).agg(
         pl.col("date").n_unique().alias("_dates")
     )
+    # The first of each series and date in order of preference is the one on the line.
+    merged = by_preference(merged).with_columns(
+        (pl.int_range(pl.len()).over([*SERIES_KEY, "date"]) == 0).alias("_chosen")
+    )
     is_target = pl.col("claim_types").list.contains("target")
     role = (
         pl.when(is_target)
         .then(pl.lit(TARGET))
-        .when((pl.col("_dates") >= 2) & scope.is_whole())
+        .when((pl.col("_dates") >= 2) & scope.is_whole() & pl.col("_chosen"))
         .then(pl.lit(LINE))
         .otherwise(pl.lit(STATEMENT))
     )
@@ -109,8 +142,8 @@ def points(claims: pl.DataFrame) -> pl.DataFrame:
             )
             .alias("label"),
         )
-        .drop("_dates")
-        .sort("date", "basis")
+        .drop("_dates", "_chosen")
+        .sort("date", "basis", maintain_order=True)
     )
 
 

@@ -147,3 +147,38 @@ def rows(spans: list[tuple[float, str]], font: float, width: float) -> list[tupl
         placed[row].append(box)
         found.append((row, left))
     return found
+
+
+def wrap(text: str, room: float, font: float) -> list[str]:
+    """``text`` broken at spaces into lines no wider than ``room`` px (a word wider than the
+    room keeps a line of its own)."""
+    limit = max(1, int(room // (font * CHAR_WIDTH)))
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def stacked(
+    starts: list[tuple[float, str]], font: float, width: float, lead: float = 0.0
+) -> list[tuple[int, list[str]]]:
+    """Names printed from their own x (after ``lead`` px of marker), never moved along the
+    axis: each is wrapped to the room left before the right edge and put on the first line,
+    from the top, where its block of lines meets no earlier block. Gives (first line, lines)."""
+    placed: list[tuple[float, float, int, int]] = []  # left, right, first line, last line
+    found: list[tuple[int, list[str]]] = []
+    for x, text in starts:
+        lines = wrap(text, width - x - lead, font)
+        right = x + lead + max(text_size(line, font)[0] for line in lines)
+        first = 0
+        while any(
+            min(right, r) - max(x, left) > -GAP and first <= last and top <= first + len(lines) - 1
+            for left, r, top, last in placed
+        ):
+            first += 1
+        placed.append((x, right, first, first + len(lines) - 1))
+        found.append((first, lines))
+    return found

@@ -18,7 +18,7 @@ from headcount.conflicts import ledger
 from headcount.dataset import Dataset
 from headcount.formatting import quantity, short
 from headcount.labels import label
-from headcount.periods import in_words, periods
+from headcount.periods import Period, in_words, periods
 from validation.vocabulary import METRIC_LABELS
 
 HEADLINE_METRICS = ("headcount", "ai_workload_fte", "revenue_per_employee", "valuation")
@@ -243,9 +243,64 @@ def _month(day: dt.date) -> str:
 
 
 def _best_supported(points: pl.DataFrame, day: dt.date) -> dict:
-    """The figure on a date that most sources give."""
-    on_day = points.filter(pl.col("date") == day)
-    return on_day.sort(pl.col("source_ids").list.len(), descending=True).row(0, named=True)
+    """The figure on a date chosen as the chart's line chooses it (claims.by_preference)."""
+    return claims.best(points.filter(pl.col("date") == day))
+
+
+def _years(first: dt.date, last: dt.date) -> str:
+    """'2022-2024' for year ends alike, 'Mar 2024-Jan 2025' otherwise (with an en dash)."""
+    if first.month == last.month:
+        return f"{first.year}\N{EN DASH}{last.year}"
+    return f"{first:%b %Y}\N{EN DASH}{last:%b %Y}"
+
+
+def _stated(rows: pl.DataFrame) -> str:
+    """'filed at 800' or 'stated at 810-820' (en dash): the figures' range, and whether all
+    are filed."""
+    low = float(cast(float, rows.get_column("value").min()))
+    high = float(cast(float, rows.get_column("value").max()))
+    figures = f"{low:,.0f}" if low == high else f"{low:,.0f}\N{EN DASH}{high:,.0f}"
+    filed = rows.get_column("claim_types").list.eval(pl.element() == "filing").list.all().all()
+    return f"{'filed' if filed else 'stated'} at {figures}"
+
+
+def takeaway(company: str, points: Mapping[str, pl.DataFrame], spans: list[Period]) -> str:
+    """The arc's finding in one line, as Our World in Data titles say theirs, from the data
+    alone: the filed line from its first to its last figure, then the headcount figures
+    stated since humans came back (the rehiring period), or those after the line ends. Each
+    clause names its own figures; none is subtracted from a figure on another basis."""
+    headcount = _observed(scope.whole_company(points["headcount"]))
+    clauses: list[str] = []
+    line = headcount.filter(pl.col("spine") & (pl.col("role") == claims.LINE)).sort("date")
+    since = line.get_column("date").max() if line.height else None
+    if line.height:
+        first, last = line.row(0, named=True), line.row(-1, named=True)
+        ratio = (last["value"] - first["value"]) / first["value"] if first["value"] else 0.0
+        filed = _stated(line).startswith("filed")
+        move = f"fell {-ratio:.0%}" if ratio < 0 else f"rose {ratio:.0%}"
+        if f"{abs(ratio):.0%}" == "0%":
+            move = "held level"
+        clauses.append(
+            f"{'filed ' if filed else ''}headcount {move} ({_years(first['date'], last['date'])})"
+        )
+    rehiring = next((p for p in spans if p.kind == "rehiring"), None)
+    if rehiring is not None:
+        after = headcount.filter(pl.col("date") >= rehiring.start)
+        figures = _stated(after) if after.height else "no headcount figure since"
+        clauses.append(f"since humans came back ({rehiring.start:%b %Y}), {figures}")
+    elif headcount.height:
+        later = headcount if since is None else headcount.filter(pl.col("date") > since)
+        if later.height:
+            day = cast(dt.date, later.get_column("date").max())
+            figure = _stated(pl.DataFrame([_best_supported(later, day)]))
+            clauses.append(f"{'then ' if since else 'headcount '}{figure} ({day:%b %Y})")
+    if not clauses:
+        ai = _observed(points["ai_workload_fte"])
+        if ai.height:
+            day = cast(dt.date, ai.get_column("date").max())
+            row = _best_supported(ai, day)
+            clauses.append(f"AI said to do the work of {row['label']} ({day:%b %Y})")
+    return f"{company}: " + ("; ".join(clauses) if clauses else "headcount and AI")
 
 
 def narrative(data: Dataset, company: str, points: Mapping[str, pl.DataFrame]) -> list[str]:

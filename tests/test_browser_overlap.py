@@ -111,7 +111,7 @@ def test_no_chart_text_overlaps_on_the_arc_of_any_company(
     page.emulate_media(color_scheme="light")
     page.goto(f"{app_server.url}/?company={urllib.parse.quote(company)}")
     page.locator(f"{CHART} .main-svg").first.wait_for(timeout=60_000)
-    page.get_by_role("heading", name=f"{company}: headcount").wait_for(timeout=60_000)
+    page.get_by_role("heading", name=f"{company}: ").wait_for(timeout=60_000)  # its finding
     problems += chart_problems(page, f"{company}, light")
     light = page.evaluate(TICK_FILLS)
     page.emulate_media(color_scheme="dark")

@@ -51,7 +51,7 @@ def assert_nothing_else(at: AppTest) -> None:
 
 def test_an_embedded_arc_is_its_chart_its_source_and_a_link_back():
     at = open_embedded("arc", "http://example.test:8501/", company="IBM", chart="arc")
-    assert titles(at) == ["IBM: headcount and AI work"]
+    assert titles(at) == ["IBM: headcount"]  # IBM has no AI work figure
     assert links(at) == [f"[{BACK}](<http://example.test:8501/?company=IBM>)"]
     key, source = captions(at).split("\nSource: ")
     # The chart numbers its events: the frame says what they are (events.csv's IBM rows).

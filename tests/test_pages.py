@@ -114,7 +114,7 @@ def test_switching_company_redraws_for_that_company():
     at.selectbox(key="company").select("Salesforce").run()
     values = sorted(v for _, v in plotted(figures(at)[0]))
     assert values == sorted(float(r["value"]) for r in observations_of("Salesforce", "headcount"))
-    assert "Salesforce" in at.title[0].value
+    assert "Salesforce" in at.header[0].value
     assert at.query_params["company"] in ("Salesforce", ["Salesforce"])
 
 

@@ -32,19 +32,10 @@ shown = per_revision(data, "arc", company, lambda: arcview.build(data, company))
 headlines, sentences, events, title = shown.headlines, shown.sentences, shown.events, shown.title
 today = dt.date.today()  # freshness is judged on the reader's calendar, never cached
 
-title_column, actions = st.columns([3, 2], vertical_alignment="bottom")
-title_column.title(escape(title))
-buttons = actions.container(horizontal=True, horizontal_alignment="right")
-
-if headlines:
-    for column, headline in zip(st.columns(len(headlines)), headlines, strict=True):
-        with column.container(border=True):
-            # One figure, its date and kind; sources and other bases one click away.
-            st.metric(headline.label, headline.value, help=card_help(headline))
-            for line in arcview.card_lines(headline, today):
-                plain(line, caption=True)
-else:
-    st.info(escape(arcview.no_headline(data, company)))
+buttons = st.container(horizontal=True, horizontal_alignment="right")
+# The finding first, then the chart that shows it: on a phone the chart is in the first
+# screen, and the cards that restate its figures follow it.
+st.header(escape(title))
 
 figures: list[dict] = []
 if shown.arc is not None:
@@ -55,6 +46,16 @@ if shown.arc is not None:
         # The chart numbers its events; the words are here, where they never collide.
         st.caption("  \n".join(escape(line) for line in shown.event_list))
     citation_panel(arc_event, data)
+
+if headlines:
+    for column, headline in zip(st.columns(len(headlines)), headlines, strict=True):
+        with column.container(border=True):
+            # One figure, its date and kind; sources and other bases one click away.
+            st.metric(headline.label, headline.value, help=card_help(headline))
+            for line in arcview.card_lines(headline, today):
+                plain(line, caption=True)
+else:
+    st.info(escape(arcview.no_headline(data, company)))
 
 if sentences:
     st.subheader("What the data shows")
@@ -68,7 +69,7 @@ if checks:
         plain(f"{day(check.date)} · {check.attribution}: {' '.join(check.sentences)}")
     st.page_link(
         "views/claims.py",
-        label=f"All {len(checks)} claims of {company} on the Claim check page",
+        label=arcview.claims_link(company, len(checks)),
         icon=":material/fact_check:",
     )
 
