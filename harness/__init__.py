@@ -112,7 +112,11 @@ class AppServer:
             stdout=self.log.open("wb"),
             stderr=subprocess.STDOUT,
         )
-        self._wait()
+        try:
+            self._wait()
+        except BaseException:
+            self.stop()  # a server that never came up is not left running
+            raise
 
     def _wait(self, timeout: float = 180) -> None:
         """Until the server answers its health check. Generous: on a machine that others load
