@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 from headcount import bootstrap
 from headcount.settings import ROOT, STORE_ENV
@@ -35,6 +35,14 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+# A thorough run (HEADCOUNT_THOROUGH=1: before a release, or after touching publishing or the
+# benchmarks) tries more crashes and races and runs every benchmark's smoke test; the default
+# sizes keep the suite within its ten minutes on two cores.
+THOROUGH = os.environ.get("HEADCOUNT_THOROUGH") == "1"
+# The app's root element says where its script run is ("initial" before the first, then
+# "running" and "notRunning"); Streamlit's own end-to-end tests wait on it. The status widget
+# is no such signal: it only appears once a run has lasted half a second.
+RUN_OVER = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 PG_ADMIN = os.environ.get(
     "HEADCOUNT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -104,9 +112,15 @@ class AppServer:
             stdout=self.log.open("wb"),
             stderr=subprocess.STDOUT,
         )
-        self._wait()
+        try:
+            self._wait()
+        except BaseException:
+            self.stop()  # a server that never came up is not left running
+            raise
 
-    def _wait(self, timeout: float = 60) -> None:
+    def _wait(self, timeout: float = 180) -> None:
+        """Until the server answers its health check. Generous: on a machine that others load
+        too, a start has taken over a minute; a server that never comes up fails all the same."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -125,6 +139,13 @@ class AppServer:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def wait_for_run(page: Page, timeout: float = 60_000) -> None:
+    """Until the script run a page load started is over, so every element it sends is on the
+    page. (After a click, the old run's "notRunning" may still be showing: wait for what the
+    click changes instead.)"""
+    page.wait_for_selector(RUN_OVER, state="attached", timeout=timeout)
 
 
 @contextmanager

@@ -130,6 +130,8 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 # Tests that start a server, a browser, other processes or many generated cases: left out by
 # `uv run pytest -m "not slow"`, the quick loop while working (the whole suite runs in CI).
+# Any other test whose measured cost (--durations) puts it among the loop's costliest carries
+# @pytest.mark.slow itself.
 SLOW_MODULES = {
     "test_benchmarks",
     "test_crashes",

@@ -62,6 +62,7 @@ def acknowledge(at: AppTest) -> AppTest:
     return at.checkbox(key="acknowledge_warnings").check().run()
 
 
+@pytest.mark.slow  # measured: among the costliest of the quick loop
 def test_valid_upload_shows_the_diff_and_publishes_exactly_it(store):
     data, _ = with_cell("observations", 3, "value", "4999")
     at = upload(open_page("upload", ANALYST, ANALYSTS), "observations.csv", data)

@@ -47,6 +47,7 @@ def assert_names_most_cited(line: str, publishers: Counter[str]) -> None:
     assert any(p == top or (top.endswith("…") and p.startswith(top[:-1])) for p in leaders), line
 
 
+@pytest.mark.slow  # measured: among the costliest of the quick loop
 def test_each_explorer_chart_names_the_sources_of_its_points_and_links_its_view():
     at = run_page("explorer", compare="Salesforce")
     charts = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]

@@ -19,11 +19,17 @@ UPLOAD = '[data-testid="stFileUploader"] input[type="file"]'
 SIZES = {"desktop": (1400, 900), "phone": (390, 844)}
 
 
-@pytest.fixture
-def own_server(tmp_path, browser):
-    server = AppServer(env={STORE_ENV: f"sqlite:///{tmp_path / 'store.sqlite'}"})
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory, browser):
+    """One server for the module, on a store of its own that no test here writes to: every
+    upload below is reviewed or refused, never published, so each test finds revision 1."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('excel') / 'store.sqlite'}"
+    server = AppServer(env={STORE_ENV: url})
     yield server
     server.stop()
+    store = Store(url)
+    assert store.latest_id() == 1, "a test of this module published: give it its own server"
+    store.engine.dispose()
 
 
 def whole_dataset_with_one_change(tmp_path) -> bytes:

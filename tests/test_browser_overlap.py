@@ -3,11 +3,15 @@ light and dark, for every company: measured on the bounding boxes Chromium draws
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from harness import wait_for_run
 from headcount import arcview, dataset
 from tests.conftest import ARTIFACTS
 
@@ -31,6 +35,7 @@ def overlapping(boxes: list[list]) -> list[str]:
     return found
 
 
+@functools.cache  # built once a process: for the parameters below, then for the count
 def companies() -> list[str]:
     """The companies whose arc page draws its chart (a company with no headcount or AI figure,
     Snap with revenue alone, gets a note instead: tests/test_arcview.py)."""
@@ -43,13 +48,12 @@ def companies() -> list[str]:
 TICK_FILLS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
   .map(c => c.querySelector('.xtick text, .ytick text'))
   .map(t => t ? getComputedStyle(t).fill : null)"""
-RUN_DONE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
 
 def settled_boxes(page) -> list[list]:
     """Every chart's text boxes once the run is over and two looks 250 ms apart agree:
     plotly lays text out after the first frame, and a theme change redraws it."""
-    page.wait_for_function(RUN_DONE, timeout=60_000)
+    wait_for_run(page)
     charts = page.locator(CHART)
     before: list[list] | None = None
     for _ in range(40):
@@ -97,16 +101,28 @@ def test_every_company_with_an_arc_chart_is_measured():
     assert len(companies()) >= 28
 
 
+@pytest.fixture(scope="module")
+def contexts(browser) -> Iterator[dict[tuple[int, int], Any]]:
+    """One browser context per screen size, shared by the companies' tests: the app's scripts
+    are fetched once a size, not once a company (each test still opens its own page)."""
+    made: dict[tuple[int, int], Any] = {}
+    yield made
+    for context in made.values():
+        context.close()
+
+
 # One test per company and width, so that parallel workers share the companies out.
 @pytest.mark.parametrize("company", companies())
 @pytest.mark.parametrize(("width", "height"), [(1400, 900), (390, 844)], ids=["desk", "phone"])
 def test_no_chart_text_overlaps_on_the_arc_of_any_company(
-    browser, app_server, width, height, company
+    contexts, browser, app_server, width, height, company
 ):
     """The company's arc opened from its link, measured light, then dark on the same page:
     the theme follows the system's, so switching it redraws the charts without a reload."""
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
+    size = (width, height)
+    if size not in contexts:
+        contexts[size] = browser.new_context(viewport={"width": width, "height": height})
+    page = contexts[size].new_page()
     problems = []
     page.emulate_media(color_scheme="light")
     page.goto(f"{app_server.url}/?company={urllib.parse.quote(company)}")
@@ -124,7 +140,7 @@ def test_no_chart_text_overlaps_on_the_arc_of_any_company(
     problems += chart_problems(page, f"{company}, dark")
     if company == "Klarna":
         page.screenshot(path=str(ARTIFACTS / f"overlap-{width}-dark.png"))
-    context.close()
+    page.close()
     assert problems == []
 
 

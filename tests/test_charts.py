@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import pytest
 
 from headcount import charts, claims
 from headcount.claims import LINE
@@ -29,6 +30,7 @@ def long_series(length: int) -> pl.DataFrame:
     )
 
 
+@pytest.mark.slow  # measured: among the costliest of the quick loop
 def test_a_long_series_is_thinned_to_the_limit_keeping_its_extremes_and_ends():
     series = long_series(40_000)
     (trace,) = charts.point_traces(series)
@@ -40,6 +42,7 @@ def test_a_long_series_is_thinned_to_the_limit_keeping_its_extremes_and_ends():
     assert len(trace.customdata) == len(trace.x)
 
 
+@pytest.mark.slow  # measured: among the costliest of the quick loop
 def test_no_trace_of_the_arc_sends_more_than_the_limit():
     series = long_series(12_000)
     data = load_curated().dataset

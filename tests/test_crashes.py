@@ -12,14 +12,13 @@ import subprocess
 import sys
 import time
 
+from harness import THOROUGH
 from headcount import bootstrap, cli
 from headcount.settings import ROOT
 from headcount.store import Store
 from tests.publisher import BULK_COMPANY
 
-# The suite's default run is sized to keep it within its ten minutes on two cores; a thorough
-# run (HEADCOUNT_THOROUGH=1, before a release or after touching publishing) tries more.
-THOROUGH = os.environ.get("HEADCOUNT_THOROUGH") == "1"
+# Sized by HEADCOUNT_THOROUGH (harness.THOROUGH): a few trials by default, more before a release.
 KILL_TRIALS = 20 if THOROUGH else 8
 RACERS = 8
 RACE_ROUNDS = 20 if THOROUGH else 6

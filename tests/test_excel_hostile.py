@@ -109,6 +109,7 @@ def test_a_far_cell_in_any_spelling_is_a_problem_not_an_abort(spelling):
     assert "Delete the rows and columns outside the table" in found[0]["hint"]
 
 
+@pytest.mark.slow  # measured: among the costliest of the quick loop
 def test_shared_strings_by_the_million_are_refused_before_the_reader_sees_them():
     found = sheet_problems(strings_bomb(xlsx_parts.MAX_CELLS + 1))
     assert [(p["code"], p["file"]) for p in found] == [("workbook.too_complex", "hostile.xlsx")]
@@ -234,6 +235,7 @@ def test_two_sheets_of_one_name_are_refused():
     assert "two sheets are named 'framings'" in found[0]["problem"]
 
 
+@pytest.mark.slow  # measured: among the costliest of the quick loop
 def test_shared_strings_under_a_name_in_other_case_count_too():
     """calamine finds a part by its name in any case: so is it counted."""
     data = strings_bomb(xlsx_parts.MAX_CELLS + 1)

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlparse
 import polars as pl
 import pytest
 
-from harness import AppServer
+from harness import AppServer, wait_for_run
 from headcount import bootstrap, diff, ingest
 from headcount.outcomes import Published
 from headcount.store import STORE_ENV, Store
@@ -202,7 +202,7 @@ class Watch:
     def visit(self, url: str, ready: str) -> None:
         self.page.goto(url)
         self.page.wait_for_selector(ready, timeout=60_000)
-        self.page.wait_for_timeout(800)  # let every element of the rerun arrive
+        wait_for_run(self.page)  # every element of the run has arrived
 
     def assert_clean(self, where: str) -> None:
         assert self.dialogs == [], (where, self.dialogs)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from harness import wait_for_run
 from headcount.store import STORE_ENV
 from tests.conftest import ARTIFACTS, AppServer, free_port
 from tests.csvtools import with_cell
@@ -140,7 +141,7 @@ def test_no_secret_or_token_reaches_a_page_or_the_log(browser, signed_server):
     for path in ("", "explorer", "sources", "upload", "history"):
         page.goto(f"{signed_server.url}/{path}")
         page.locator("[data-testid='stMain']").wait_for(timeout=60_000)
-        page.wait_for_timeout(1500)
+        wait_for_run(page)  # the whole page, as its run left it
         seen.append(page.content())
     context.close()
     log = signed_server.log.read_text(errors="replace")

@@ -53,6 +53,7 @@ def test_a_read_in_progress_holds_no_write_lock(url):
         store.engine.dispose()
 
 
+@pytest.mark.slow  # measured: among the costliest of the quick loop
 def test_publishes_go_through_while_readers_poll(url):
     stop = threading.Event()
     polls: Counter[int] = Counter()

@@ -62,6 +62,7 @@ def test_a_replaced_file_is_not_read_as_the_store(path, tmp_path):
     store.engine.dispose()
 
 
+@pytest.mark.slow  # measured: among the costliest of the quick loop
 def test_the_data_api_stops_serving_a_deleted_file(path):
     server = AppServer(env={STORE_ENV: f"sqlite:///{path}"}, initialise=False)
     try:
