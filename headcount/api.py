@@ -191,7 +191,7 @@ def table_reply(
                 frame = frame.filter(column <= _date(name, params[name][-1]))
     except ValueError as error:
         return _refuse(str(error))
-    if table in ("observations", "events"):
+    if table in ("observations", "events", "notices"):
         frame = citations.with_citations(frame, data.sources)
     elif table == "framings":
         frame = citations.with_citations(frame, data.sources).rename(

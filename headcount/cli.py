@@ -264,6 +264,7 @@ def export(args: argparse.Namespace) -> int:
     files = {
         TABLES[name].filename: exports.csv_bytes(dataset.in_export_order(name, frame).drop(LINE))
         for name, frame in store.read(revision).items()
+        if not TABLES[name].left_out(frame.height)
     }
     try:
         outfiles.write_all(out, files, overwrite=args.force)
@@ -351,7 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
             commands.add_parser(
                 "validate",
                 help="check files as `publish` would, changing nothing",
-                description="Check observations, events, sources or framings files (CSV or "
+                description=f"Check {', '.join(TABLES)} files (CSV or "
                 ".xlsx; the table is recognised from the header) exactly as `publish` would: "
                 "against each other and the store's latest revision (the curated data while "
                 "the store holds none). Nothing is written.",

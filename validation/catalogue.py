@@ -158,9 +158,9 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "sheet.unknown",
         "the sheet is not one of the tables",
-        "{recognised} A sheet is read when it is named observations, events, sources or "
-        "framings, or when its row 1 is the header of one of them. Rename the sheet, correct "
-        "its row 1, or delete it.",
+        "{recognised} A sheet is read when it is named observations, events, sources, "
+        "framings or notices, or when its row 1 is the header of one of them. Rename the "
+        "sheet, correct its row 1, or delete it.",
     ),
     Entry(
         "sheet.no_rows",
@@ -263,6 +263,17 @@ ENTRIES: tuple[Entry, ...] = (
         "a count of employees must be a whole number",
         "Give whole people; for full-time equivalents use the unit fte instead.",
         {"thousands": THOUSANDS},
+    ),
+    Entry(
+        "value.not_whole_count",
+        "{column} must be a whole number of people",
+        "Give the number as the source gives it, in whole people.",
+        {"thousands": THOUSANDS},
+    ),
+    Entry(
+        "value.too_small",
+        "{column} must be at least {least:g}",
+        "Check the value against its source: a notice names at least one worker.",
     ),
     Entry(
         "value.fte_too_precise",

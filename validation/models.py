@@ -64,7 +64,9 @@ def _checks(column: Column) -> Iterator[pa.Check]:
         yield _holds("value.not_allowed", lambda value: value.is_in(allowed))
     if column.bounds is not None:
         low, high = column.bounds
-        yield _holds("value.implausible", lambda value: value.is_between(low, high))
+        if low > -MAX_VALUE:  # a floor of meaning (a notice names at least one worker)
+            yield _holds("value.too_small", lambda value: value >= low)
+        yield _holds("value.implausible", lambda value: value.abs() <= high)
 
 
 @cache

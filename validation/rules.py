@@ -190,7 +190,12 @@ def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
                 {"years": TARGET_YEARS, "horizon": horizon.isoformat()},
             )
         )
-    checks = [("events", "date"), ("sources", "accessed"), ("sources", "published")]
+    checks = [
+        ("events", "date"),
+        ("sources", "accessed"),
+        ("sources", "published"),
+        ("notices", "filed"),
+    ]
     for name, column in checks:
         frame = tables.get(name)
         if frame is None:
@@ -209,7 +214,12 @@ def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
 
 # Where each kind of name is written: a company is the same company in every table.
 NAMED: dict[str, tuple[tuple[str, str], ...]] = {
-    "company": (("observations", "company"), ("events", "company"), ("framings", "company")),
+    "company": (
+        ("observations", "company"),
+        ("events", "company"),
+        ("framings", "company"),
+        ("notices", "company"),
+    ),
     "source_id": (("sources", "source_id"),),
     "publisher": (("sources", "publisher"),),
 }

@@ -23,7 +23,9 @@ plain(
     "before it and the first after it, on one basis. Revenue per employee is derived from "
     "filed annual revenue over filed year-end employees (same company, currency and fiscal "
     "year) and drawn apart from reported figures. Where no filing follows a claim, no verdict "
-    f"is given. The data is current to {day(as_of)}.",
+    "is given. Beside each claim, the layoff notices the company filed under the US WARN Act "
+    "between those filings (a year either side where a filing is missing). The data is "
+    f"current to {day(as_of)}.",
     caption=True,
 )
 
@@ -68,6 +70,7 @@ if not checks:
 for check in checks:
     with st.container(border=True):
         plain(f"{day(check.date)} · {check.attribution}", caption=True)
+        plain(check.line)
         for sentence in check.sentences:
             plain(sentence)
         if check.quote:
