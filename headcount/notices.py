@@ -106,3 +106,17 @@ def within(notices: pl.DataFrame, company: str, window: Window) -> Notices:
         (pl.col("company") == company) & pl.col("filed").is_between(window.start, window.end)
     )
     return Notices(window, distinct(mine))
+
+
+def listed(notices: pl.DataFrame, company: str) -> pl.DataFrame:
+    """A company's notices as the page lists them: one row per notice, days as people write
+    them, whole workers, the cause verbatim or that the form gives none, and its sources."""
+    rows = distinct(notices.filter(pl.col("company") == company))
+    return rows.select(
+        pl.col("filed").map_elements(day, return_dtype=pl.String),
+        "state",
+        pl.col("workers").cast(pl.Int64),
+        pl.col("site").fill_null("not given"),
+        pl.col("cause").fill_null("none on the form"),
+        pl.col("source_ids").list.join(", ").alias("sources"),
+    )

@@ -125,3 +125,30 @@ def test_the_claim_check_page_shows_each_claims_line(tmp_path, monkeypatch):
         "to 31 Dec 2024" in text.replace(f" ({AI_WORK})", "")
     )
     assert "Filed headcount: 2,000 (31 Dec 2023) → 1,700 (31 Dec 2024), -15%" in text
+    listed = at.dataframe[1].value.to_dict("records")
+    assert listed == [
+        {
+            "filed": "10 Apr 2024",
+            "state": "NY",
+            "workers": 62,
+            "site": "New York, NY",
+            "cause": "technological innovation or automation",
+            "sources": "ny-warn",
+        },
+        {
+            "filed": "2 May 2024",
+            "state": "CA",
+            "workers": 11,
+            "site": "San Francisco",
+            "cause": "none on the form",
+            "sources": "ca-news, ca-warn",
+        },
+        {
+            "filed": "3 Feb 2025",
+            "state": "CA",
+            "workers": 30,
+            "site": "Oakland",
+            "cause": "none on the form",
+            "sources": "ca-warn",
+        },
+    ]

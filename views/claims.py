@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from headcount import claimcheck, claimwords, exports
+from headcount import claimcheck, claimwords, exports, notices
 from headcount.labels import day
 from ui import sharing, state
 from ui.server import per_revision
@@ -82,4 +82,22 @@ for check in checks:
             button.link_button(
                 "Open", source["url"], icon=":material/open_in_new:", type="tertiary"
             )
+filed = per_revision(data, "claims-notices", company, lambda: notices.listed(data.notices, company))
+st.subheader(f"WARN notices of {escape(company)}")
+if filed.is_empty():
+    plain(f"The data holds no WARN notice of {company}.")
+else:
+    st.dataframe(
+        filed,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "filed": st.column_config.TextColumn("Filed"),
+            "state": st.column_config.TextColumn("State"),
+            "workers": st.column_config.NumberColumn("Workers"),
+            "site": st.column_config.TextColumn("Site"),
+            "cause": st.column_config.TextColumn("Cause on the form"),
+            "sources": st.column_config.TextColumn("Sources"),
+        },
+    )
 sharing.share_control(link, view)
