@@ -11,11 +11,11 @@ given.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
-from headcount import citations, notices, productivity
+from headcount import citations, figures, notices, productivity
 from headcount.dataset import Dataset
 from headcount.formatting import quantity
 from headcount.labels import day, label
@@ -75,6 +75,7 @@ class Check:
     sentences: tuple[str, ...]
     warn: notices.Notices | None = None  # the WARN notices filed in the claim's window
     line: str = ""  # claim, notices and filed headcount in one line
+    figures: figures.Figures | None = None  # every figure the data holds for the claim
 
     @property
     def source_ids(self) -> tuple[str, ...]:
@@ -85,6 +86,8 @@ class Check:
         for source_id in self.warn.source_ids if self.warn else ():
             if source_id not in ids:
                 ids.append(source_id)
+        for figure in self.figures.figures if self.figures else ():
+            ids.extend(s for s in figure.source_ids if s not in ids)
         return tuple(ids)
 
 
@@ -302,7 +305,8 @@ def checks(data: Dataset, company: str | None = None) -> list[Check]:
         series = productivity.filed_headcount(data.observations, name)
         derived = productivity.revenue_per_employee(data.observations, name)
         for claim in found.filter(pl.col("company") == name).to_dicts():
-            results.append(check(claim, series, derived, data.notices, as_of))
+            checked = check(claim, series, derived, data.notices, as_of)
+            results.append(replace(checked, figures=figures.for_claim(data, claim)))
     return results
 
 

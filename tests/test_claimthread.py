@@ -30,6 +30,7 @@ Nordlys,ai_workload_fte,2025-06-02,instant,850,fte,{AI_WORK},executive_statement
 """
 EVENTS = """company,date,kind,title,source_id,detail,attribution
 Nordlys,2024-03-01,ai_deployment,Assistant takes over support chats,nordlys-pr,,ai_does_work
+Nordlys,2024-04-01,layoff,Cuts 400 support jobs,nordlys-pr,,ai_named_reason
 """
 SOURCES = """source_id,publisher,title,url,accessed,published,via,reliability,quote,language
 nordlys-10k,Nordlys Inc. (Form 10-K),Annual report,https://example.org/10k,2026-12-01,,,primary,"2,000 and 1,700 employees",en
@@ -104,6 +105,32 @@ def test_a_notice_the_data_holds_is_not_in_the_line_of_a_claim_outside_its_windo
     assert "WARN notices: none in the data for 31 Dec 2023 to 31 Dec 2024" in check.line
 
 
+def test_each_figure_the_data_holds_for_a_claim_and_the_one_the_card_shows(data):
+    figures = check_of(data, dt.date(2024, 3, 1), "700").figures
+    assert figures is not None
+    assert figures.lines() == [
+        f"1 Mar 2024: 700 FTE, {AI_WORK} (company report) (this claim) [nordlys-pr]",
+        f"2 Jun 2025: 800 FTE, {AI_WORK} (press estimate) [nordlys-blog]",
+        f"2 Jun 2025: 850 FTE, {AI_WORK} (executive statement) (on the card) "
+        "[nordlys-call, nordlys-ceo]",
+    ]
+    assert figures.why.startswith(
+        "The arc's card shows 850 FTE (2 Jun 2025): the latest date the data holds for this "
+        "measure, and of that date's 2 figures the one most sources give (2 sources)."
+    )
+
+
+def test_a_cut_is_set_beside_the_warn_notices_filed_near_it(data):
+    figures = check_of(data, dt.date(2024, 4, 1), "Cuts 400").figures
+    assert figures is not None
+    assert figures.lines() == [
+        "1 Apr 2024: “Cuts 400 support jobs”, the event as reported (this claim) [nordlys-pr]",
+        "10 Apr 2024: 62 workers, WARN notice filed in NY, New York, NY [ny-warn]",
+        "2 May 2024: 11 workers, WARN notice filed in CA, San Francisco [ca-news, ca-warn]",
+    ]
+    assert "WARN notices are drawn on no chart" in figures.why
+
+
 def run_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     folder = tmp_path / "curated"
     folder.mkdir()
@@ -125,6 +152,10 @@ def test_the_claim_check_page_shows_each_claims_line(tmp_path, monkeypatch):
         "to 31 Dec 2024" in text.replace(f" ({AI_WORK})", "")
     )
     assert "Filed headcount: 2,000 (31 Dec 2023) → 1,700 (31 Dec 2024), -15%" in text
+    captions = "\n".join(c.value for c in at.caption).replace("\\", "")
+    assert "Every figure the data holds for it:" in captions
+    assert "2 May 2024: 11 workers, WARN notice filed in CA, San Francisco" in captions
+    assert "The arc's card shows 850 FTE (2 Jun 2025)" in captions
     listed = at.dataframe[1].value.to_dict("records")
     assert listed == [
         {

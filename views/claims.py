@@ -73,6 +73,11 @@ for check in checks:
         plain(check.line)
         for sentence in check.sentences:
             plain(sentence)
+        if check.figures is not None:
+            plain("Every figure the data holds for it:", caption=True)
+            for line in check.figures.lines():
+                plain(line, caption=True)
+            plain(check.figures.why, caption=True)
         if check.quote:
             plain(f"The source's words: \u201c{check.quote}\u201d", caption=True)
         for source in claimwords.sources_of(check, data.sources):
