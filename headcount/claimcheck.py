@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from headcount import citations, figures, notices, productivity
+from headcount import citations, figures, notices, productivity, thread
 from headcount.dataset import Dataset
 from headcount.formatting import quantity
 from headcount.labels import day, label
@@ -76,6 +76,7 @@ class Check:
     warn: notices.Notices | None = None  # the WARN notices filed in the claim's window
     line: str = ""  # claim, notices and filed headcount in one line
     figures: figures.Figures | None = None  # every figure the data holds for the claim
+    later: tuple[tuple[str, str], ...] = ()  # the events that answer it: words, source id
 
     @property
     def source_ids(self) -> tuple[str, ...]:
@@ -88,6 +89,7 @@ class Check:
                 ids.append(source_id)
         for figure in self.figures.figures if self.figures else ():
             ids.extend(s for s in figure.source_ids if s not in ids)
+        ids.extend(dict.fromkeys(s for _, s in self.later if s not in ids))
         return tuple(ids)
 
 
@@ -306,7 +308,13 @@ def checks(data: Dataset, company: str | None = None) -> list[Check]:
         derived = productivity.revenue_per_employee(data.observations, name)
         for claim in found.filter(pl.col("company") == name).to_dicts():
             checked = check(claim, series, derived, data.notices, as_of)
-            results.append(replace(checked, figures=figures.for_claim(data, claim)))
+            results.append(
+                replace(
+                    checked,
+                    figures=figures.for_claim(data, claim),
+                    later=tuple(thread.later(data, name, claim["date"], str(claim["what"]))),
+                )
+            )
     return results
 
 

@@ -89,6 +89,8 @@ CODES = {
     "value.fte_too_precise": ("fte_three_decimals.csv",),
     "value.not_whole_count": ("fractional_workers.csv", "dotted_thousands_workers.csv"),
     "value.too_small": ("zero_workers.csv",),
+    "answers.no_claim": ("answers_no_claim.csv",),
+    "answers.after_event": ("answers_after_event.csv",),
     "value.not_allowed": (
         "unknown_metric.csv",
         "unknown_unit.csv",

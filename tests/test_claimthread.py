@@ -28,9 +28,12 @@ Nordlys,ai_workload_fte,2025-06-02,instant,850,fte,{AI_WORK},executive_statement
 Nordlys,ai_workload_fte,2025-06-02,instant,800,fte,{AI_WORK},press_estimate,nordlys-blog,,ai_does_work
 Nordlys,ai_workload_fte,2025-06-02,instant,850,fte,{AI_WORK},executive_statement,nordlys-call,,ai_does_work
 """
-EVENTS = """company,date,kind,title,source_id,detail,attribution
-Nordlys,2024-03-01,ai_deployment,Assistant takes over support chats,nordlys-pr,,ai_does_work
-Nordlys,2024-04-01,layoff,Cuts 400 support jobs,nordlys-pr,,ai_named_reason
+# Two later events answer the claims of 1 Mar 2024: a walk-back, then rehiring.
+EVENTS = """company,date,kind,title,source_id,detail,attribution,answers
+Nordlys,2024-03-01,ai_deployment,Assistant takes over support chats,nordlys-pr,,ai_does_work,
+Nordlys,2024-04-01,layoff,Cuts 400 support jobs,nordlys-pr,,ai_named_reason,
+Nordlys,2025-04-15,rehiring,Hires human support agents again,nordlys-call,,,2024-03-01
+Nordlys,2024-09-10,other,CEO: the assistant replaced no agent,nordlys-ceo,,ai_disputed,2024-03-01
 """
 SOURCES = """source_id,publisher,title,url,accessed,published,via,reliability,quote,language
 nordlys-10k,Nordlys Inc. (Form 10-K),Annual report,https://example.org/10k,2026-12-01,,,primary,"2,000 and 1,700 employees",en
@@ -131,6 +134,17 @@ def test_a_cut_is_set_beside_the_warn_notices_filed_near_it(data):
     assert "WARN notices are drawn on no chart" in figures.why
 
 
+def test_a_claims_later_history_is_told_under_it_in_date_order(data):
+    check = check_of(data, dt.date(2024, 3, 1), "700")
+    assert [words for words, _ in check.later] == [
+        "10 Sep 2024: Other (AI denied or disputed): CEO: the assistant replaced no agent "
+        "[nordlys-ceo]",
+        "15 Apr 2025: Humans back: Hires human support agents again [nordlys-call]",
+    ]
+    assert {"nordlys-ceo", "nordlys-call"} <= set(check.source_ids)  # each has its Open
+    assert check_of(data, dt.date(2024, 4, 1), "Cuts 400").later == ()
+
+
 def run_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     folder = tmp_path / "curated"
     folder.mkdir()
@@ -156,6 +170,9 @@ def test_the_claim_check_page_shows_each_claims_line(tmp_path, monkeypatch):
     assert "Every figure the data holds for it:" in captions
     assert "2 May 2024: 11 workers, WARN notice filed in CA, San Francisco" in captions
     assert "The arc's card shows 850 FTE (2 Jun 2025)" in captions
+    assert "What came after it:" in text
+    assert "15 Apr 2025: Humans back: Hires human support agents again [nordlys-call]" in text
+    assert "The data links no later event to it." in text  # the cut of 1 Apr 2024
     listed = at.dataframe[1].value.to_dict("records")
     assert listed == [
         {

@@ -217,6 +217,22 @@ def test_notices_are_published_and_read_back_with_their_dates_and_counts(store):
     assert store.check() == []
 
 
+def test_an_event_keeps_the_day_of_the_claim_it_answers(store):
+    # Klarna's curated claims of 2025-11-18 (853 agents' work, with its cause) are answered.
+    text = (
+        "company,date,kind,title,source_id,detail,attribution,answers\n"
+        "Klarna,2025-12-01,other,A later word on the 853,cionews-853,,,2025-11-18\n"
+    )
+    proposal = ingest.prepare(upload("events.csv", text.encode()), store, "upsert")
+    assert proposal.ok, proposal.problems
+    revision = published(ingest.publish(proposal, store, "ana", "an answer", acknowledge=True))
+    events = store.read(revision.id)["events"]
+    answered = events.filter(pl.col("title") == "A later word on the 853")
+    assert answered.get_column("answers").to_list() == [dt.date(2025, 11, 18)]
+    assert events.filter(pl.col("answers").is_not_null()).height == 1
+    assert store.check() == []
+
+
 def test_text_with_quotes_commas_line_breaks_and_unicode_survives_bulk_writes(store):
     # Bulk writes (COPY on PostgreSQL, tuples on SQLite) must not mangle awkward text.
     awkward = 'He said "5,527", then\nleft; ünïcödé — 中文 \\N NULL \'); DROP TABLE revisions; --'

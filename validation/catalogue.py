@@ -276,6 +276,17 @@ ENTRIES: tuple[Entry, ...] = (
         "Check the value against its source: a notice names at least one worker.",
     ),
     Entry(
+        "answers.no_claim",
+        "{company} made no AI-workforce claim on this day",
+        "answers gives the day of an earlier claim of the same company (a row of observations "
+        "or events with an attribution). Correct the day, or leave answers empty.",
+    ),
+    Entry(
+        "answers.after_event",
+        "the claim it answers is dated after the event",
+        "An event answers an earlier claim: answers must be on or before the event's date.",
+    ),
+    Entry(
         "value.fte_too_precise",
         "fte with more than {places} decimals",
         "Round full-time equivalents to {places} decimals, e.g. 12.25.",

@@ -104,7 +104,7 @@ class Table:
 
 
 SOURCE_KEY = "key into `sources.csv`"
-ATTRIBUTION = "last column: the AI attribution class of the event, as for observations"
+ATTRIBUTION = "the AI attribution class of the event, as for observations"
 
 OBSERVATIONS = Table(
     "observations",
@@ -171,6 +171,17 @@ EVENTS = Table(
         _name("source_id", SOURCE_KEY),
         Column("detail", required=False, meaning="context, caveats"),
         _coded("attribution", vocabulary.ATTRIBUTIONS, ATTRIBUTION, required=False),
+        # Added 2026-12-05 (issue 23): a claim's later history, linked to the claim it answers.
+        Column(
+            "answers",
+            "date",
+            required=False,
+            meaning="last column: the day of the earlier AI-workforce claim of the same "
+            "company that this event answers (a walk-back, a contradiction by the company, "
+            "rehiring), i.e. the `date` of a row of observations or events with an "
+            "`attribution`; empty for none. The Claim check shows the event under that claim, "
+            "in date order",
+        ),
     ),
     key=("company", "date", "kind", "title"),
 )

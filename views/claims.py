@@ -73,13 +73,16 @@ for check in checks:
         plain(check.line)
         for sentence in check.sentences:
             plain(sentence)
+        if check.quote:
+            plain(f"The source's words: \u201c{check.quote}\u201d", caption=True)
         if check.figures is not None:
             plain("Every figure the data holds for it:", caption=True)
             for line in check.figures.lines():
                 plain(line, caption=True)
             plain(check.figures.why, caption=True)
-        if check.quote:
-            plain(f"The source's words: \u201c{check.quote}\u201d", caption=True)
+        plain("What came after it:" if check.later else "The data links no later event to it.")
+        for event, _source in check.later:
+            plain(event)
         for source in claimwords.sources_of(check, data.sources):
             name, button = st.columns([5, 1], vertical_alignment="center")
             with name:
