@@ -133,10 +133,13 @@ def _event(data: Dataset, claim: dict[str, object]) -> Figures:
             )
         )
     found.sort(key=lambda figure: figure.date)
-    why = (
-        "The arc marks the event by its title; WARN notices are drawn on no chart. Notices "
-        f"filed within {EVENT_REACH.days} days of the event are listed here."
+    listed = (
+        f"Notices filed within {EVENT_REACH.days} days of the event are listed here."
+        if near.count
+        else f"The data holds no WARN notice of {company} filed within {EVENT_REACH.days} days "
+        "of it."
     )
+    why = f"The arc marks the event by its title; WARN notices are drawn on no chart. {listed}"
     return Figures(tuple(found), why)
 
 

@@ -132,6 +132,11 @@ def test_a_cut_is_set_beside_the_warn_notices_filed_near_it(data):
         "2 May 2024: 11 workers, WARN notice filed in CA, San Francisco [ca-news, ca-warn]",
     ]
     assert "WARN notices are drawn on no chart" in figures.why
+    alone = check_of(data, dt.date(2024, 9, 10), "replaced no agent").figures
+    assert alone is not None and len(alone.figures) == 1
+    assert alone.why.endswith(
+        "The data holds no WARN notice of Nordlys filed within 90 days of it."
+    )
 
 
 def test_a_claims_later_history_is_told_under_it_in_date_order(data):
