@@ -233,7 +233,7 @@ def _encoded(
                 frame = frame.filter(column <= _date(name, params[name][-1]))
     except ValueError as error:
         raise Refused(str(error)) from error
-    if table in ("observations", "events"):
+    if table in ("observations", "events", "notices"):
         frame = citations.with_citations(frame, data.sources)
     elif table == "framings":
         frame = citations.with_citations(frame, data.sources).rename(

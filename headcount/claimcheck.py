@@ -11,11 +11,11 @@ given.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
-from headcount import citations, productivity
+from headcount import citations, figures, notices, productivity, thread
 from headcount.dataset import Dataset
 from headcount.formatting import quantity
 from headcount.labels import day, label
@@ -29,6 +29,9 @@ TWO_YEARS_SLACK_DAYS = 45
 # Claims whose number is an amount of work or of roles taken by AI: only those are set against
 # the headcount as a share (a statement of total staff or a target is not a share of anything).
 SHARE_METRICS = ("ai_workload_fte", "roles_ai_could_replace")
+# The WARN notices set beside a claim are those filed between the filings around it; where a
+# filing is missing, this many days before or after the claim stand in for it.
+NOTICE_REACH = dt.timedelta(days=365)
 
 
 CLAIM_COLUMNS: dict[str, pl.DataType] = {
@@ -70,6 +73,10 @@ class Check:
     rpe_after: str | None
     verdict: str | None  # "fell", "rose", "unchanged"; None where the record cannot answer
     sentences: tuple[str, ...]
+    warn: notices.Notices | None = None  # the WARN notices filed in the claim's window
+    line: str = ""  # claim, notices and filed headcount in one line
+    figures: figures.Figures | None = None  # every figure the data holds for the claim
+    later: tuple[tuple[str, str], ...] = ()  # the events that answer it: words, source id
 
     @property
     def source_ids(self) -> tuple[str, ...]:
@@ -77,6 +84,12 @@ class Check:
         for filing in (self.before, self.after):
             if filing is not None and filing.source_id not in ids:
                 ids.append(filing.source_id)
+        for source_id in self.warn.source_ids if self.warn else ():
+            if source_id not in ids:
+                ids.append(source_id)
+        for figure in self.figures.figures if self.figures else ():
+            ids.extend(s for s in figure.source_ids if s not in ids)
+        ids.extend(dict.fromkeys(s for _, s in self.later if s not in ids))
         return tuple(ids)
 
 
@@ -151,11 +164,60 @@ def _rpe_at(derived: pl.DataFrame, filing: Filing | None) -> str | None:
     return " and ".join(quantity(r["value"], r["unit"]) for r in rows) or None
 
 
-def check(claim: dict[str, object], series: pl.DataFrame, derived: pl.DataFrame) -> Check:
-    """One claim against the filed headcount ``series`` and derived revenue per employee."""
+def window(
+    when: dt.date, before: Filing | None, after: Filing | None, as_of: dt.date | None
+) -> notices.Window:
+    """The days whose WARN notices are set beside a claim: from the filing before it to the
+    filing after it, the span its headcount change covers. Without a filing before, a year
+    before the claim; without one after, a year after it, but not past the day the data is
+    current to."""
+    start = before.date if before else when - NOTICE_REACH
+    if after is not None:
+        return notices.Window(start, after.date)
+    end = when + NOTICE_REACH
+    if as_of is not None:
+        end = max(when, min(end, as_of))
+    return notices.Window(start, end)
+
+
+def _filed_words(series: pl.DataFrame, before: Filing | None, after: Filing | None) -> str:
+    """The filed headcount around a claim, in the one line's few words."""
+    if series.is_empty():
+        return "no filed series"
+    if before is None and after is None:
+        return "no filing around it"
+    first = f"{_people(before.value)} ({day(before.date)})" if before else "no filing before it"
+    if after is None:
+        return f"{first}, no filing after it yet"
+    second = f"{_people(after.value)} ({day(after.date)})"
+    if before is None or before.value <= 0:
+        return f"{first}, then {second}"
+    change = (after.value - before.value) / before.value
+    return f"{first} → {second}, {change:+.0%}"
+
+
+def one_line(what: str, warn: notices.Notices, filed: str) -> str:
+    """What was claimed, what the WARN notices say and what filed headcount did, one line."""
+    return f"Claimed: {what} · WARN notices: {warn.words()} · Filed headcount: {filed}"
+
+
+def check(
+    claim: dict[str, object],
+    series: pl.DataFrame,
+    derived: pl.DataFrame,
+    filed_notices: pl.DataFrame | None = None,
+    as_of: dt.date | None = None,
+) -> Check:
+    """One claim against the filed headcount ``series``, derived revenue per employee and the
+    company's WARN notices."""
     company = str(claim["company"])
     when: dt.date = claim["date"]  # type: ignore[assignment]
     before, after = _around(series, when)
+    warn = notices.within(
+        filed_notices if filed_notices is not None else notices.NONE,
+        company,
+        window(when, before, after, as_of),
+    )
     cited = ", ".join(claim["source_ids"])  # type: ignore[arg-type]
     said = f"On {day(when)}: {claim['what']} [{cited}]."
     sentences = [said]
@@ -231,18 +293,28 @@ def check(claim: dict[str, object], series: pl.DataFrame, derived: pl.DataFrame)
         rpe_after=rpe_after,
         verdict=verdict,
         sentences=tuple(sentences),
+        warn=warn,
+        line=one_line(str(claim["what"]), warn, _filed_words(series, before, after)),
     )
 
 
 def checks(data: Dataset, company: str | None = None) -> list[Check]:
     """Every claim of one company (or all) against its company's filed record."""
     found = claims(data, company)
+    as_of = current_to(data)
     results = []
     for name in dict.fromkeys(found.get_column("company").to_list()):
         series = productivity.filed_headcount(data.observations, name)
         derived = productivity.revenue_per_employee(data.observations, name)
         for claim in found.filter(pl.col("company") == name).to_dicts():
-            results.append(check(claim, series, derived))
+            checked = check(claim, series, derived, data.notices, as_of)
+            results.append(
+                replace(
+                    checked,
+                    figures=figures.for_claim(data, claim),
+                    later=tuple(thread.later(data, name, claim["date"], str(claim["what"]))),
+                )
+            )
     return results
 
 

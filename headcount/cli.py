@@ -39,6 +39,7 @@ from headcount import dataset, revisiontext, settings
 from validation import excel, gate, judge, parse, warning_checks
 from validation.merge import MODES
 from validation.problems import PROBLEM_COLUMNS, as_records
+from validation.tables import TABLES
 
 # `validate` and `audit` of files import only the above: the store (SQLAlchemy, Alembic, the
 # database drivers) and the exports (Plotly) are imported by the commands that use them, so
@@ -275,7 +276,6 @@ def rollback(args: argparse.Namespace) -> int:
 def export(args: argparse.Namespace) -> int:
     from headcount import exports, outfiles, site
     from validation.parse import LINE
-    from validation.tables import TABLES
 
     store = site.for_store(args.store).store
     revision = store.latest_id() if args.rev is None else args.rev  # 0 is not "the latest"
@@ -285,6 +285,7 @@ def export(args: argparse.Namespace) -> int:
     files = {
         TABLES[name].filename: exports.csv_bytes(dataset.in_export_order(name, frame).drop(LINE))
         for name, frame in store.read(revision).items()
+        if not TABLES[name].left_out(frame.height)
     }
     try:
         outfiles.write_all(out, files, overwrite=args.force)
@@ -381,7 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
             commands.add_parser(
                 "validate",
                 help="check files as `publish` would, changing nothing",
-                description="Check observations, events, sources or framings files (CSV or "
+                description=f"Check {', '.join(TABLES)} files (CSV or "
                 ".xlsx; the table is recognised from the header) exactly as `publish` would: "
                 "against each other and the store's latest revision (the curated data while "
                 "the store holds none). Nothing is written.",

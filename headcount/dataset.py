@@ -15,10 +15,10 @@ from pathlib import Path
 import polars as pl
 
 from headcount import settings
-from validation import gate, parse
+from validation import gate, models, parse
 from validation.parse import LINE
 from validation.rules import FILE
-from validation.tables import TABLES
+from validation.tables import TABLES, Table
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class Dataset:
     events: pl.DataFrame
     sources: pl.DataFrame
     framings: pl.DataFrame
+    notices: pl.DataFrame
     revision: int | None = None  # the store revision it was read from; None: from files
 
     def companies(self) -> list[str]:
@@ -91,6 +92,7 @@ class Dataset:
             events=pl.concat([part.events for part in parts]),
             sources=first.sources,
             framings=first.framings,
+            notices=pl.concat([part.notices for part in parts]),
             revision=first.revision,
         )
 
@@ -108,25 +110,40 @@ class Loaded:
 
 
 def curated_paths(directory: Path | None = None) -> list[Path]:
+    """The curated table files; an optional table's only where its file exists."""
     directory = directory or settings.current().curated_dir
-    return [directory / table.filename for table in TABLES.values()]
+    paths = [directory / table.filename for table in TABLES.values()]
+    return [
+        path
+        for path, table in zip(paths, TABLES.values(), strict=True)
+        if not table.optional or path.exists()
+    ]
 
 
 def load_files(paths: list[Path], today: dt.date | None = None) -> Loaded:
-    """Parse and validate the three table files; the dataset only if all of it is valid."""
+    """Parse and validate the table files; the dataset only if all of it is valid."""
     files = [parse.parse_path(str(path)) for path in paths]
     return _loaded(gate.validate(files, today=today))
 
 
+def no_rows(table: Table) -> pl.DataFrame:
+    """A table without rows, typed as a validated one is."""
+    return pl.DataFrame(schema={c.name: models.DTYPES[c.kind] for c in table.columns})
+
+
 def _loaded(verdict: gate.Verdict, revision: int | None = None) -> Loaded:
-    missing = [name for name in TABLES if name not in verdict.tables]
+    missing = [name for name, t in TABLES.items() if name not in verdict.tables and not t.optional]
     if not verdict.ok or missing:
         return Loaded(None, verdict.problems)
+    # A table added to the contract later may be absent from a dataset: it holds no rows.
+    given = {name: verdict.tables.get(name) for name in TABLES}
     frames = {
-        name: frame.drop(LINE, FILE).sort(
-            [c for c in ("company", "date", "source_id") if c in frame.columns]
+        name: no_rows(TABLES[name])
+        if frame is None
+        else frame.drop(LINE, FILE).sort(
+            [c for c in ("company", "date", "filed", "source_id") if c in frame.columns]
         )
-        for name, frame in verdict.tables.items()
+        for name, frame in given.items()
     }
     return Loaded(Dataset(**frames, revision=revision), verdict.problems)
 

@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from headcount import charts, claims, diff, exports, story
-from headcount.dataset import Dataset
-from validation.tables import TABLES
+from headcount.dataset import Dataset, no_rows
+from validation.tables import NOTICES, TABLES
 
 
 def templates(data: Dataset) -> dict[str, bytes]:
@@ -37,6 +37,7 @@ def arc_after(proposed: Mapping[str, pl.DataFrame], preferred: str) -> Preview |
         events=proposed["events"],
         sources=proposed["sources"],
         framings=proposed["framings"],
+        notices=proposed.get("notices", no_rows(NOTICES)),
     )
     companies = after.companies()
     if not companies:

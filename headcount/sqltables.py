@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from validation.tables import TABLES, Table
 
 # Tables whose rows belong to one company and grow with the data; the others are small.
-PER_COMPANY = ("observations", "events")
+PER_COMPANY = ("observations", "events", "notices")
 _SQL_TYPES = {"text": sa.Text, "date": sa.Date, "number": sa.Float}
 
 

@@ -15,7 +15,11 @@ CURATED = ROOT / "data" / "curated"
 
 
 def read_rows(name: str) -> list[dict[str, str]]:
-    with open(CURATED / f"{name}.csv", newline="", encoding="utf-8") as handle:
+    """A curated table's rows; none for an optional table the curated folder lacks."""
+    path = CURATED / TABLES[name].filename
+    if TABLES[name].optional and not path.exists():
+        return []
+    with open(path, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 

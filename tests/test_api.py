@@ -185,3 +185,29 @@ def test_an_unreachable_store_is_a_503_saying_what_to_do_not_a_traceback():
     message = json.loads(reply.body)["error"]
     assert "Nothing was written; the published data is unchanged." in message
     assert "Traceback" not in message and "127.0.0.1:1" not in message
+
+
+NOTICES = """company,state,filed,workers,site,cause,source_id,note
+Klarna,NY,2024-03-04,62,"New York, NY",technological innovation or automation,verge-fstech-2022-05,
+Klarna,CA,2024-05-01,11,,,verge-fstech-2022-05,
+"""
+
+
+def test_notices_are_served_as_csv_and_json_with_their_citations(url):
+    store = Store(url)
+    proposal = ingest.prepare([parse.parse("notices.csv", NOTICES.encode())], store)
+    assert proposal.ok, proposal.problems
+    ingest.publish(proposal, store, "analyst@example.org", "Two notices", acknowledge=True)
+    source = next(r for r in read_rows("sources") if r["source_id"] == "verge-fstech-2022-05")
+    reply = api.table_reply("notices", "csv", {"company": ["Klarna"]}, for_store(url))
+    assert reply.status == 200 and reply.headers["X-Headcount-Revision"] == "2"
+    rows = list(csv.DictReader(io.StringIO(reply.body.decode("utf-8-sig"))))
+    assert [(r["state"], r["filed"], r["workers"], r["site"]) for r in rows] == [
+        ("NY", "2024-03-04", "62", "New York, NY"),
+        ("CA", "2024-05-01", "11", ""),
+    ]
+    assert rows[0]["cause"] == "technological innovation or automation"
+    assert all(r["url"] == source["url"] and source["url"] in r["citation"] for r in rows)
+    json_rows = rows_of(api.table_reply("notices", "json", {}, for_store(url)))
+    assert [r["workers"] for r in json_rows] == [62, 11]
+    assert json_rows[0]["publisher"] == source["publisher"]

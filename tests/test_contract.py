@@ -100,7 +100,7 @@ def test_adding_a_column_is_one_line_in_the_contract(monkeypatch):
     ]
     assert "| region | text | no | `emea`, `amer` |" in dictionary.table_markdown(events)
     header = exports.template_csv(events, parsed.frame).decode("utf-8-sig").splitlines()[0]
-    assert header.endswith(",attribution,region")
+    assert header.endswith(",attribution,answers,region")
 
 
 def test_the_command_line_shows_the_code_in_its_table_and_its_json(tmp_path, capsys):

@@ -133,7 +133,9 @@ def test_a_part_never_conflicts_with_the_whole(nordvik):
 
 def test_the_narrative_speaks_of_the_whole_company_only(nordvik):
     rehired = nordvik.events.with_columns(kind=pl.lit("rehiring"), date=dt.date(2024, 1, 15))
-    data = Dataset(nordvik.observations, rehired, nordvik.sources, nordvik.framings)
+    data = Dataset(
+        nordvik.observations, rehired, nordvik.sources, nordvik.framings, nordvik.notices
+    )
     sentences = story.narrative(data, "Nordvik", story.metric_points(data, "Nordvik"))
     after = next(s for s in sentences if s.startswith("After the first sign of rehiring"))
     assert "3,800 (Jun 2024)" in after

@@ -3,6 +3,7 @@ exactly the reviewed diff, storage grows with the change, and a stale base is re
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 
@@ -183,14 +184,53 @@ def test_an_empty_database_is_refused_unchanged_until_init_creates_and_seeds_it(
 
 def test_dates_and_numbers_survive_the_round_trip(store):
     tables = store.read()
-    curated = {t.name: parse.parse_path(str(CURATED / t.filename)).frame for t in TABLES.values()}
-    for name, table in TABLES.items():
+    files = [parse.parse_path(str(path)) for path in dataset.curated_paths(CURATED)]
+    curated = {file.table.name: file.frame for file in files if file.table is not None}
+    for name, frame in curated.items():
+        table = TABLES[name]
         ours = tables[name].select(table.column_names).sort(list(table.key))
-        frame = curated[name]
         assert frame is not None, name
         theirs = frame.select(table.column_names).sort(list(table.key))
         assert ours.equals(theirs, null_equal=True), name
     assert tables["observations"].schema["date"] == pl.Date
+
+
+NOTICES = """company,state,filed,workers,site,cause,source_id,note
+Klarna,NY,2024-03-04,62,"New York, NY",technological innovation or automation,verge-fstech-2022-05,
+Klarna,CA,2024-05-01,11,,,verge-fstech-2022-05,"second site, no cause on the form"
+"""
+
+
+def test_notices_are_published_and_read_back_with_their_dates_and_counts(store):
+    proposal = ingest.prepare(upload("notices.csv", NOTICES.encode()), store, "upsert")
+    assert proposal.ok, proposal.problems
+    assert proposal.changes["notices"].counts() == {"added": 2, "changed": 0, "removed": 0}
+    revision = published(ingest.publish(proposal, store, "ana", "two notices", acknowledge=True))
+    assert store.read(1)["notices"].height == 0  # the seed held none, and still does
+    notices = store.read(revision.id)["notices"].sort("filed")
+    assert notices.get_column("filed").to_list() == [dt.date(2024, 3, 4), dt.date(2024, 5, 1)]
+    assert notices.get_column("workers").to_list() == [62, 11]
+    assert notices.get_column("site").to_list() == ["New York, NY", None]
+    assert notices.row(0, named=True)["cause"] == "technological innovation or automation"
+    assert store.read_company("Klarna", revision.id)["notices"].height == 2
+    assert store.read_company("IBM", revision.id)["notices"].height == 0
+    assert store.check() == []
+
+
+def test_an_event_keeps_the_day_of_the_claim_it_answers(store):
+    # Klarna's curated claims of 2025-11-18 (853 agents' work, with its cause) are answered.
+    text = (
+        "company,date,kind,title,source_id,detail,attribution,answers\n"
+        "Klarna,2025-12-01,other,A later word on the 853,cionews-853,,,2025-11-18\n"
+    )
+    proposal = ingest.prepare(upload("events.csv", text.encode()), store, "upsert")
+    assert proposal.ok, proposal.problems
+    revision = published(ingest.publish(proposal, store, "ana", "an answer", acknowledge=True))
+    events = store.read(revision.id)["events"]
+    answered = events.filter(pl.col("title") == "A later word on the 853")
+    assert answered.get_column("answers").to_list() == [dt.date(2025, 11, 18)]
+    assert events.filter(pl.col("answers").is_not_null()).height == 1
+    assert store.check() == []
 
 
 def test_text_with_quotes_commas_line_breaks_and_unicode_survives_bulk_writes(store):

@@ -110,11 +110,14 @@ def test_a_store_of_the_last_release_is_refused_then_upgraded_with_every_revisio
     ]
     for revision in range(1, 5):
         found = store.read(revision)
+        assert found["notices"].height == 0  # a table added since: the release had none
         for name, table in TABLES.items():
+            if name == "notices":
+                continue
             before = pl.read_parquet(tmp_path / f"{revision}-{name}.parquet")
             columns = list(before.columns)
             extra = [c for c in table.column_names if c not in columns]
-            added = {"observations": ["attribution", "scope"], "events": ["attribution"]}
+            added = {"observations": ["attribution", "scope"], "events": ["attribution", "answers"]}
             assert extra == added.get(name, [])
             assert_frame_equal(
                 found[name].select(columns).sort(columns, nulls_last=True),

@@ -158,9 +158,9 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "sheet.unknown",
         "the sheet is not one of the tables",
-        "{recognised} A sheet is read when it is named observations, events, sources or "
-        "framings, or when its row 1 is the header of one of them. Rename the sheet, correct "
-        "its row 1, or delete it.",
+        "{recognised} A sheet is read when it is named observations, events, sources, "
+        "framings or notices, or when its row 1 is the header of one of them. Rename the "
+        "sheet, correct its row 1, or delete it.",
     ),
     Entry(
         "sheet.no_rows",
@@ -263,6 +263,28 @@ ENTRIES: tuple[Entry, ...] = (
         "a count of employees must be a whole number",
         "Give whole people; for full-time equivalents use the unit fte instead.",
         {"thousands": THOUSANDS},
+    ),
+    Entry(
+        "value.not_whole_count",
+        "{column} must be a whole number of people",
+        "Give the number as the source gives it, in whole people.",
+        {"thousands": THOUSANDS},
+    ),
+    Entry(
+        "value.too_small",
+        "{column} must be at least {least:g}",
+        "Check the value against its source: a notice names at least one worker.",
+    ),
+    Entry(
+        "answers.no_claim",
+        "{company} made no AI-workforce claim on this day",
+        "answers gives the day of an earlier claim of the same company (a row of observations "
+        "or events with an attribution). Correct the day, or leave answers empty.",
+    ),
+    Entry(
+        "answers.after_event",
+        "the claim it answers is dated after the event",
+        "An event answers an earlier claim: answers must be on or before the event's date.",
     ),
     Entry(
         "value.fte_too_precise",

@@ -176,6 +176,7 @@ def _words(table: Table, column: str, check: str) -> tuple[str, str, str]:
         "check": check,
         "allowed": ", ".join(spec.vocabulary) if spec else "",
         "bound": spec.bounds[1] if spec and spec.bounds else 0.0,
+        "least": spec.bounds[0] if spec and spec.bounds else 0.0,
         "limit": MAX_TEXT,
     }
     return (code, *catalogue.words(code, **fields))

@@ -70,7 +70,9 @@ def checks(column: Column) -> Iterator[tuple[str, Test]]:
         yield "value.not_allowed", lambda value: value.is_in(allowed)
     if column.bounds is not None:
         low, high = column.bounds
-        yield "value.implausible", lambda value: value.is_between(low, high)
+        if low > -MAX_VALUE:  # a floor of meaning (a notice names at least one worker)
+            yield "value.too_small", lambda value: value >= low
+        yield "value.implausible", lambda value: value.abs() <= high
 
 
 def _holds(test: Test, column: pl.Expr) -> pl.Expr:

@@ -357,13 +357,13 @@ def _typed(name: str, table: Table, raw: pl.DataFrame) -> ParsedFile:
         # -0 is 0: the same value must be written (and fingerprinted) the same way.
         number = pl.when(number == 0).then(pl.lit(0.0)).otherwise(number)
         plain = text.str.contains(PLAIN_NUMBER)
-        counted = _countable(table, text, number)
+        counted = _countable(table, column, text, number)
         failed = raw.select(text.is_not_null() & ~(plain & counted)).to_series()
         # Only the columns a report reads: a filter copies every column it keeps.
         bad = raw.select(LINE, column, *(["unit"] if "unit" in raw.columns else [])).filter(failed)
         shaped = pl.col(column).str.contains(PLAIN_NUMBER)
         reports.append(_number_problems(name, column, bad.filter(~shaped)))
-        reports.append(_count_problems(name, column, bad.filter(shaped)))
+        reports.append(_count_problems(name, table, column, bad.filter(shaped)))
         typed = typed.with_columns(pl.when(plain & counted).then(number).alias(column))
         unparsed[column] = failed
     return ParsedFile(name, table, typed, problems.combine(reports), unparsed=unparsed)
@@ -374,13 +374,16 @@ def _date(text: pl.Expr) -> pl.Expr:
     return pl.when(text.str.contains(ISO_SHAPE)).then(text.str.to_date("%Y-%m-%d", strict=False))
 
 
-def _countable(table: Table, text: pl.Expr, number: pl.Expr) -> pl.Expr:
-    """Whether a value fits its unit: whole for employees, at most two decimals for fte."""
+def _countable(table: Table, column: str, text: pl.Expr, number: pl.Expr) -> pl.Expr:
+    """Whether a value fits its unit: whole for employees (and for a column of whole people
+    whatever the unit), at most two decimals for fte."""
+    # "3.000" is whole, and still 3,000 written with a thousands separator.
+    whole = (number == number.floor()) & ~text.str.contains(DOTTED_THOUSANDS)
+    if table.column(column).whole:
+        return whole
     if "unit" not in table.column_names:
         return pl.lit(True)
     unit = pl.col("unit")
-    # "3.000" is whole, and still 3,000 written with a thousands separator.
-    whole = (number == number.floor()) & ~text.str.contains(DOTTED_THOUSANDS)
     # Arithmetic, not a regex on the text: this runs on every row of every upload.
     scaled = number * 10**FTE_PLACES
     in_places = (scaled - scaled.round()).abs() < 1e-6
@@ -394,18 +397,26 @@ def _countable(table: Table, text: pl.Expr, number: pl.Expr) -> pl.Expr:
     )
 
 
-def _count_problems(name: str, column: str, bad: pl.DataFrame) -> pl.DataFrame:
+def _count_problems(name: str, table: Table, column: str, bad: pl.DataFrame) -> pl.DataFrame:
     """Plain numbers that do not fit their unit: fractions of people."""
     value = pl.col(column)
     thousands = value.str.contains(DOTTED_THOUSANDS)
-    fte = pl.col("unit").is_in(FTE_UNITS)
-    cases: list[catalogue.Case] = [
-        (thousands & fte, "value.fte_too_precise", "thousands"),
-        (thousands, "value.not_whole", "thousands"),
-        (fte, "value.fte_too_precise", None),
-        (None, "value.not_whole", None),
-    ]
+    cases: list[catalogue.Case]
+    if table.column(column).whole:
+        cases = [
+            (thousands, "value.not_whole_count", "thousands"),
+            (None, "value.not_whole_count", None),
+        ]
+    else:
+        fte = pl.col("unit").is_in(FTE_UNITS)
+        cases = [
+            (thousands & fte, "value.fte_too_precise", "thousands"),
+            (thousands, "value.not_whole", "thousands"),
+            (fte, "value.fte_too_precise", None),
+            (None, "value.not_whole", None),
+        ]
     fields = {
+        "column": column,
         "places": FTE_PLACES,
         "value": value,
         "comma": value.str.replace(".", ",", literal=True),

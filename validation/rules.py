@@ -190,7 +190,12 @@ def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
                 {"years": TARGET_YEARS, "horizon": horizon.isoformat()},
             )
         )
-    checks = [("events", "date"), ("sources", "accessed"), ("sources", "published")]
+    checks = [
+        ("events", "date"),
+        ("sources", "accessed"),
+        ("sources", "published"),
+        ("notices", "filed"),
+    ]
     for name, column in checks:
         frame = tables.get(name)
         if frame is None:
@@ -209,7 +214,12 @@ def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
 
 # Where each kind of name is written: a company is the same company in every table.
 NAMED: dict[str, tuple[tuple[str, str], ...]] = {
-    "company": (("observations", "company"), ("events", "company"), ("framings", "company")),
+    "company": (
+        ("observations", "company"),
+        ("events", "company"),
+        ("framings", "company"),
+        ("notices", "company"),
+    ),
     "source_id": (("sources", "source_id"),),
     "publisher": (("sources", "publisher"),),
 }
@@ -271,6 +281,35 @@ def lookalike_names(tables: Tables, today: dt.date) -> pl.DataFrame:
     return problems.combine(reports)
 
 
+def answers_a_claim(tables: Tables, today: dt.date) -> pl.DataFrame:
+    """An event's ``answers`` names the day of an earlier claim of its company: a row of
+    observations or events with an attribution on that day, not after the event."""
+    events = tables.get("events")
+    if events is None or "answers" not in events.columns:
+        return problems.combine([])
+    days = [
+        frame.filter(pl.col("attribution").is_not_null()).select("company", "date")
+        for frame in (tables.get("observations"), events)
+        if frame is not None and "attribution" in frame.columns
+    ]
+    claimed = (
+        pl.concat(days).unique()
+        if days
+        else pl.DataFrame(schema={"company": pl.String, "date": pl.Date})
+    )
+    answering = events.filter(pl.col("answers").is_not_null())
+    unknown = answering.join(
+        claimed, left_on=["company", "answers"], right_on=["company", "date"], how="anti"
+    )
+    later = answering.filter(pl.col("answers") > pl.col("date"))
+    return problems.combine(
+        [
+            _report(unknown, "answers", "answers.no_claim", {"company": pl.col("company")}),
+            _report(later, "answers", "answers.after_event"),
+        ]
+    )
+
+
 RULES: tuple[Callable[[Tables, dt.date], pl.DataFrame], ...] = (
     units_per_metric,
     values_not_negative,
@@ -278,6 +317,7 @@ RULES: tuple[Callable[[Tables, dt.date], pl.DataFrame], ...] = (
     sources_resolve,
     dates_not_future,
     lookalike_names,
+    answers_a_claim,
 )
 
 

@@ -1,4 +1,4 @@
-"""The data contract, declared once: the four tables, their columns and their keys.
+"""The data contract, declared once: the five tables, their columns and their keys.
 
 Each column says its kind (text, date or number), whether a row needs it, the values it
 allows (a vocabulary from ``validation.vocabulary``, or a pattern), its bounds, whether it is
@@ -48,6 +48,9 @@ class Column:
     vocabulary: tuple[str, ...] = ()  # the allowed values; empty: any
     pattern: Pattern | None = None
     bounds: tuple[float, float] | None = None  # a number's smallest and largest value
+    # A count of whole people however the row's unit reads (the unit column, where a table has
+    # one, decides for observations: parse.WHOLE_UNITS).
+    whole: bool = False
     # For the data dictionary; "{vocabulary}" stands for the allowed values.
     meaning: str = ""
 
@@ -71,6 +74,10 @@ class Table:
     name: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
+    # A table added after datasets existed without it: a dataset (the curated folder, a test's
+    # files) may lack its file, and then holds none of its rows. A file given is checked as
+    # every table's is.
+    optional: bool = False
 
     @property
     def filename(self) -> str:
@@ -90,9 +97,14 @@ class Table:
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
 
+    def left_out(self, rows: int) -> bool:
+        """Whether an export leaves this table's file or sheet out: an optional table without
+        rows (its absence says the same, and a header without rows is refused on upload)."""
+        return self.optional and rows == 0
+
 
 SOURCE_KEY = "key into `sources.csv`"
-ATTRIBUTION = "last column: the AI attribution class of the event, as for observations"
+ATTRIBUTION = "the AI attribution class of the event, as for observations"
 
 OBSERVATIONS = Table(
     "observations",
@@ -159,6 +171,17 @@ EVENTS = Table(
         _name("source_id", SOURCE_KEY),
         Column("detail", required=False, meaning="context, caveats"),
         _coded("attribution", vocabulary.ATTRIBUTIONS, ATTRIBUTION, required=False),
+        # Added 2026-12-05 (issue 23): a claim's later history, linked to the claim it answers.
+        Column(
+            "answers",
+            "date",
+            required=False,
+            meaning="last column: the day of the earlier AI-workforce claim of the same "
+            "company that this event answers (a walk-back, a contradiction by the company, "
+            "rehiring), i.e. the `date` of a row of observations or events with an "
+            "`attribution`; empty for none. The Claim check shows the event under that claim, "
+            "in date order",
+        ),
     ),
     key=("company", "date", "kind", "title"),
 )
@@ -227,8 +250,47 @@ FRAMINGS = Table(
     key=("company", "claim"),
 )
 
+# Layoff notices filed under the US WARN Act and its state versions (2026-12-05, issue 23): the
+# third number of the claim check, beside the claim and the filed headcount.
+NOTICES = Table(
+    "notices",
+    (
+        _name("company"),
+        _coded(
+            "state",
+            vocabulary.US_STATES,
+            "two-letter code of the US state (or `DC`, `PR`) the notice was filed in, e.g. `NY`",
+        ),
+        Column("filed", "date", meaning="the day the state received the notice"),
+        Column(
+            "workers",
+            "number",
+            bounds=(1, MAX_VALUE),
+            whole=True,
+            meaning="workers the notice says are affected: a whole number, at least 1",
+        ),
+        Column(
+            "site",
+            required=False,
+            meaning="the site as the notice gives it (a city or an address)",
+        ),
+        Column(
+            "cause",
+            required=False,
+            meaning="the cause as ticked or written on the state's form, verbatim (New York's "
+            "form has a box for `technological innovation or automation`); empty where the form "
+            "has no such field",
+        ),
+        _name("source_id", SOURCE_KEY),
+        Column("note", required=False, meaning="short"),
+    ),
+    # Two sources of one notice are two rows (each cited); the claim check counts them once.
+    key=("company", "state", "filed", "workers", "source_id"),
+    optional=True,
+)
+
 TABLES: dict[str, Table] = {
-    table.name: table for table in (OBSERVATIONS, EVENTS, SOURCES, FRAMINGS)
+    table.name: table for table in (OBSERVATIONS, EVENTS, SOURCES, FRAMINGS, NOTICES)
 }
 
 # Columns whose values must name a row of sources.csv.
@@ -236,4 +298,5 @@ SOURCE_REFERENCES: dict[str, tuple[str, ...]] = {
     "observations": ("source_id",),
     "events": ("source_id",),
     "framings": ("source_id", "evidence_id"),
+    "notices": ("source_id",),
 }

@@ -100,3 +100,12 @@ ATTRIBUTION_LABELS: dict[str, str] = {
     "forecast": "forecast",
 }
 ATTRIBUTIONS: tuple[str, ...] = tuple(ATTRIBUTION_LABELS)
+
+# Where a WARN notice can be filed: the states, the District of Columbia and Puerto Rico, by
+# their two-letter postal codes (a code is how every state's WARN list names it).
+US_STATES: tuple[str, ...] = (
+    "AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "HI", "IA", "ID", "IL",
+    "IN", "KS", "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC", "ND", "NE",
+    "NH", "NJ", "NM", "NV", "NY", "OH", "OK", "OR", "PA", "PR", "RI", "SC", "SD", "TN", "TX",
+    "UT", "VA", "VT", "WA", "WI", "WV", "WY",
+)  # fmt: skip

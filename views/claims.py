@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from headcount import claimcheck, claimwords, exports
+from headcount import claimcheck, claimwords, exports, notices
 from headcount.labels import day
 from ui import sharing, state
 from ui.server import per_revision
@@ -23,7 +23,9 @@ plain(
     "before it and the first after it, on one basis. Revenue per employee is derived from "
     "filed annual revenue over filed year-end employees (same company, currency and fiscal "
     "year) and drawn apart from reported figures. Where no filing follows a claim, no verdict "
-    f"is given. The data is current to {day(as_of)}.",
+    "is given. Beside each claim, the layoff notices the company filed under the US WARN Act "
+    "between those filings (a year either side where a filing is missing). The data is "
+    f"current to {day(as_of)}.",
     caption=True,
 )
 
@@ -68,10 +70,19 @@ if not checks:
 for check in checks:
     with st.container(border=True):
         plain(f"{day(check.date)} · {check.attribution}", caption=True)
+        plain(check.line)
         for sentence in check.sentences:
             plain(sentence)
         if check.quote:
             plain(f"The source's words: \u201c{check.quote}\u201d", caption=True)
+        if check.figures is not None:
+            plain("Every figure the data holds for it:", caption=True)
+            for line in check.figures.lines():
+                plain(line, caption=True)
+            plain(check.figures.why, caption=True)
+        plain("What came after it:" if check.later else "The data links no later event to it.")
+        for event, _source in check.later:
+            plain(event)
         for source in claimwords.sources_of(check, data.sources):
             name, button = st.columns([5, 1], vertical_alignment="center")
             with name:
@@ -79,4 +90,22 @@ for check in checks:
             button.link_button(
                 "Open", source["url"], icon=":material/open_in_new:", type="tertiary"
             )
+filed = per_revision(data, "claims-notices", company, lambda: notices.listed(data.notices, company))
+st.subheader(f"WARN notices of {escape(company)}")
+if filed.is_empty():
+    plain(f"The data holds no WARN notice of {company}.")
+else:
+    st.dataframe(
+        filed,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "filed": st.column_config.TextColumn("Filed"),
+            "state": st.column_config.TextColumn("State"),
+            "workers": st.column_config.NumberColumn("Workers"),
+            "site": st.column_config.TextColumn("Site"),
+            "cause": st.column_config.TextColumn("Cause on the form"),
+            "sources": st.column_config.TextColumn("Sources"),
+        },
+    )
 sharing.share_control(link, view)

@@ -15,6 +15,7 @@ from ui.review import show_changes, show_problems, show_warnings
 from ui.server import store
 from ui.text import escape, plain
 from validation import problems
+from validation.tables import TABLES
 
 MODE_LABELS = {"upsert": "Add and update rows (by key)", "replace": "Replace the uploaded tables"}
 PROPOSAL = "_proposal"
@@ -70,7 +71,7 @@ mode = st.radio(
     "Replace: each uploaded table becomes exactly the uploaded rows.",
 )
 uploads = st.file_uploader(
-    "CSV files or Excel workbooks (.xlsx): observations, events, sources, framings",
+    f"CSV files or Excel workbooks (.xlsx): {', '.join(TABLES)}",
     accept_multiple_files=True,
     key="uploads",
 )

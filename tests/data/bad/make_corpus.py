@@ -226,6 +226,43 @@ def cases() -> list[tuple[str, bytes | str, int, str, str]]:
         ("dangling_evidence.csv", "framings", "evidence_id", "nowhere", "does not match"),
     ):
         c.append((name, with_cell(table, 0, column, value), 2, column, problem))
+    # WARN notices: written out (the curated folder holds none), citing a curated source
+    notice = {
+        "company": "Klarna",
+        "state": "NY",
+        "filed": "2024-03-04",
+        "workers": "62",
+        "site": "New York, NY",
+        "cause": "",
+        "source_id": "verge-fstech-2022-05",
+        "note": "",
+    }
+    for name, column, value, problem in (
+        ("fractional_workers.csv", "workers", "62.5", "whole number of people"),
+        ("dotted_thousands_workers.csv", "workers", "1.200", "whole number of people"),
+        ("zero_workers.csv", "workers", "0", "at least 1"),
+        ("unknown_state.csv", "state", "New York", "not an allowed state"),
+        ("future_notice.csv", "filed", "2099-01-01", "after today"),
+    ):
+        body = [list({**notice, column: value}.values())]
+        c.append((name, text(list(notice), body), 2, column, problem))
+    # A later event names the day of the claim it answers (written out: no curated event does)
+    answering = {
+        "company": "Klarna",
+        "date": "2025-05-01",
+        "kind": "rehiring",
+        "title": "Hires humans again",
+        "source_id": "cionews-853",
+        "detail": "",
+        "attribution": "",
+        "answers": "",
+    }
+    for name, value, problem in (
+        ("answers_no_claim.csv", "2020-01-01", "made no AI-workforce claim on this day"),
+        ("answers_after_event.csv", "2025-11-18", "dated after the event"),
+    ):
+        body = [list({**answering, "answers": value}.values())]
+        c.append((name, text(list(answering), body), 2, "answers", problem))
     return c
 
 
