@@ -261,7 +261,12 @@ NOTICES = Table(
             vocabulary.US_STATES,
             "two-letter code of the US state (or `DC`, `PR`) the notice was filed in, e.g. `NY`",
         ),
-        Column("filed", "date", meaning="the day the state received the notice"),
+        Column(
+            "filed",
+            "date",
+            meaning="the day the notice was filed or, where no page read gives that day, the "
+            "date of the report of it (the note says which)",
+        ),
         Column(
             "workers",
             "number",
