@@ -230,7 +230,7 @@ def test_the_export_reuploads_with_no_change(store):
     parsed = ingest.parse_uploads([("headcount-tables.xlsx", data)])
     assert [p.name for p in parsed] == [
         f"headcount-tables.xlsx{SHEET}{name}"
-        for name in ("observations", "events", "sources", "framings")
+        for name in ("observations", "events", "sources", "framings", "notices")
     ]
     for mode in ("upsert", "replace"):
         proposal = ingest.prepare(parsed, store, mode)
@@ -247,6 +247,7 @@ def test_the_export_is_one_sheet_per_table_in_contract_order_with_typed_cells(st
         "events",
         "sources",
         "framings",
+        "notices",
     ]
     first = pl.read_excel(data, sheet_name="observations", engine="calamine")
     assert first.columns == [

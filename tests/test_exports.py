@@ -113,6 +113,7 @@ def test_cli_export_holds_no_live_formula_and_re_uploads_unchanged(tmp_path):
     assert [p.name for p in exported] == [
         "events.csv",
         "framings.csv",
+        "notices.csv",
         "observations.csv",
         "sources.csv",
     ]
