@@ -4,6 +4,9 @@ An Excel download of the four tables, a newer revision published meanwhile (a ne
 then rows added to the workbook citing that source: in add-and-update mode the workbook's
 sources sheet adds to the published sources, it is not the whole list, so the judge, the
 command line and the Upload page all accept it, as they accept the same rows as a CSV.
+
+A rollback on History: the page after it speaks of the revision it published, and the next
+rollback publishes too (what the browser shows is tests/test_browser_rollback.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from headcount.store import STORE_ENV, Store
 from tests.csvtools import read_rows, to_csv
 from tests.test_analyst_pages import ANALYST, ANALYSTS, open_page, publish_button
 from tests.test_excel import XLSX, as_excel
+from ui import state
 from validation import excel, judge
 
 NEW_SOURCE = "f1-paymentsdive-reread"
@@ -132,3 +136,57 @@ def test_replacing_with_the_old_sources_sheet_is_refused_naming_the_sheet(trip):
     assert "sources.csv" not in first["problem"] + first["hint"]
     assert f"sheet 'sources' of {book}" in first["problem"], first
     assert f"sheet 'sources' of {book}" in first["hint"], first
+
+
+# History after a rollback.
+
+KLARNA_F1 = [r for r in read_rows("observations") if r["source_id"] == "f1-paymentsdive"]
+
+
+def klarna_figures(store: Store, revision: int) -> int:
+    return store.read(revision)["observations"].filter(company="Klarna").height
+
+
+def three_revisions(folder: Path) -> str:
+    """A store's URL: revision 1 the curated data; 2 and 3 each add one Klarna figure (an F-1
+    figure re-read under a new source). The usual rollback then undoes 3."""
+    url = f"sqlite:///{folder / 'store.sqlite'}"
+    bootstrap.initialise(url)
+    for step, row in enumerate(KLARNA_F1[:2], start=2):
+        added = folder / f"step{step}"
+        added.mkdir()
+        (added / "sources.csv").write_bytes(to_csv([new_source()]))
+        (added / "observations.csv").write_bytes(to_csv([{**row, "source_id": NEW_SOURCE}]))
+        files = [str(added / "sources.csv"), str(added / "observations.csv")]
+        assert cli.main(["publish", *files, "--note", f"step {step}", "--store", url]) == 0
+    assert Store(url).latest_id() == 3
+    return url
+
+
+def rollback_button(at):
+    return next(b for b in at.button if b.label.startswith("Publish a copy"))
+
+
+def test_history_after_a_rollback_proposes_the_next_one_and_publishes_it(tmp_path, monkeypatch):
+    url = three_revisions(tmp_path)
+    monkeypatch.setenv(STORE_ENV, url)
+    store = Store(url)
+    at = open_page("history", ANALYST, ANALYSTS)
+    at.selectbox(key=state.COMPANY).select("Klarna").run()
+    at.text_input(key="rollback_note").input("undo step 3").run()
+    rollback_button(at).click().run()
+    assert not at.exception, at.exception
+    assert "Published revision 4, equal to revision 2." in at.success[0].value
+    assert (at.selectbox(key="diff_from").value, at.selectbox(key="diff_to").value) == (3, 4)
+    assert at.selectbox(key="rollback_to").value == 3
+    assert rollback_button(at).label == "Publish a copy of revision 3"
+    assert at.text_input(key="rollback_note").value == ""  # the published note is not offered
+    assert rollback_button(at).disabled
+    figures = f"Klarna · {klarna_figures(store, 4)} figures"
+    assert at.selectbox(key=state.COMPANY).format_func("Klarna") == figures
+
+    at.text_input(key="rollback_note").input("redo step 3").run()
+    rollback_button(at).click().run()
+    assert not at.exception, at.exception
+    assert "Published revision 5, equal to revision 3." in at.success[0].value
+    assert store.revision(5).hashes == store.revision(3).hashes
