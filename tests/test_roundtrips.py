@@ -117,6 +117,9 @@ def test_the_upload_page_reviews_the_workbook_and_publishes_it(trip, monkeypatch
     publish_button(at).click().run()
     assert not at.exception, at.exception
     assert Store(url).latest_id() == 3
+    # The page says what it published and offers nothing more to publish from these files.
+    assert [s.value for s in at.success][-1] == "Published revision 3. Every page now shows it."
+    assert not [b.label for b in at.button if b.label.startswith("Publish revision")]
 
 
 def test_replacing_with_the_old_sources_sheet_is_refused_naming_the_sheet(trip):
