@@ -160,7 +160,8 @@ show_changes(proposal.changes)
 shown_company = preview.company_changed(proposal.changes) or st.session_state.get(
     state.COMPANY, catalog.companies[0]
 )
-after = preview.arc_after(proposal.proposed, shown_company)
+opened = proposal.changes["observations"].opened if "observations" in proposal.changes else None
+after = preview.arc_after(proposal.proposed, shown_company, opened)
 if after is not None:
     st.subheader(f"Preview: {escape(after.company)} after publishing")
     st.plotly_chart(after.figure, key="preview_chart", width="stretch")
