@@ -22,16 +22,26 @@ def templates(data: Dataset) -> dict[str, bytes]:
     }
 
 
+MARKED = "Added or changed by this upload"
+MARK_COLOUR = "#CC79A7"  # of the charts' colour-blind-safe palette, used by no point
+ARC_METRICS = {"headcount": "y", "ai_workload_fte": "y2"}  # the arc's panels, by y axis
+# A plotted point: its series, day and value (two sources may give one series two values).
+POINT = ["company", "metric", "unit", "basis", "date", "value"]
+
+
 @dataclass(frozen=True)
 class Preview:
     company: str
     figure: go.Figure
 
 
-def arc_after(proposed: Mapping[str, pl.DataFrame], preferred: str) -> Preview | None:
+def arc_after(
+    proposed: Mapping[str, pl.DataFrame], preferred: str, opened: pl.DataFrame | None = None
+) -> Preview | None:
     """The arc (headcount and AI workload, with events) of ``preferred`` as the proposed
     tables would draw it; of the best documented company if the proposal has no figure of
-    ``preferred``; None if it has no figures at all."""
+    ``preferred``; None if it has no figures at all. The points of the observations the
+    upload adds or changes (``opened``, diff.TableDiff.opened) are ringed."""
     after = Dataset(
         observations=proposed["observations"],
         events=proposed["events"],
@@ -43,11 +53,46 @@ def arc_after(proposed: Mapping[str, pl.DataFrame], preferred: str) -> Preview |
     if not companies:
         return None
     company = preferred if preferred in companies else companies[0]
-    arc = story.metric_points(after, company, ("headcount", "ai_workload_fte"))
+    arc = story.metric_points(after, company, tuple(ARC_METRICS))
     figure = charts.arc_figure(
         arc["headcount"], arc["ai_workload_fte"], claims.events_for(after, company), company
     )
+    if opened is not None and opened.height:
+        _ring(figure, arc, opened)
     return Preview(company, figure)
+
+
+def _ring(figure: go.Figure, arc: Mapping[str, pl.DataFrame], opened: pl.DataFrame) -> None:
+    """A ring around each plotted point of a changed row, on its panel, named in the legend
+    once: the analyst sees which figure is new before publishing it."""
+    changed = opened.select(POINT).unique()
+    first = True
+    for metric, axis in ARC_METRICS.items():
+        points = arc[metric]
+        if points.is_empty():
+            continue
+        marked = points.join(changed, on=POINT, how="semi")
+        if marked.is_empty():
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=marked["date"].to_list(),
+                y=marked["value"].to_list(),
+                yaxis=axis,
+                mode="markers",
+                name=MARKED,
+                legendgroup=MARKED,
+                showlegend=first,
+                hoverinfo="skip",
+                marker={
+                    "symbol": "circle-open",
+                    "size": 16,  # the point and its label stay readable inside and under it
+                    "color": MARK_COLOUR,
+                    "line": {"width": 2.5, "color": MARK_COLOUR},
+                },
+            )
+        )
+        first = False
 
 
 def company_changed(changes: Mapping[str, diff.TableDiff]) -> str | None:

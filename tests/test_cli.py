@@ -160,24 +160,26 @@ def test_json_output_lists_problem_objects(run, tmp_path):
             "line": line,
             "column": "source_id",
             "value": "missing-source",
-            "problem": "source_id does not match any row of sources.csv",
+            # Looked up in the store's latest revision (the run's store is seeded).
+            "problem": "source_id does not match any row of sources.csv (revision 1)",
             "hint": "Add the source to sources.csv, or correct the id to an existing one.",
         }
     ]
 
 
 def test_cross_table_rules_use_the_given_sources_file(run, tmp_path):
-    """Observations are checked against the sources file given beside them, not the curated one."""
+    """Replacing the sources, observations are checked against the sources file given beside
+    them alone; adding and updating, the published sources stay, so they resolve there."""
     sources = (CURATED / "sources.csv").read_text(encoding="utf-8").splitlines()
     kept = [line for line in sources if not line.startswith("f1-paymentsdive,")]
     (tmp_path / "sources.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
-    result = run(
-        "validate", "--json", str(tmp_path / "sources.csv"), str(CURATED / "observations.csv")
-    )
+    files = (str(tmp_path / "sources.csv"), str(CURATED / "observations.csv"))
+    result = run("validate", "--json", "--mode", "replace", *files)
     problems = json.loads(result.stdout)
     assert result.returncode == 1
     assert {p["value"] for p in problems} == {"f1-paymentsdive"}
     assert all(p["column"] == "source_id" for p in problems)
+    assert run("validate", "--json", "--mode", "upsert", *files).returncode == 0
 
 
 def test_unreadable_files_exit_2(run, tmp_path):

@@ -90,3 +90,16 @@ def test_the_preview_shows_the_company_the_upload_changes(store):
     assert proposal.ok, proposal.problems
     assert preview.company_changed(proposal.changes) == "Amazon"
     assert preview.company_changed({}) is None
+
+
+def test_the_preview_marks_the_figure_the_upload_changes(store):
+    """The changed figure stands out from the others (issue 24, item 10): a ring around it,
+    named in the legend, and around no other point."""
+    proposal, raised = klarna_raised(store)
+    opened = proposal.changes["observations"].opened
+    after = preview.arc_after(proposal.proposed, "Klarna", opened)
+    assert after is not None
+    marked = [t for t in after.figure.data if t.name == preview.MARKED]
+    assert len(marked) == 1
+    assert [float(y) for y in marked[0].y] == [raised]
+    assert marked[0].showlegend is True

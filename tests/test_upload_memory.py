@@ -39,7 +39,7 @@ BROKEN = {
     "value": "not a plain number",
     "unit": "not an allowed unit",
     "claim_type": "not an allowed claim_type",
-    "source_id": "source_id does not match any row of sources.csv",
+    "source_id": "source_id does not match any row of sources.csv (revision 1)",
 }
 
 

@@ -156,14 +156,14 @@ def test_dangling_source_id(context):
     data, line = with_cell("events", 2, "source_id", "no-such-source")
     found = only_problem(check("events.csv", data, context))
     assert (found["line"], found["column"], found["value"]) == (line, "source_id", "no-such-source")
-    assert found["problem"] == "source_id does not match any row of sources.csv"
+    assert found["problem"] == f"source_id does not match any row of {CURATED / 'sources.csv'}"
 
 
 def test_framing_evidence_must_resolve(context):
     data, line = with_cell("framings", 0, "evidence_id", "no-such-source")
     found = only_problem(check("framings.csv", data, context))
     assert (found["line"], found["column"]) == (line, "evidence_id")
-    assert found["problem"] == "evidence_id does not match any row of sources.csv"
+    assert found["problem"] == f"evidence_id does not match any row of {CURATED / 'sources.csv'}"
 
 
 def test_future_dates_only_for_targets(context):
@@ -296,7 +296,11 @@ def test_a_junk_file_gets_a_few_problems_of_each_kind_and_a_count_of_the_rest(co
         ("value", "not a plain number", "value.not_a_number"),
         ("date", "not a valid date", "date.invalid"),
         ("metric", "not an allowed metric", "value.not_allowed"),
-        ("source_id", "source_id does not match any row of sources.csv", "source.unknown"),
+        (
+            "source_id",
+            f"source_id does not match any row of {CURATED / 'sources.csv'}",
+            "source.unknown",
+        ),
     ):
         listed, more = summary_and_listed(problems, column)
         assert listed == [2, 3, 4, 5, 6]

@@ -60,24 +60,30 @@ def show_warnings(report: pl.DataFrame) -> bool:
         "The revision records the warnings you acknowledge, and who acknowledged them.",
         icon=":material/warning:",
     )
-    # Each warning in words first: a table cell cuts a sentence off where it matters most.
-    for row in report.head(WARNINGS_IN_WORDS).iter_rows(named=True):
-        st.markdown(
-            f"- **{escape(str(row['file']))}, line {row['line']}**: {escape(row['problem'])}"
-        )
     show_problems(report)
     return st.checkbox(ACKNOWLEDGE, key="acknowledge_warnings")
 
 
+# Widths in px that fit the page's column at 1400 px beside the sidebar (about 930 px), so the
+# problem and its hint are on screen, not past a scroll bar; each cell shows the rest on hover.
+WIDTHS = {"code": 120, "file": 140, "line": 50, "column": 90, "value": 100, "problem": 215}
+
+
 def show_problems(report: pl.DataFrame) -> None:
-    """The problem report as a table, one problem per row, its code first."""
-    st.dataframe(
-        report,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "code": st.column_config.TextColumn(
-                "code", help="The kind of problem; data/README.md lists every code."
-            ),
-        },
+    """The first problems in words (a table cell cuts a sentence off where it matters most),
+    then the report as a table, one problem per row, its code first."""
+    for row in report.head(WARNINGS_IN_WORDS).iter_rows(named=True):
+        where = f"{row['file']}, line {row['line']}" + (
+            f", {row['column']}" if row["column"] else ""
+        )
+        st.markdown(f"- **{escape(where)}**: {escape(row['problem'])}. {escape(row['hint'] or '')}")
+    columns = {
+        name: st.column_config.TextColumn(name, width=width) for name, width in WIDTHS.items()
+    }
+    columns["code"] = st.column_config.TextColumn(
+        "code",
+        width=WIDTHS["code"],
+        help="The kind of problem; data/README.md lists every code.",
     )
+    columns["line"] = st.column_config.NumberColumn("line", width=WIDTHS["line"])
+    st.dataframe(report, hide_index=True, width="stretch", column_config=columns)

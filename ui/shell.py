@@ -57,6 +57,7 @@ def run() -> None:
     with st.sidebar:
         if catalog is not None:
             state.link_view(catalog)
+            _words_of_revision(catalog.revision)
             st.selectbox(
                 "Company", catalog.companies, key=state.COMPANY, format_func=catalog.described
             )
@@ -74,3 +75,17 @@ def run() -> None:
         )
     with state.store_faults_shown():
         navigation.run()
+
+
+SIDEBAR_REVISION = "_sidebar_revision"  # the revision whose counts the company picker shows
+
+
+def _words_of_revision(revision: int | None) -> None:
+    """A new revision changes the company picker's words ('Klarna · 104 figures'), not its
+    choices; a keyed selectbox keeps its identity then, and the browser would go on showing
+    the old words. Setting the choice again through the session state tells the browser."""
+    if st.session_state.get(SIDEBAR_REVISION) == revision:
+        return
+    st.session_state[SIDEBAR_REVISION] = revision
+    if state.COMPANY in st.session_state:
+        st.session_state[state.COMPANY] = st.session_state[state.COMPANY]

@@ -380,8 +380,8 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         "source.unknown",
-        "{column} does not match any row of sources.csv",
-        "Add the source to sources.csv, or correct the id to an existing one.",
+        "{column} does not match any row of {sources}",
+        "Add the source to {target}, or correct the id to an existing one.",
     ),
     Entry(
         "name.lookalike",

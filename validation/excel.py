@@ -67,6 +67,23 @@ class Unreadable(Exception):
         self.code, self.fields = code, fields
 
 
+def place(label: str) -> str:
+    """Where a file or sheet is, in words: a sheet's label names the sheet and its workbook
+    ("the sheet 'sources' of book.xlsx"); a file's name is itself."""
+    book, separator, sheet = label.rpartition(SEPARATOR)
+    return f"the sheet '{sheet}' of {book}" if separator else label
+
+
+def sheets_table(label: str, table: str, labels: list[str]) -> str:
+    """Where a row of the sheet ``label`` would go in its workbook's ``table``: the sheets of
+    that workbook among ``labels`` (the table's), or a sheet to add named after the table."""
+    book, separator, _ = label.rpartition(SEPARATOR)
+    if not separator:
+        return TABLES[table].filename
+    own = [place(other) for other in labels if other.rpartition(SEPARATOR)[0] == book]
+    return " or ".join(own) if own else f"a sheet named '{table}' in {book}"
+
+
 def is_workbook(name: str) -> bool:
     return name.lower().endswith(SUFFIXES)
 

@@ -1,7 +1,9 @@
 """The validation gate: parsed files in, one verdict out (typed tables plus a problem report).
 
 Order: parse problems, then the column checks (models) per file, then the cross-table rules
-across the given files and the context (the tables of the current revision that were not given).
+across the given files and the context (the tables of the current revision) as the upload leaves
+it: in a replace a given table stands alone, in an upsert it adds to the context's
+(validation/merge.py).
 A cell that failed to parse is reported once, not again by the model that sees it as null.
 """
 
@@ -9,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
-from validation import catalogue, lookalike, models, problems, rules
+from validation import catalogue, lookalike, merge, models, problems, rules
+from validation.merge import Mode
 from validation.parse import LINE, ParsedFile
 from validation.rules import FILE
 from validation.tables import MAX_TEXT, ColumnKind, Table
@@ -24,6 +27,9 @@ class Verdict:
     files: list[ParsedFile]
     tables: dict[str, pl.DataFrame]
     problems: pl.DataFrame
+    # What the rules find in the context's rows the upload leaves behind (a framing citing a
+    # source that a replaced sources table drops): not the files' problems, the judge's.
+    left_behind: pl.DataFrame = field(default_factory=lambda: problems.frame())
 
     @property
     def ok(self) -> bool:
@@ -213,17 +219,17 @@ def validate(
     files: Sequence[ParsedFile],
     context: Mapping[str, pl.DataFrame] | None = None,
     today: dt.date | None = None,
+    mode: Mode = "replace",
 ) -> Verdict:
-    """Validate the given files against each other and the context tables they do not replace."""
+    """Validate the given files against each other and the context tables as the upload
+    leaves them (``mode``: the given tables replace the context's, or add to them by key)."""
     today = today or dt.date.today()
     reports = [parsed.problems for parsed in files]
     reports += [model_problems(parsed) for parsed in files]
     given = combined_tables(files)
-    everything = dict(given)
-    for name, frame in (context or {}).items():
-        if name not in everything:
-            everything[name] = frame
-    names = {parsed.name for parsed in files}
-    cross = rules.check(everything, today).filter(pl.col("file").is_in(list(names)))
-    reports.append(cross)
-    return Verdict(list(files), given, problems.combine(reports))
+    everything = merge.whole(context or {}, given, mode)
+    names = [parsed.name for parsed in files]
+    cross = rules.check(everything, today)
+    reports.append(cross.filter(pl.col("file").is_in(names)))
+    left_behind = cross.filter(~pl.col("file").is_in(names))
+    return Verdict(list(files), given, problems.combine(reports), left_behind)

@@ -14,9 +14,11 @@ The verdict holds the problems that refuse the upload and, apart, the warnings t
 published tables, join `WARNING_CHECKS`.
 
 Order: the two-files rule of a replace, then the gate (validation/gate.py: parse problems, the
-column checks, the cross-table rules across the upload and the published tables it does not
-replace), then the whole result of the merge (validation/merge.py): replacing sources.csv must
-not strand a published row that cites a source it drops.
+column checks, the cross-table rules across the published tables as the upload leaves them,
+validation/merge.py `whole`: in add-and-update mode an uploaded table adds to the published
+one, so a workbook's old sources sheet does not hide a source published since), then the
+published rows the upload leaves behind: replacing the sources must not strand a published
+row that cites a source it drops.
 """
 
 from __future__ import annotations
@@ -27,11 +29,10 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from validation import gate, merge, problems, rules, warning_checks
+from validation import gate, merge, problems, warning_checks
 from validation.merge import Mode
 from validation.parse import LINE, ParsedFile
 from validation.rules import FILE
-from validation.tables import TABLES
 
 # A check that warns: (uploaded typed tables, published tables) -> problems, none refusing.
 WarningCheck = Callable[[Mapping[str, pl.DataFrame], Mapping[str, pl.DataFrame]], pl.DataFrame]
@@ -73,12 +74,11 @@ def judge(
     twice = _two_files_for_one_table(files) if mode == "replace" else problems.frame()
     if twice.height:
         return Verdict(files, {}, {}, twice)
-    verdict = gate.validate(files, context=current, today=today)
+    verdict = gate.validate(files, context=current, today=today, mode=mode)
     if not verdict.ok or not files:
         return Verdict(files, verdict.tables, {}, verdict.problems)
-    stranded = _stranded(current, verdict.tables, mode, files, today)
-    if stranded.height:
-        return Verdict(files, verdict.tables, {}, stranded)
+    if verdict.left_behind.height:  # published rows the upload strands, at their lines
+        return Verdict(files, verdict.tables, {}, verdict.left_behind)
     proposed = merge.apply(_untagged(current), _untagged(verdict.tables), mode)
     warned = problems.combine([check(verdict.tables, current) for check in WARNING_CHECKS])
     return Verdict(files, verdict.tables, proposed, problems.frame(), warned)
@@ -96,29 +96,6 @@ def _two_files_for_one_table(files: list[ParsedFile]) -> pl.DataFrame:
             if parsed.table is not None and parsed.table.name == name
         ]
     )
-
-
-def _stranded(
-    current: Mapping[str, pl.DataFrame],
-    uploaded: Mapping[str, pl.DataFrame],
-    mode: Mode,
-    files: list[ParsedFile],
-    today: dt.date,
-) -> pl.DataFrame:
-    """Problems of published rows the upload leaves behind (a framing citing a source that a
-    replaced sources.csv drops), at their lines in the revision's export. The upload's own
-    rows were judged by the gate; here every row keeps the file and line it came from."""
-    whole = dict(current)
-    for name, rows in uploaded.items():
-        if mode == "replace" or name not in current:
-            whole[name] = rows
-            continue
-        key = list(TABLES[name].key)
-        keys = merge.may_match(rows.select(key), current[name], key[0])
-        kept = current[name].join(keys, on=key, how="anti", nulls_equal=True)
-        whole[name] = pl.concat([kept, rows.select(kept.columns)], how="vertical_relaxed")
-    names = [parsed.name for parsed in files]
-    return rules.check(whole, today).filter(~pl.col("file").is_in(names))
 
 
 def _tagged(published: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:

@@ -15,6 +15,30 @@ Mode = Literal["replace", "upsert"]
 MODES: tuple[Mode, ...] = ("replace", "upsert")
 
 
+def _kept(current: pl.DataFrame, rows: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """The current rows an upsert of ``rows`` keeps: those whose key it does not give (only
+    the uploaded keys that can match are joined: may_match)."""
+    keys = may_match(rows.select(key), current, key[0])
+    return current.join(keys, on=key, how="anti", nulls_equal=True)
+
+
+def whole(
+    current: Mapping[str, pl.DataFrame], upload: Mapping[str, pl.DataFrame], mode: Mode
+) -> dict[str, pl.DataFrame]:
+    """The tables after an upload as the rules see them: every row keeps the columns it came
+    with (its file and line), so a problem points at the upload or at the published row.
+    In an upsert a table of the upload adds to the published one (a workbook's old sources
+    sheet is not the whole list of sources); in a replace it is the whole table."""
+    result = dict(current)
+    for name, rows in upload.items():
+        if mode == "replace" or name not in current:
+            result[name] = rows
+            continue
+        kept = _kept(current[name], rows, list(TABLES[name].key))
+        result[name] = pl.concat([kept, rows.select(kept.columns)], how="vertical_relaxed")
+    return result
+
+
 def apply(
     current: Mapping[str, pl.DataFrame], upload: Mapping[str, pl.DataFrame], mode: Mode
 ) -> dict[str, pl.DataFrame]:
@@ -27,12 +51,7 @@ def apply(
         if mode == "replace" or name not in current:
             result[name] = rows
             continue
-        keys = may_match(rows.select(table.key), current[name], table.key[0])
-        kept = (
-            current[name]
-            .select(table.column_names)
-            .join(keys, on=list(table.key), how="anti", nulls_equal=True)
-        )
+        kept = _kept(current[name].select(table.column_names), rows, list(table.key))
         result[name] = pl.concat([kept, rows.cast(kept.schema, strict=False)], how="vertical")
     return result
 

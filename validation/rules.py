@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 
 import polars as pl
 
-from validation import catalogue, lookalike, problems, vocabulary
+from validation import catalogue, excel, lookalike, problems, vocabulary
 from validation.parse import LINE
 from validation.tables import SOURCE_REFERENCES, TABLES
 
@@ -132,6 +132,11 @@ def unique_keys(tables: Tables, today: dt.date) -> pl.DataFrame:
     return problems.combine(reports)
 
 
+def _files(frame: pl.DataFrame | None) -> list[str]:
+    """The files (or sheets) a table's rows come from, in order of first appearance."""
+    return [] if frame is None else frame.get_column(FILE).unique(maintain_order=True).to_list()
+
+
 def sources_resolve(tables: Tables, today: dt.date) -> pl.DataFrame:
     sources = tables.get("sources")
     known = (
@@ -139,6 +144,10 @@ def sources_resolve(tables: Tables, today: dt.date) -> pl.DataFrame:
         if sources is not None
         else pl.Series([[]], dtype=pl.List(pl.String))
     )
+    # The message names where the ids were looked up (a workbook's sheet, a file, the
+    # published revision), and where the missing one belongs for the row's own file or sheet.
+    files = _files(sources)
+    looked = " or ".join(excel.place(f) for f in files) or "any sources table (none was given)"
     reports = []
     for name, columns in SOURCE_REFERENCES.items():
         frame = tables.get(name)
@@ -148,12 +157,17 @@ def sources_resolve(tables: Tables, today: dt.date) -> pl.DataFrame:
             dangling = frame.select(FILE, LINE, column).filter(
                 pl.col(column).is_not_null() & ~pl.col(column).is_in(known)
             )
+            target = {f: excel.sheets_table(f, "sources", files) for f in _files(dangling)}
             reports.append(
                 _report(
                     dangling,
                     column,
                     "source.unknown",
-                    {"column": column},
+                    {
+                        "column": column,
+                        "sources": looked,
+                        "target": pl.col(FILE).replace_strict(target, return_dtype=pl.String),
+                    },
                 )
             )
     return problems.combine(reports)

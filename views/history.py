@@ -14,28 +14,38 @@ from ui.server import revision_changes, store
 from ui.text import escape
 
 PUBLISHED = "_history_published"  # the message of a rollback, shown after the rerun
+LATEST = "_history_latest"  # the latest revision the pickers were proposed for
 
 state.link_view(state.catalog_or_stop())
 the_store = store()
 revisions = the_store.revisions()
 
 st.title("History")
-if PUBLISHED in st.session_state:
-    st.success(st.session_state.pop(PUBLISHED), icon=":material/check_circle:")
+published = st.session_state.pop(PUBLISHED, None)
+if published is not None:
+    st.success(published, icon=":material/check_circle:")
 st.dataframe(revisionlist.table(revisions), hide_index=True, width="stretch")
 
 st.subheader("Compare two revisions")
 ids = [r.id for r in revisions]
 by_id = {r.id: r for r in revisions}
+# The usual rollback undoes the latest publish: the revision before the latest is proposed.
+earlier = ids[:-1] or ids
 # A publish or rollback (here or elsewhere) makes a new latest revision: the pickers then
-# propose it afresh instead of keeping choices made against the old one.
-if st.session_state.get("_history_latest") != ids[-1]:
-    st.session_state["_history_latest"] = ids[-1]
-    for key in ("diff_from", "diff_to", "rollback_to"):
-        st.session_state.pop(key, None)
+# propose it afresh instead of keeping choices made against the old one. The choices are set
+# through the session state, which the browser is told too: a keyed widget keeps its identity
+# when its options change, so the browser would go on showing the old choice while the page
+# computed with the new one (issue 24, item 9).
+if st.session_state.get(LATEST) != ids[-1]:
+    st.session_state[LATEST] = ids[-1]
+    st.session_state["diff_from"] = ids[max(len(ids) - 2, 0)]
+    st.session_state["diff_to"] = ids[-1]
+    st.session_state["rollback_to"] = earlier[-1]
+if published is not None:
+    st.session_state["rollback_note"] = ""  # the note of the rollback just published
 left, right = st.columns(2)
-older = left.selectbox("From", ids, index=max(len(ids) - 2, 0), key="diff_from")
-newer = right.selectbox("To", ids, index=len(ids) - 1, key="diff_to")
+older = left.selectbox("From", ids, key="diff_from")
+newer = right.selectbox("To", ids, key="diff_to")
 changes = revision_changes(older, newer)
 if all(change.empty for change in changes.values()):
     st.info(f"Revisions {older} and {newer} hold the same data.")
@@ -47,18 +57,16 @@ st.caption(
     "Rolling back publishes a new revision whose data equals the chosen one; the revisions in "
     "between stay in the history."
 )
-# The usual rollback undoes the latest publish: the revision before the latest is proposed.
-earlier = ids[:-1] or ids
 target = st.selectbox(
     "Make the data equal to revision",
     earlier,
-    index=len(earlier) - 1,
     format_func=lambda i: revisionlist.choice(by_id[i]),
     key="rollback_to",
 )
 note = st.text_input("Note (required)", key="rollback_note", max_chars=MAX_NOTE)
 if st.button(
     f"Publish a copy of revision {target}",
+    key="rollback_publish",  # a click counts even if the label changed with the choice
     disabled=not (who.allowed and note.strip() and len(ids) > 1),
     icon=":material/history:",
 ):

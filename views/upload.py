@@ -19,6 +19,7 @@ from validation.tables import TABLES
 
 MODE_LABELS = {"upsert": "Add and update rows (by key)", "replace": "Replace the uploaded tables"}
 PROPOSAL = "_proposal"
+PUBLISHED = "_upload_published"  # (the files' fingerprint, the message) after a publish
 
 catalog = state.catalog_or_stop()  # the sidebar's, counted by the database once per revision
 data = state.dataset_or_stop()
@@ -85,6 +86,14 @@ files = [(upload.name, upload.getvalue()) for upload in uploads]
 # re-check: re-basing it silently would publish a diff nobody reviewed.
 digests = [(name, hashlib.sha256(content).hexdigest()) for name, content in files]
 fingerprint = hashlib.sha256(repr((mode, digests)).encode()).hexdigest()
+published = st.session_state.get(PUBLISHED)
+if published is not None and published[0] == fingerprint:
+    # Published from these very files: the review they gave is done. The page says so and
+    # offers nothing more to publish until other files are given (issue 24, item 10).
+    st.success(published[1], icon=":material/check_circle:")
+    st.caption("Remove the files above, or add others, to check another upload.")
+    st.stop()
+st.session_state.pop(PUBLISHED, None)
 cached = st.session_state.get(PROPOSAL)
 if cached is None or cached[0] != fingerprint:
     with st.status("Checking the upload…", expanded=False) as status:
@@ -152,7 +161,8 @@ show_changes(proposal.changes)
 shown_company = preview.company_changed(proposal.changes) or st.session_state.get(
     state.COMPANY, catalog.companies[0]
 )
-after = preview.arc_after(proposal.proposed, shown_company)
+opened = proposal.changes["observations"].opened if "observations" in proposal.changes else None
+after = preview.arc_after(proposal.proposed, shown_company, opened)
 if after is not None:
     st.subheader(f"Preview: {escape(after.company)} after publishing")
     st.plotly_chart(after.figure, key="preview_chart", width="stretch")
@@ -172,5 +182,11 @@ if clicked and who.allowed and note.strip() and acknowledged:
     if isinstance(outcome, Refused):
         st.error(escape(outcome.reason), icon=":material/block:")
     else:
+        # Run the page again: the sidebar, the review and the button were drawn from the
+        # revision before; the next run says what was published, and offers nothing more.
         st.session_state.pop(PROPOSAL, None)
-        st.success(f"Published revision {outcome.revision.id}. Every page now shows it.")
+        st.session_state[PUBLISHED] = (
+            fingerprint,
+            f"Published revision {outcome.revision.id}. Every page now shows it.",
+        )
+        st.rerun()
