@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import functools
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -140,7 +141,7 @@ def test_an_arc_embedded_in_another_site_shows_the_chart_its_source_and_a_link_b
 
     # The source line names the publisher of one of the arc's sources, as on the page.
     text = frame.locator('[data-testid="stMain"]').inner_text()
-    line = next(part for part in text.splitlines() if part.startswith("Source: "))
+    line = next(part for part in text.splitlines() if re.match(r"Sources?: ", part))
     named = [key for key in cited_by("Klarna", {"headcount", "ai_workload_fte"}) if key[0] in line]
     assert named, line
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
-from headcount import claimcheck, claimwords, exports
+from headcount import citations, claimcheck, claimwords, exports
 from headcount.labels import day
 from ui import sharing, state
+from ui.cited import cite_this
 from ui.server import per_revision
 from ui.text import escape, plain
 
@@ -65,18 +68,30 @@ st.subheader(f"Claims of {escape(company)}")
 checks = per_revision(data, "claims-company", company, lambda: claimcheck.checks(data, company))
 if not checks:
     plain(f"The data holds no AI-workforce claim of {company} with a stated cause.")
-for check in checks:
+
+
+def sources_listed(rows: list[dict[str, Any]]) -> None:
+    """Each source once, as publishers and titles (a filing first), with a button to open it."""
+    for source in rows:
+        name, button = st.columns([5, 1], vertical_alignment="center")
+        with name:
+            plain(citations.cite(source, url=False), caption=True)
+        button.link_button("Open", source["url"], icon=":material/open_in_new:", type="tertiary")
+
+
+# Claims in a row between the same two filings share one card: the filed record is said once.
+for record, group in claimcheck.by_record(checks):
     with st.container(border=True):
-        plain(f"{day(check.date)} · {check.attribution}", caption=True)
-        for sentence in check.sentences:
-            plain(sentence)
-        if check.quote:
-            plain(f"The source's words: \u201c{check.quote}\u201d", caption=True)
-        for source in claimwords.sources_of(check, data.sources):
-            name, button = st.columns([5, 1], vertical_alignment="center")
-            with name:
-                plain(f"[{source['source_id']}] {source['publisher']}", caption=True)
-            button.link_button(
-                "Open", source["url"], icon=":material/open_in_new:", type="tertiary"
-            )
+        for check in group:
+            plain(f"{day(check.date)} · {check.attribution}", caption=True)
+            plain(check.said)
+            for sentence in check.own:
+                plain(sentence)
+            if check.quote:
+                plain(f"The source's words: \u201c{check.quote}\u201d", caption=True)
+            sources_listed(claimwords.sources_of(check, data.sources))
+            cite_this(claimwords.claim_title(check), data, view)
+        st.divider()
+        plain(claimwords.record_words(record, len(group)))
+        sources_listed(claimwords.record_sources(group[0], data.sources))
 sharing.share_control(link, view)
