@@ -264,8 +264,10 @@ def encode(view: View, default_company: str) -> dict[str, list[str]]:
 
 
 def link(current_url: str, view: View, default_company: str) -> str:
-    """The address that reopens this view on the current page."""
-    page = current_url.split("?", 1)[0].split("#", 1)[0]
+    """The address that reopens this view on the current page (the root page's with its
+    slash: Streamlit reports it as 'http://host:8501', and '...8501?company=X' is no address
+    to print or paste)."""
+    page = page_address(current_url)
     query = urlencode(encode(view, default_company), doseq=True)
     return f"{page}?{query}" if query else page
 

@@ -65,7 +65,7 @@ def test_each_claim_offers_its_citation_in_plain_text_and_bibtex(tmp_path, monke
     assert not at.exception
     codes = [c.value for c in at.code]
     today = dt.date.today().isoformat()
-    data = "http://dash.example:8501/api/observations.csv?company=Acme&metric=headcount&rev=1"
+    data = "http://dash.example:8501/api/observations.csv?company=Acme&rev=1"
     assert (
         "Headcount & AI claims: 'Acme, 1 Mar 2023: AI does the work' (data, revision 1). "
         f"{page} (data: {data}; accessed {today})"

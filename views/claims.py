@@ -90,7 +90,8 @@ for record, group in claimcheck.by_record(checks):
             if check.quote:
                 plain(f"The source's words: \u201c{check.quote}\u201d", caption=True)
             sources_listed(claimwords.sources_of(check, data.sources))
-            cite_this(claimwords.claim_title(check), data, view)
+            # A claim's data: its company's figures of every metric (a claim may be of any).
+            cite_this(claimwords.claim_title(check), data, view, ())
         st.divider()
         plain(claimwords.record_words(record, len(group)))
         sources_listed(claimwords.record_sources(group[0], data.sources))
