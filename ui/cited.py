@@ -97,6 +97,6 @@ def cite_this(
         ),
         dt.date.today(),  # the reader's day of access, never cached
     )
-    with st.expander("Cite this", icon=":material/format_quote:"):
+    with st.expander("Cite this"):
         st.code(cited.text, language=None, wrap_lines=True)
         st.code(cited.bibtex, language="latex", wrap_lines=True)
