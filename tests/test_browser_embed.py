@@ -109,7 +109,10 @@ def offered_snippets(page, url: str, count: int) -> list[str]:
     page.locator(f"{CHART} .main-svg").first.wait_for(timeout=60_000)
     page.get_by_role("button", name="Copy link").click()
     page.get_by_text("Embed a chart").click()
-    code = page.locator('[data-testid="stExpander"] [data-testid="stCode"] code')
+    # The snippets, not the page's Cite this blocks (also code in expanders).
+    code = page.locator('[data-testid="stExpander"] [data-testid="stCode"] code').filter(
+        has_text="<iframe"
+    )
     code.nth(count - 1).wait_for(timeout=30_000)  # drawn once the section is open
     return [text.strip() for text in code.all_inner_texts()]
 
