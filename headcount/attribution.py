@@ -10,6 +10,7 @@ points, not its page's.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -17,8 +18,11 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from headcount.share import link_date
+
 SEPARATOR = ";"  # source ids never contain it (validation/tables.py: ids are slugs)
 SOURCE_LINE_CHARACTERS = 52  # one line of a chart's subtitle on a phone
+SOURCE_LINES = 2  # a chart's source line may take two of them
 
 
 def point_data(hover: str, source_ids: Iterable[object]) -> list[str]:
@@ -55,17 +59,34 @@ def selected_ids(event: Mapping[str, Any]) -> list[str]:
     return ids
 
 
+def selected_dates(event: Mapping[str, Any]) -> list[dt.date]:
+    """The days of the points selected on a chart (their x, 'YYYY-MM-DD' or a time on that
+    day), each once; a point whose x is no date adds none."""
+    points = (event.get("selection") or {}).get("points") or []
+    found = (link_date(str(p.get("x"))[:10]) for p in points)
+    return list(dict.fromkeys(d for d in found if d is not None))
+
+
 def source_line(ids: Sequence[str], sources: pl.DataFrame) -> str:
-    """'Source: Klarna Group plc (Form F-1) and 4 more': the publisher behind most of the
-    points, and how many other publishers; cut so the line fits one subtitle line on a phone
-    (the full citations are one click away). Empty when no point cites a source."""
+    """'Sources: Klarna Group plc (Form F-1); Reuters; CNBC and 4 more': the chart's own
+    publishers, the one behind most points first, as many as fit two subtitle lines on a
+    phone (the full citations are one click away). Empty when no point cites a source."""
     publishers = dict(sources.select("source_id", "publisher").iter_rows())
     counted = Counter(publishers[i] for i in ids if i in publishers)
     if not counted:
         return ""
-    top = str(counted.most_common(1)[0][0])
-    more = f" and {len(counted) - 1} more" if len(counted) > 1 else ""
-    room = SOURCE_LINE_CHARACTERS - len("Source: ") - len(more)
-    if len(top) > room:
-        top = top[: room - 1].rstrip() + "…"
-    return f"Source: {top}{more}"
+    ranked = [str(name) for name, _ in counted.most_common()]
+    head = "Source: " if len(ranked) == 1 else "Sources: "
+    room = SOURCE_LINES * SOURCE_LINE_CHARACTERS
+    named = [ranked[0]]
+    for name in ranked[1:]:
+        more = len(ranked) - len(named) - 1
+        tail = f" and {more} more" if more else ""
+        if len(head + "; ".join([*named, name]) + tail) <= room:
+            named.append(name)  # a long name is left for the click; a shorter one may fit
+    rest = len(ranked) - len(named)
+    tail = f" and {rest} more" if rest else ""
+    text = "; ".join(named)
+    if len(head + text + tail) > room:  # one long name alone
+        text = text[: room - len(head) - len(tail) - 1].rstrip() + "…"
+    return f"{head}{text}{tail}"

@@ -25,7 +25,7 @@ from typing import cast
 import plotly.graph_objects as go
 import polars as pl
 
-from headcount import attribution
+from headcount import attribution, citations, share
 from headcount.claims import LINE, STATEMENT, TARGET
 from headcount.formatting import quantity, short
 from headcount.labels import day, label
@@ -680,15 +680,24 @@ def attributed(figure: go.Figure | dict, sources: pl.DataFrame, link: str, room:
     return stamped(figure, line, link, room)
 
 
+def named_link(link: str) -> str:
+    """A view's link as a chart prints it: 'Headcount & AI claims · host', the whole of it a
+    link to the view (Plotly takes the href as written: a '"' could end it, so none passes)."""
+    where = share.host(link)
+    name = f"{citations.PUBLISHER} · {where}" if where else citations.PUBLISHER
+    return f'<a href="{link.replace(chr(34), "%22")}">{_escape(name)}</a>'
+
+
 def stamped(figure: go.Figure | dict, source: str, link: str, room: int = 0) -> dict:
     """The figure as a dict with a source line and the link to its view under its title, so
     a downloaded image says where it comes from, as Our World in Data's charts do."""
     data = figure if isinstance(figure, dict) else figure.to_dict()
     layout = {**data.get("layout", {})}
     title = {**layout.get("title", {})}
-    # The source on its line, the link on its own (a long address wraps); the top margin grows
-    # with the lines, so the subtitle never runs into the plot.
-    text = wrapped(source, 52) + "<br>" + wrapped(link, 52)
+    # The sources, then a short named link to the view: the dashboard and its host, which an
+    # exported image keeps in print (the full address is in the chart's Cite this); the top
+    # margin grows with the lines, so the subtitle never runs into the plot.
+    text = wrapped(source, 52) + "<br>" + named_link(link)
     lines = text.count("<br>") + 1
     title["subtitle"] = {"text": text, "font": {"size": 11, "color": "#6b6b6b"}}
     # Pinned to the top: Plotly centres an unpinned title in the top margin, so a larger

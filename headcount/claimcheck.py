@@ -11,6 +11,7 @@ given.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -20,6 +21,9 @@ from headcount.dataset import Dataset
 from headcount.formatting import quantity
 from headcount.labels import day, label
 
+# The WARN notices set beside a claim are those filed between the filings around it; where a
+# filing is missing, this many days before or after the claim stand in for it.
+NOTICE_REACH = dt.timedelta(days=365)
 STALE_AFTER_DAYS = 365  # a figure older than this on the day the data is current to is stale
 # The overview's change is over two years of filings: the filing nearest the day two years
 # before the latest, within this many days (a fiscal year may end on 31 January one year and
@@ -29,9 +33,6 @@ TWO_YEARS_SLACK_DAYS = 45
 # Claims whose number is an amount of work or of roles taken by AI: only those are set against
 # the headcount as a share (a statement of total staff or a target is not a share of anything).
 SHARE_METRICS = ("ai_workload_fte", "roles_ai_could_replace")
-# The WARN notices set beside a claim are those filed between the filings around it; where a
-# filing is missing, this many days before or after the claim stand in for it.
-NOTICE_REACH = dt.timedelta(days=365)
 
 
 CLAIM_COLUMNS: dict[str, pl.DataType] = {
@@ -72,11 +73,17 @@ class Check:
     rpe_before: str | None
     rpe_after: str | None
     verdict: str | None  # "fell", "rose", "unchanged"; None where the record cannot answer
-    sentences: tuple[str, ...]
+    said: str  # the claim and who made it (its day is the card's)
+    own: tuple[str, ...]  # what holds for this claim alone (its share of the headcount)
+    record: tuple[str, ...]  # the filed record around it, the same for every claim between
     warn: notices.Notices | None = None  # the WARN notices filed in the claim's window
     line: str = ""  # claim, notices and filed headcount in one line
     figures: figures.Figures | None = None  # every figure the data holds for the claim
     later: tuple[tuple[str, str], ...] = ()  # the events that answer it: words, source id
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        return (self.said, *self.own, *self.record)
 
     @property
     def source_ids(self) -> tuple[str, ...]:
@@ -164,6 +171,49 @@ def _rpe_at(derived: pl.DataFrame, filing: Filing | None) -> str | None:
     return " and ".join(quantity(r["value"], r["unit"]) for r in rows) or None
 
 
+def _record(
+    company: str,
+    series: pl.DataFrame,
+    before: Filing | None,
+    after: Filing | None,
+    name: Callable[[Sequence[str]], str],
+) -> list[str]:
+    """What the filed record shows around a claim, in words that hold for every claim between
+    the same two filings (a page says it once for all of them)."""
+    if series.is_empty():
+        return [
+            f"The data holds no filed headcount series for {company}: the filed record cannot "
+            "show whether these claims appeared in the headcount."
+        ]
+    basis = str(series.get_column("basis").first())
+    record = []
+    if before is None:
+        record.append(f"No filed headcount before (basis: {basis}).")
+    else:
+        record.append(
+            f"Last filing before: {_people(before.value)} employees on {day(before.date)} "
+            f"({basis}; {name([before.source_id])})."
+        )
+    if after is None:
+        record.append(
+            "No filing since: the filed record cannot show the effect yet, so no verdict."
+        )
+    else:
+        record.append(
+            f"First filing after: {_people(after.value)} employees on {day(after.date)} "
+            f"({name([after.source_id])})."
+        )
+    if before is not None and after is not None and before.value > 0:
+        change = (after.value - before.value) / before.value
+        record.append(
+            "On the same basis, filed headcount was unchanged between the two filings."
+            if after.value == before.value
+            else f"On the same basis, filed headcount {'fell' if change < 0 else 'rose'} "
+            f"{abs(change):.0%} between the two filings."
+        )
+    return record
+
+
 def window(
     when: dt.date, before: Filing | None, after: Filing | None, as_of: dt.date | None
 ) -> notices.Window:
@@ -196,20 +246,27 @@ def _filed_words(series: pl.DataFrame, before: Filing | None, after: Filing | No
     return f"{first} → {second}, {change:+.0%}"
 
 
-def one_line(what: str, warn: notices.Notices, filed: str) -> str:
+def one_line(
+    what: str,
+    warn: notices.Notices,
+    filed: str,
+    name: Callable[[Sequence[str]], str] = lambda ids: "",
+) -> str:
     """What was claimed, what the WARN notices say and what filed headcount did, one line."""
-    return f"Claimed: {what} · WARN notices: {warn.words()} · Filed headcount: {filed}"
+    return f"Claimed: {what} · WARN notices: {warn.words(name)} · Filed headcount: {filed}"
 
 
 def check(
     claim: dict[str, object],
     series: pl.DataFrame,
     derived: pl.DataFrame,
+    name: Callable[[Sequence[str]], str] = lambda ids: "",
     filed_notices: pl.DataFrame | None = None,
     as_of: dt.date | None = None,
 ) -> Check:
     """One claim against the filed headcount ``series``, derived revenue per employee and the
-    company's WARN notices."""
+    company's WARN notices; ``name`` says who its sources are (publishers, never ids:
+    ``citations.named``)."""
     company = str(claim["company"])
     when: dt.date = claim["date"]  # type: ignore[assignment]
     before, after = _around(series, when)
@@ -218,63 +275,34 @@ def check(
         company,
         window(when, before, after, as_of),
     )
-    cited = ", ".join(claim["source_ids"])  # type: ignore[arg-type]
-    said = f"On {day(when)}: {claim['what']} [{cited}]."
-    sentences = [said]
+    who = name(claim["source_ids"])  # type: ignore[arg-type]
+    said = f"{claim['what']}" + (f", according to {who}." if who else ".")
+    record = _record(company, series, before, after, name)
+    own: list[str] = []
     change = share = None
     verdict = None
-    if series.is_empty():
-        sentences.append(
-            f"The data holds no filed headcount series for {company}: the filed record cannot "
-            "show whether this claim appeared in the headcount."
+    if before is not None and after is not None and before.value > 0:
+        change = (after.value - before.value) / before.value
+        verdict = (
+            "unchanged"
+            if after.value == before.value
+            else ("fell" if after.value < before.value else "rose")
         )
-    else:
-        basis = str(series.get_column("basis").first())
-        if before is None:
-            sentences.append(f"No filed headcount before this claim (basis: {basis}).")
-        else:
-            sentences.append(
-                f"Last filing before it: {_people(before.value)} employees on "
-                f"{day(before.date)} [{before.source_id}] ({basis})."
-            )
-        if after is None:
-            sentences.append(
-                "No filing after it yet: the filed record cannot show its effect, so no "
-                "verdict is given."
-            )
-        else:
-            sentences.append(
-                f"First filing after it: {_people(after.value)} employees on "
-                f"{day(after.date)} [{after.source_id}]."
-            )
-        if before is not None and after is not None and before.value > 0:
-            change = (after.value - before.value) / before.value
-            verdict = (
-                "unchanged"
-                if after.value == before.value
-                else ("fell" if after.value < before.value else "rose")
-            )
-            sentences.append(
-                f"On the same basis, filed headcount {verdict} {abs(change):.0%} between the "
-                "two filings."
-                if verdict != "unchanged"
-                else "On the same basis, filed headcount was unchanged between the two filings."
-            )
-        value, unit = claim.get("value"), claim.get("unit")
-        if (
-            before is not None
-            and before.value > 0
-            and value is not None
-            and (claim.get("metric") in SHARE_METRICS)
-        ):
-            share = float(value) / before.value  # type: ignore[arg-type]
-            sentences.append(
-                f"The claim's {quantity(float(value), str(unit))} is {share:.0%} of the filed "  # type: ignore[arg-type]
-                "headcount before it."
-            )
+    value, unit = claim.get("value"), claim.get("unit")
+    if (
+        before is not None
+        and before.value > 0
+        and value is not None
+        and (claim.get("metric") in SHARE_METRICS)
+    ):
+        share = float(value) / before.value  # type: ignore[arg-type]
+        own.append(
+            f"The claim's {quantity(float(value), str(unit))} is {share:.0%} of the filed "  # type: ignore[arg-type]
+            "headcount before it."
+        )
     rpe_before, rpe_after = _rpe_at(derived, before), _rpe_at(derived, after)
     if rpe_before or rpe_after:
-        sentences.append(
+        record.append(
             "Revenue per employee derived from the filings: "
             f"{rpe_before or 'not derivable'} before, {rpe_after or 'not derivable yet'} after."
         )
@@ -292,22 +320,28 @@ def check(
         rpe_before=rpe_before,
         rpe_after=rpe_after,
         verdict=verdict,
-        sentences=tuple(sentences),
+        said=said,
+        own=tuple(own),
+        record=tuple(record),
         warn=warn,
-        line=one_line(str(claim["what"]), warn, _filed_words(series, before, after)),
+        line=one_line(str(claim["what"]), warn, _filed_words(series, before, after), name),
     )
 
 
 def checks(data: Dataset, company: str | None = None) -> list[Check]:
     """Every claim of one company (or all) against its company's filed record."""
     found = claims(data, company)
-    as_of = current_to(data)
+
+    def who(ids: Sequence[str]) -> str:
+        return citations.named(ids, data.sources)
+
     results = []
+    as_of = current_to(data)
     for name in dict.fromkeys(found.get_column("company").to_list()):
         series = productivity.filed_headcount(data.observations, name)
         derived = productivity.revenue_per_employee(data.observations, name)
         for claim in found.filter(pl.col("company") == name).to_dicts():
-            checked = check(claim, series, derived, data.notices, as_of)
+            checked = check(claim, series, derived, who, data.notices, as_of)
             results.append(
                 replace(
                     checked,
@@ -316,6 +350,18 @@ def checks(data: Dataset, company: str | None = None) -> list[Check]:
                 )
             )
     return results
+
+
+def by_record(found: Sequence[Check]) -> list[tuple[tuple[str, ...], list[Check]]]:
+    """Claims in order, those in a row between the same two filings together with the record
+    they share, so a page says it once (not under every claim)."""
+    groups: list[tuple[tuple[str, ...], list[Check]]] = []
+    for one in found:
+        if groups and groups[-1][0] == one.record and groups[-1][1][-1].company == one.company:
+            groups[-1][1].append(one)
+        else:
+            groups.append((one.record, [one]))
+    return groups
 
 
 def current_to(data: Dataset) -> dt.date | None:

@@ -3,6 +3,7 @@ people write them, each company a link to its arc, and a reason wherever a value
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -71,5 +72,29 @@ def overview_in_words(table: pl.DataFrame, url: str | None) -> pl.DataFrame:
 
 
 def sources_of(check: Check, sources: pl.DataFrame) -> list[dict[str, Any]]:
-    """The sources a claim's card cites, as rows (source_id, publisher, url, ...)."""
-    return sources.filter(pl.col("source_id").is_in(list(check.source_ids))).to_dicts()
+    """The sources of a claim itself, as rows (source_id, publisher, url, ...): the filings
+    around it are named in the record its card shares."""
+    return sources.filter(pl.col("source_id").is_in(list(check.claim_sources))).to_dicts()
+
+
+def claim_line(check: Check) -> str:
+    """One claim as a page lists it: its day, its cause, what was said and by whom, and its
+    share of the filed headcount."""
+    return " ".join((f"{day(check.date)} · {check.attribution}: {check.said}", *check.own))
+
+
+def record_words(record: Sequence[str], claims: int) -> str:
+    """The filed record shared by ``claims`` claims in a row, said once for all of them."""
+    around = "this claim" if claims == 1 else f"these {claims} claims"
+    return f"The filed record around {around}: " + " ".join(record)
+
+
+def claim_title(check: Check) -> str:
+    """A claim as a citation names it: 'Klarna, 18 Nov 2025: AI does the work'."""
+    return f"{check.company}, {day(check.date)}: {check.attribution}"
+
+
+def record_sources(check: Check, sources: pl.DataFrame) -> list[dict[str, Any]]:
+    """The sources of the filings around a claim (the record its card shares), as rows."""
+    ids = [f.source_id for f in (check.before, check.after) if f is not None]
+    return sources.filter(pl.col("source_id").is_in(ids)).to_dicts()

@@ -11,6 +11,7 @@ its own terms. For an event the figures are its title and the WARN notices filed
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -40,8 +41,9 @@ class Figures:
     figures: tuple[Figure, ...]
     why: str  # which figure the charts use, and why, in a sentence
 
-    def lines(self) -> list[str]:
-        """Each figure in words, in date order, marked where it is this claim's or the card's."""
+    def lines(self, name: Callable[[Sequence[str]], str] = lambda ids: "") -> list[str]:
+        """Each figure in words, in date order, marked where it is this claim's or the card's,
+        with who gives it (``name``: citations.named, never ids)."""
         out = []
         for figure in self.figures:
             marks = [
@@ -50,7 +52,8 @@ class Figures:
             said = f"{day(figure.date)}: {figure.words}, {figure.basis}"
             if marks:
                 said += f" ({'; '.join(marks)})"
-            out.append(f"{said} [{', '.join(figure.source_ids)}]")
+            who = name(figure.source_ids)
+            out.append(f"{said}, according to {who}" if who else said)
         return out
 
 

@@ -8,10 +8,12 @@ day filed, workers and site agree.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
+from headcount import citations
 from headcount.labels import day
 
 NOTICE_KEY = ("company", "state", "filed", "workers", "site")
@@ -68,9 +70,10 @@ class Notices:
         given = self.rows.get_column("cause").drop_nulls().to_list()
         return {cause: given.count(cause) for cause in dict.fromkeys(given)}
 
-    def words(self) -> str:
-        """'2 notices, 73 workers (CA, NY); the form's cause: "…" (1 notice) [ids]', or that
-        the data holds none in the window."""
+    def words(self, name: Callable[[Sequence[str]], str] = lambda ids: "") -> str:
+        """'2 notices, 73 workers (CA, NY); the form's cause: "…" (1 notice), according to
+        <publishers>' (``name``: citations.named, never ids), or that the data holds none in
+        the window."""
         if not self.count:
             return f"none in the data for {self.window.words()}"
         said = (
@@ -84,7 +87,8 @@ class Notices:
         )
         if causes:
             said += f"; cause on the form: {causes}"
-        return f"{said} [{', '.join(self.source_ids)}]"
+        who = name(self.source_ids)
+        return f"{said}, according to {who}" if who else said
 
 
 def distinct(notices: pl.DataFrame) -> pl.DataFrame:
@@ -108,9 +112,10 @@ def within(notices: pl.DataFrame, company: str, window: Window) -> Notices:
     return Notices(window, distinct(mine))
 
 
-def listed(notices: pl.DataFrame, company: str) -> pl.DataFrame:
+def listed(notices: pl.DataFrame, company: str, sources: pl.DataFrame) -> pl.DataFrame:
     """A company's notices as the page lists them: one row per notice, days as people write
-    them, whole workers, the cause verbatim or that the form gives none, and its sources."""
+    them, whole workers, the cause verbatim or that the form gives none, and who reports it
+    (its sources' publishers)."""
     rows = distinct(notices.filter(pl.col("company") == company))
     return rows.select(
         pl.col("filed").map_elements(day, return_dtype=pl.String),
@@ -118,5 +123,7 @@ def listed(notices: pl.DataFrame, company: str) -> pl.DataFrame:
         pl.col("workers").cast(pl.Int64),
         pl.col("site").fill_null("not given"),
         pl.col("cause").fill_null("none on the form"),
-        pl.col("source_ids").list.join(", ").alias("sources"),
+        pl.col("source_ids")
+        .map_elements(lambda ids: citations.named(list(ids), sources), return_dtype=pl.String)
+        .alias("sources"),
     )

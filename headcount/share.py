@@ -266,15 +266,18 @@ def encode(view: View, default_company: str) -> dict[str, list[str]]:
 
 
 def link(current_url: str, view: View, default_company: str) -> str:
-    """The address that reopens this view on the current page."""
-    page = current_url.split("?", 1)[0].split("#", 1)[0]
+    """The address that reopens this view on the current page (the root page's with its
+    slash: Streamlit reports it as 'http://host:8501', and '...8501?company=X' is no address
+    to print or paste)."""
+    page = page_address(current_url)
     query = urlencode(encode(view, default_company), doseq=True)
     return f"{page}?{query}" if query else page
 
 
-def data_link(current_url: str, view: View) -> str:
+def data_link(current_url: str, view: View, revision: int | None = None) -> str:
     """The data API's address of the figures a view shows (headcount/api.py): every company of
-    the view named, with its metrics, bases and dates, so `curl` gets what the page shows."""
+    the view named, with its metrics, bases and dates, so `curl` gets what the page shows;
+    with ``revision``, pinned to that revision (a citation's address that never changes)."""
     root = current_url.split("?", 1)[0].split("#", 1)[0]
     scheme, _, rest = root.partition("://")
     host = rest.split("/", 1)[0]
@@ -286,6 +289,8 @@ def data_link(current_url: str, view: View) -> str:
         query.append(("from", view.start.isoformat()))
     if view.end:
         query.append(("to", view.end.isoformat()))
+    if revision is not None:
+        query.append(("rev", str(revision)))
     return f"{base}/api/observations.csv?{urlencode(query)}"
 
 
@@ -330,6 +335,13 @@ def embed_link(
     if theme is not None:
         query.append(("embed_options", THEMES[theme]))
     return f"{page_address(current_url)}?{urlencode(query)}"
+
+
+def host(url: str) -> str:
+    """The host (and port) of an address, as a printed chart names where it comes from
+    ('headcount.example.org'); empty for an address without one."""
+    _, separator, rest = url.partition("://")
+    return rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0] if separator else ""
 
 
 def page_address(url: str) -> str:

@@ -12,14 +12,17 @@ import datetime as dt
 
 import polars as pl
 
+from headcount import citations
 from headcount.dataset import Dataset
 from headcount.labels import day, label
 
 
-def _said(event: dict[str, object]) -> str:
+def _said(event: dict[str, object], sources: pl.DataFrame) -> str:
     kind = label("kind", event["kind"])
     cause = f" ({label('attribution', event['attribution'])})" if event.get("attribution") else ""
-    return f"{day(event['date'])}: {kind}{cause}: {event['title']} [{event['source_id']}]"  # type: ignore[arg-type]
+    who = citations.named([str(event["source_id"])], sources)
+    said = f"{day(event['date'])}: {kind}{cause}: {event['title']}"  # type: ignore[arg-type]
+    return f"{said}, according to {who}" if who else said
 
 
 def later(data: Dataset, company: str, when: dt.date, what: str) -> list[tuple[str, str]]:
@@ -34,4 +37,4 @@ def later(data: Dataset, company: str, when: dt.date, what: str) -> list[tuple[s
         & (pl.col("answers") == when)
         & ~((pl.col("date") == when) & (pl.col("title") == what))
     ).sort("date", "title")
-    return [(_said(event), str(event["source_id"])) for event in answering.to_dicts()]
+    return [(_said(event, data.sources), str(event["source_id"])) for event in answering.to_dicts()]

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from headcount import attribution
+from headcount import attribution, charts
 from tests.apptest import open_app
 from tests.csvtools import read_rows
 
@@ -25,26 +25,34 @@ def run_page(page: str | None = None, **params: str) -> AppTest:
     return open_app(page, params)
 
 
-def subtitle(figure: dict) -> list[str]:
-    """The lines under a chart's title, as a reader sees them."""
+def subtitle(figure: dict) -> tuple[str, str]:
+    """The source line under a chart's title (wrapped over lines on the chart) and the link
+    under it, as a reader sees them."""
     text = figure["layout"]["title"].get("subtitle", {}).get("text", "")
-    return [html.unescape(line) for line in text.split("<br>")]
+    *source, link = [html.unescape(line) for line in text.split("<br>")]
+    return " ".join(source), link
 
 
 def named(line: str) -> tuple[str, int]:
-    """('Klarna Group plc (Form F-1)', 4) from 'Source: Klarna Group plc (Form F-1) and 4 more'."""
-    found = re.fullmatch(r"Source: (.+?)(?: and (\d+) more)?", line)
+    """('Klarna Group plc (Form F-1); Reuters', 4) from 'Sources: Klarna Group plc (Form F-1);
+    Reuters and 4 more'."""
+    found = re.fullmatch(r"Sources?: (.+?)(?: and (\d+) more)?", line)
     assert found, line
     return found.group(1), int(found.group(2) or 0)
 
 
-def assert_names_most_cited(line: str, publishers: Counter[str]) -> None:
-    top, more = named(line)
-    assert more == len(publishers) - 1, (line, publishers)
+def assert_names_its_own_sources(line: str, publishers: Counter[str]) -> None:
+    """The line names the publisher behind most points first, then others of its own points
+    only, and counts the rest."""
+    shown, more = named(line)
+    names = shown.split("; ")
+    top = names[0]
     most = max(publishers.values())
     leaders = [p for p, n in publishers.items() if n == most]
     # A long name is cut to fit a phone's line, ending in an ellipsis.
     assert any(p == top or (top.endswith("…") and p.startswith(top[:-1])) for p in leaders), line
+    assert set(names[1:]) <= set(publishers), line
+    assert len(names) + more == len(publishers), (line, publishers)
 
 
 @pytest.mark.slow  # measured: among the costliest of the quick loop
@@ -54,10 +62,10 @@ def test_each_explorer_chart_names_the_sources_of_its_points_and_links_its_view(
     assert len(charts) == 1  # headcount, in employees: one panel
     table = at.dataframe[0].value  # exactly what is plotted, one row per source of a point
     publishers = Counter(PUBLISHER[source_id] for source_id in table["source_id"])
-    line, *link = subtitle(charts[0])
-    assert_names_most_cited(line, publishers)
+    line, link = subtitle(charts[0])
+    assert_names_its_own_sources(line, publishers)
     # The view's own link (AppTest has no address of its own, so only its query shows).
-    assert "compare=Salesforce" in "".join(link)
+    assert "compare=Salesforce" in link
 
 
 def test_the_arcs_valuation_chart_names_its_own_sources_not_the_pages():
@@ -70,8 +78,8 @@ def test_the_arcs_valuation_chart_names_its_own_sources_not_the_pages():
         if row["company"] == "Klarna" and row["metric"] == "valuation"
     ]
     assert {row["unit"] for row in rows} == {"USD"}  # all drawn on the one chart
-    line, *_ = subtitle(valuation)
-    assert_names_most_cited(line, Counter(PUBLISHER[row["source_id"]] for row in rows))
+    line, _ = subtitle(valuation)
+    assert_names_its_own_sources(line, Counter(PUBLISHER[row["source_id"]] for row in rows))
 
 
 SOURCES = pl.DataFrame(
@@ -85,9 +93,9 @@ SOURCES = pl.DataFrame(
 @pytest.mark.parametrize(
     ("ids", "line"),
     [
-        (["f1", "cnbc", "f1", "wiki"], "Source: Klarna Group plc (Form F-1) and 2 more"),
+        (["f1", "cnbc", "f1", "wiki"], "Sources: Klarna Group plc (Form F-1); CNBC; Wikipedia"),
         (["cnbc", "cnbc"], "Source: CNBC"),
-        (["bbc1", "bbc2", "f1"], "Source: BBC and 1 more"),  # one publisher, two pages
+        (["bbc1", "bbc2", "f1"], "Sources: BBC; Klarna Group plc (Form F-1)"),  # BBC: two pages
         (["gone", "wiki"], "Source: Wikipedia"),  # an id of no source names nobody
         ([], ""),
     ],
@@ -96,10 +104,22 @@ def test_the_source_line_names_the_publisher_behind_most_points(ids, line):
     assert attribution.source_line(ids, SOURCES) == line
 
 
-def test_a_long_publisher_is_cut_to_one_line_on_a_phone():
-    long = pl.DataFrame({"source_id": ["x", "y"], "publisher": ["P" * 80, "Q"]})
+def test_a_long_publisher_is_cut_to_two_lines_on_a_phone():
+    long = pl.DataFrame({"source_id": ["x", "y"], "publisher": ["P" * 200, "Q"]})
     line = attribution.source_line(["x", "x", "y"], long)
-    assert len(line) == 52 and line.endswith("… and 1 more")
+    assert len(line) == 2 * 52 and line.endswith("… and 1 more")
+
+
+def test_as_many_publishers_are_named_as_fit_two_lines_the_rest_counted():
+    names = [f"Publisher number {n:02d}" for n in range(12)]  # 19 characters each
+    many = pl.DataFrame({"source_id": [str(n) for n in range(12)], "publisher": names})
+    ids = [str(n) for n in range(12) for _ in range(12 - n)]  # 0 behind most points
+    line = attribution.source_line(ids, many)
+    assert line == (
+        "Sources: Publisher number 00; Publisher number 01; Publisher number 02; "
+        "Publisher number 03 and 8 more"
+    )
+    assert len(line) <= 2 * 52
 
 
 def test_ids_travel_with_each_point_and_are_read_back_from_every_trace():
@@ -113,3 +133,15 @@ def test_ids_travel_with_each_point_and_are_read_back_from_every_trace():
     assert attribution.figure_ids(figure) == ["a", "b", "a"]
     clicked = {"selection": {"points": [{"customdata": ["h", "a;b"]}, {"customdata": ["h", "b"]}]}}
     assert attribution.selected_ids(clicked) == ["a", "b"]
+
+
+def test_no_raw_address_is_printed_under_a_title_but_the_named_link_leads_to_the_view():
+    """Issue 24.7: the chart prints the dashboard's name and host (which an exported image
+    keeps); the whole address is the link's target, and the Cite this block's text."""
+    link = "http://127.0.0.1:8515/explorer?company=Klarna&compare=IBM"
+    figure = charts.stamped({"data": [], "layout": {}}, "Source: Reuters", link)
+    text = figure["layout"]["title"]["subtitle"]["text"]
+    printed = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    assert "http" not in printed and "company=" not in printed
+    assert "Headcount & AI claims · 127.0.0.1:8515" in printed
+    assert re.findall(r'<a href="([^"]+)">', text) == [link]

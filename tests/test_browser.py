@@ -8,6 +8,7 @@ import csv
 import pytest
 
 from headcount import claims, dataset
+from headcount.labels import day
 from tests.conftest import ARTIFACTS
 from tests.csvtools import read_rows
 
@@ -76,6 +77,15 @@ def test_hover_and_click_show_the_citation(page, app_server):
         url = sources[source_id]["url"]
         page.get_by_text(url, exact=False).first.wait_for(timeout=30_000)
         page.locator(f'a[href="{url}"]').first.wait_for(timeout=30_000)
+    # A filed figure names the filing first, with the figure's date, then each copy read
+    # (issue 24.6): the spine is the F-1 series, read through reports of it.
+    assert {sources[i]["publisher"] for i in point["source_ids"]} == {"Klarna Group plc (Form F-1)"}
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    shown = main[main.index("Sources of the selected point") :]
+    filed = f"Form F-1 of Klarna Group plc, figures as of {day(point['date'])}. Read in:"
+    assert shown.count(filed) == 1, shown
+    for source_id in point["source_ids"]:
+        assert shown.index(filed) < shown.index(sources[source_id]["via"]), shown
     page.screenshot(path=str(ARTIFACTS / "arc-selected.png"), full_page=True)
 
 

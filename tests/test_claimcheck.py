@@ -7,14 +7,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 from pathlib import Path
 
 import pytest
 
-from headcount import claimcheck, claimwords, exports, productivity
+from headcount import claimcheck, claimwords, dataset, exports, productivity
 from headcount.dataset import Dataset
-from tests.csvtools import written_dataset
+from tests.csvtools import read_rows, written_dataset
 
 HEADCOUNT_BASIS = "employees at fiscal year end (10-K)"
 OBSERVATIONS = f"""company,metric,date,period,value,unit,basis,claim_type,source_id,note,attribution
@@ -102,7 +103,7 @@ def test_a_claim_with_no_filing_after_it_gets_no_verdict(data):
     (layoff,) = [c for c in claimcheck.checks(data, "Acme") if c.date == dt.date(2025, 2, 1)]
     assert layoff.after is None
     assert layoff.verdict is None and layoff.change is None
-    assert any("No filing after it yet" in s for s in layoff.sentences)
+    assert any("No filing since" in s for s in layoff.sentences)
 
 
 def test_a_company_without_filings_is_told_so_not_guessed(data):
@@ -163,7 +164,7 @@ def test_the_overview_download_carries_the_citation_of_each_figure(data):
         )
     )
     acme = next(r for r in rows if r["company"] == "Acme")
-    assert "Acme Inc. (Form 10-K)" in acme["filed_headcount_source"]
+    assert acme["filed_headcount_source"].startswith("Form 10-K of Acme Inc.: 'Annual report'")
     assert "https://example.org/10k" in acme["filed_headcount_source"]
     assert "https://example.org/ceo" in acme["claim_sources"]
 
@@ -220,3 +221,27 @@ def test_the_two_year_change_is_over_two_years_of_filings_not_two_filings_back(t
     change = dict(zip(overview["company"], words["change_two_years"], strict=True))
     assert change["Gamma"] == "no filing two years before"
     assert change["Delta"] == "-10%"
+
+
+def test_a_reader_reads_publishers_never_source_ids():
+    """Issue 24.5: the claims of Klarna in the shipped data, as sentences a reader reads."""
+    loaded = dataset.load_curated().dataset
+    assert loaded is not None
+    ids = [r["source_id"] for r in read_rows("sources")]
+    found = claimcheck.checks(loaded, "Klarna")
+    text = " ".join(s for c in found for s in c.sentences)
+    assert found and "[" not in text
+    assert [i for i in ids if i in text] == []
+    # The filing behind the record is named by its publisher.
+    assert "Klarna Group plc (Form F-1)" in text
+
+
+def test_claims_between_the_same_two_filings_share_one_record(data):
+    groups = claimcheck.by_record(claimcheck.checks(data, "Acme"))
+    shared = [(record, group) for record, group in groups if len(group) > 1]
+    assert shared, groups
+    for record, group in groups:
+        assert all(c.record == record for c in group)
+    # Said once: no record is repeated by the group after it.
+    records = [record for record, _ in groups]
+    assert all(a != b for a, b in itertools.pairwise(records))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from headcount import bootstrap, claimcheck
+from headcount import bootstrap, citations, claimcheck
 from headcount.dataset import Dataset
 from headcount.settings import CURATED_ENV
 from headcount.store import STORE_ENV
@@ -84,7 +84,7 @@ def test_a_claim_reads_beside_its_warn_notices_and_filed_headcount_in_one_line(d
         f"Claimed: 700 FTE ({AI_WORK})"
         " · WARN notices: 2 notices, 73 workers (CA, NY), filed 31 Dec 2023 to 31 Dec 2024;"
         " cause on the form: “technological innovation or automation” (1 notice)"
-        " [ny-warn, ca-news, ca-warn]"
+        ", according to New York State Department of Labor; Local News; California EDD"
         " · Filed headcount: 2,000 (31 Dec 2023) → 1,700 (31 Dec 2024), -15%"
     )
     # The notices are cited with the claim and the filings.
@@ -95,7 +95,8 @@ def test_a_claim_with_no_filing_after_it_looks_a_year_on_for_notices(data):
     check = check_of(data, dt.date(2025, 6, 2), "850")
     assert check.line == (
         f"Claimed: 850 FTE ({AI_WORK})"
-        " · WARN notices: 1 notice, 30 workers (CA), filed 31 Dec 2024 to 2 Jun 2026 [ca-warn]"
+        " · WARN notices: 1 notice, 30 workers (CA), filed 31 Dec 2024 to 2 Jun 2026,"
+        " according to California EDD"
         " · Filed headcount: 1,700 (31 Dec 2024), no filing after it yet"
     )
 
@@ -111,11 +112,12 @@ def test_a_notice_the_data_holds_is_not_in_the_line_of_a_claim_outside_its_windo
 def test_each_figure_the_data_holds_for_a_claim_and_the_one_the_card_shows(data):
     figures = check_of(data, dt.date(2024, 3, 1), "700").figures
     assert figures is not None
-    assert figures.lines() == [
-        f"1 Mar 2024: 700 FTE, {AI_WORK} (company report) (this claim) [nordlys-pr]",
-        f"2 Jun 2025: 800 FTE, {AI_WORK} (press estimate) [nordlys-blog]",
-        f"2 Jun 2025: 850 FTE, {AI_WORK} (executive statement) (on the card) "
-        "[nordlys-call, nordlys-ceo]",
+    assert figures.lines(lambda ids: citations.named(ids, data.sources)) == [
+        f"1 Mar 2024: 700 FTE, {AI_WORK} (company report) (this claim), according to "
+        "Nordlys Inc. (press release)",
+        f"2 Jun 2025: 800 FTE, {AI_WORK} (press estimate), according to Some Blog",
+        f"2 Jun 2025: 850 FTE, {AI_WORK} (executive statement) (on the card), according to "
+        "Nordlys Inc. (earnings call); Nordlys CEO",
     ]
     assert figures.why.startswith(
         "The arc's card shows 850 FTE (2 Jun 2025): the latest date the data holds for this "
@@ -126,10 +128,13 @@ def test_each_figure_the_data_holds_for_a_claim_and_the_one_the_card_shows(data)
 def test_a_cut_is_set_beside_the_warn_notices_filed_near_it(data):
     figures = check_of(data, dt.date(2024, 4, 1), "Cuts 400").figures
     assert figures is not None
-    assert figures.lines() == [
-        "1 Apr 2024: “Cuts 400 support jobs”, the event as reported (this claim) [nordlys-pr]",
-        "10 Apr 2024: 62 workers, WARN notice filed in NY, New York, NY [ny-warn]",
-        "2 May 2024: 11 workers, WARN notice filed in CA, San Francisco [ca-news, ca-warn]",
+    assert figures.lines(lambda ids: citations.named(ids, data.sources)) == [
+        "1 Apr 2024: “Cuts 400 support jobs”, the event as reported (this claim), according "
+        "to Nordlys Inc. (press release)",
+        "10 Apr 2024: 62 workers, WARN notice filed in NY, New York, NY, according to New "
+        "York State Department of Labor",
+        "2 May 2024: 11 workers, WARN notice filed in CA, San Francisco, according to Local "
+        "News; California EDD",
     ]
     assert "WARN notices are drawn on no chart" in figures.why
     alone = check_of(data, dt.date(2024, 9, 10), "replaced no agent").figures
@@ -142,9 +147,10 @@ def test_a_cut_is_set_beside_the_warn_notices_filed_near_it(data):
 def test_a_claims_later_history_is_told_under_it_in_date_order(data):
     check = check_of(data, dt.date(2024, 3, 1), "700")
     assert [words for words, _ in check.later] == [
-        "10 Sep 2024: Other (AI denied or disputed): CEO: the assistant replaced no agent "
-        "[nordlys-ceo]",
-        "15 Apr 2025: Humans back: Hires human support agents again [nordlys-call]",
+        "10 Sep 2024: Other (AI denied or disputed): CEO: the assistant replaced no agent, "
+        "according to Nordlys CEO",
+        "15 Apr 2025: Humans back: Hires human support agents again, according to Nordlys "
+        "Inc. (earnings call)",
     ]
     assert {"nordlys-ceo", "nordlys-call"} <= set(check.source_ids)  # each has its Open
     assert check_of(data, dt.date(2024, 4, 1), "Cuts 400").later == ()
@@ -176,7 +182,11 @@ def test_the_claim_check_page_shows_each_claims_line(tmp_path, monkeypatch):
     assert "2 May 2024: 11 workers, WARN notice filed in CA, San Francisco" in captions
     assert "The arc's card shows 850 FTE (2 Jun 2025)" in captions
     assert "What came after it:" in text
-    assert "15 Apr 2025: Humans back: Hires human support agents again [nordlys-call]" in text
+    assert (
+        "15 Apr 2025: Humans back: Hires human support agents again, according to Nordlys "
+        "Inc. (earnings call)" in text
+    )
+    assert "[nordlys" not in text and "[ny-warn" not in text  # publishers, never ids
     assert "The data links no later event to it." in text  # the cut of 1 Apr 2024
     listed = at.dataframe[1].value.to_dict("records")
     assert listed == [
@@ -186,7 +196,7 @@ def test_the_claim_check_page_shows_each_claims_line(tmp_path, monkeypatch):
             "workers": 62,
             "site": "New York, NY",
             "cause": "technological innovation or automation",
-            "sources": "ny-warn",
+            "sources": "New York State Department of Labor",
         },
         {
             "filed": "2 May 2024",
@@ -194,7 +204,7 @@ def test_the_claim_check_page_shows_each_claims_line(tmp_path, monkeypatch):
             "workers": 11,
             "site": "San Francisco",
             "cause": "none on the form",
-            "sources": "ca-news, ca-warn",
+            "sources": "Local News; California EDD",
         },
         {
             "filed": "3 Feb 2025",
@@ -202,6 +212,6 @@ def test_the_claim_check_page_shows_each_claims_line(tmp_path, monkeypatch):
             "workers": 30,
             "site": "Oakland",
             "cause": "none on the form",
-            "sources": "ca-warn",
+            "sources": "California EDD",
         },
     ]

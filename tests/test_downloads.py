@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from headcount import bootstrap, downloads
 from headcount.store import Store
@@ -24,5 +25,9 @@ def test_the_whole_dataset_has_every_observation_of_the_revision_with_its_citati
     ]  # sorted by company, date and source, as people scan it
     publishers = {s["source_id"]: s["publisher"] for s in read_rows("sources")}
     for row in rows:
-        assert row["citation"].startswith(f"{publishers[row['source_id']]}: '")
+        publisher = publishers[row["source_id"]]
+        # A filing is named first by its form ('Form 10-K of Accenture plc'), then the copy.
+        filed = re.fullmatch(r"(.+?),? \((Form [^)]+)\)", publisher)
+        named = f"{filed[2]} of {filed[1]}" if filed else f"{publisher}: '"
+        assert row["citation"].startswith(named), row["citation"]
     store.engine.dispose()

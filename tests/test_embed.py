@@ -4,6 +4,7 @@ and a link back, and nothing else; the share controls offer each chart's snippet
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -53,7 +54,7 @@ def test_an_embedded_arc_is_its_chart_its_source_and_a_link_back():
     at = open_embedded("arc", "http://example.test:8501/", company="IBM", chart="arc")
     assert titles(at) == ["IBM: headcount"]  # IBM has no AI work figure
     assert links(at) == [f"[{BACK}](<http://example.test:8501/?company=IBM>)"]
-    key, source = captions(at).split("\nSource: ")
+    key, source = re.split(r"\n(?=Sources?: )", captions(at))
     # The chart numbers its events: the frame says what they are (events.csv's IBM rows).
     assert "Pause in back-office hiring" in key
     assert key.startswith("1 · ")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import polars as pl
 import pytest
@@ -412,5 +413,12 @@ def test_arc_shows_the_companys_latest_claims_against_the_filed_record():
     at = run_app(company="Klarna")
     assert "Its AI claims against the filed record" in [h.value for h in at.subheader]
     text = text_of(at)
-    assert "Last filing before it: 3,422 employees on 31 Dec 2024" in text
-    assert "No filing after it yet" in text
+    assert "Last filing before: 3,422 employees on 31 Dec 2024" in text
+    assert "No filing since" in text
+    # Said once for the claims that share it (issue 24.5), never under each of them.
+    assert text.count("Last filing before: 3,422 employees on 31 Dec 2024") == 1
+    # Publishers, never source ids ('[f1-breitbart]'), in the narrative and the claims.
+    ids = {r["source_id"] for r in read_rows("sources")}
+    assert re.findall(r"\[[a-z0-9][a-z0-9_.-]*\]", text) == []
+    assert sorted(i for i in ids if "-" in i and i in text) == []
+    assert "Klarna Group plc (Form F-1)" in text

@@ -22,6 +22,10 @@ def roundtrip(view: share.View) -> share.Parsed:
 def test_default_view_is_the_bare_url():
     view = share.View("Klarna")
     assert share.link("http://host:8501/", view, "Klarna") == "http://host:8501/"
+    # Streamlit reports the root page without its slash; the link has it.
+    assert share.link("http://host:8501", share.View("IBM"), "Klarna") == (
+        "http://host:8501/?company=IBM"
+    )
     assert share.parse({}, COMPANIES, BASES) == share.Parsed(view, ())
 
 

@@ -1,15 +1,20 @@
-"""Charts whose points lead to their sources: toolbar export names and the click-to-cite panel."""
+"""Charts and claims whose points lead to their sources: toolbar export names, the
+click-to-cite panel and the Cite this block."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Mapping
+from dataclasses import replace
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from headcount import attribution, citations
+from headcount import attribution, citations, share
 from headcount.dataset import Dataset
+from headcount.labels import day
 from ui.text import plain
 
 IMAGE_FORMAT = "image_format"
@@ -43,18 +48,55 @@ def chart(figure: go.Figure | dict, key: str, name: str, alt: str) -> dict:
     return event or {}
 
 
+def _source_link(row: Mapping[str, object]) -> None:
+    # The address as a real link (validated http(s), no spaces or angle brackets), so it
+    # reads and copies exactly; data text elsewhere never becomes a link.
+    st.markdown(f"<{row['url']}>")
+    st.link_button("Open the source", str(row["url"]), icon=":material/open_in_new:")
+
+
 def citation_panel(event: dict, data: Dataset) -> None:
-    """Below a chart: the full citation and link of every selected point's sources."""
+    """Below a chart: the full citation and link of every selected point's sources; a figure
+    from a filing names the filing first (with the figure's date) and then each copy of it
+    that was read."""
     ids = attribution.selected_ids(event)
     if not ids:
         st.caption("Click a point for its full citation.")
         return
-    rows = data.sources.filter(pl.col("source_id").is_in(ids))
+    rows = data.sources.filter(pl.col("source_id").is_in(ids)).to_dicts()
+    dates = attribution.selected_dates(event)
+    of_date = f", figures as of {day(dates[0])}" if len(dates) == 1 else ""
     with st.container(border=True):
         st.markdown("**Sources of the selected point**")
-        for row in rows.iter_rows(named=True):
-            plain(citations.cite(row, url=False))
-            # The address as a real link (validated http(s), no spaces or angle brackets), so
-            # it reads and copies exactly; data text elsewhere never becomes a link.
-            st.markdown(f"<{row['url']}>")
-            st.link_button("Open the source", row["url"], icon=":material/open_in_new:")
+        for filed, copies in citations.by_filing(rows):
+            if filed is None:
+                plain(citations.cite(copies[0], url=False))
+                _source_link(copies[0])
+                continue
+            plain(f"{filed}{of_date}. Read in:")
+            for row in copies:
+                plain(citations.copy(row, url=False), caption=True)
+                _source_link(row)
+
+
+def cite_this(
+    title: str, data: Dataset, view: share.View, metrics: tuple[str, ...] | None = None
+) -> None:
+    """Under a chart or a claim: how to cite it, in plain text and BibTeX, each with a copy
+    button: the view's address (naming its company even when it is the default one, which
+    another revision may change), the revision of the data and the data API's address of
+    that revision (of ``metrics``, if the chart shows only those), and today as the day
+    accessed."""
+    page = st.context.url or ""
+    cited = citations.view_citation(
+        title,
+        share.link(page, view, default_company=""),
+        data.revision,
+        share.data_link(
+            page, view if metrics is None else replace(view, metrics=metrics), data.revision
+        ),
+        dt.date.today(),  # the reader's day of access, never cached
+    )
+    with st.expander("Cite this"):
+        st.code(cited.text, language=None, wrap_lines=True)
+        st.code(cited.bibtex, language="latex", wrap_lines=True)

@@ -6,10 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
-from headcount import arcview, charts, claimcheck, exports, share, story
-from headcount.labels import day
+from headcount import arcview, charts, claimcheck, claimwords, exports, share, story
 from ui import embed, sharing, state
-from ui.cited import chart, citation_panel, file_stem
+from ui.cited import chart, citation_panel, cite_this, file_stem
 from ui.server import per_revision
 from ui.text import escape, plain
 
@@ -20,6 +19,7 @@ embed.arc(catalog)  # embedded (?embed=true): one chart alone, and the page ends
 view = state.current_view(catalog)
 company = view.company
 link = state.publish(view, catalog)
+arc_view = share.View(company=company, metrics=())  # the arc shows every metric of its company
 state.show_link_notices()
 data = state.company_or_stop(catalog, company)
 
@@ -46,6 +46,7 @@ if shown.arc is not None:
         # The chart numbers its events; the words are here, where they never collide.
         st.caption("  \n".join(escape(line) for line in shown.event_list))
     citation_panel(arc_event, data)
+    cite_this(title, data, arc_view)
 
 if headlines:
     for column, headline in zip(st.columns(len(headlines)), headlines, strict=True):
@@ -65,8 +66,12 @@ if sentences:
 checks = per_revision(data, "claim-check", company, lambda: claimcheck.checks(data, company))
 if checks:
     st.subheader("Its AI claims against the filed record")
-    for check in checks[-3:]:  # the latest three; the Claim check page has them all
-        plain(f"{day(check.date)} · {check.attribution}: {' '.join(check.sentences)}")
+    # The latest three; the Claim check page has them all. A filed record shared by claims in
+    # a row is said once, after them.
+    for record, group in claimcheck.by_record(checks[-3:]):
+        for check in group:
+            plain(claimwords.claim_line(check))
+        plain(claimwords.record_words(record, len(group)), caption=True)
     st.page_link(
         "views/claims.py",
         label=arcview.claims_link(company, len(checks)),
@@ -82,6 +87,7 @@ for column, side in zip(st.columns(len(shown.side)), shown.side, strict=True):
         figures.append(stamped)
         name = file_stem(company, side.metric)
         citation_panel(chart(stamped, f"{side.metric}_chart", name, side.label), data)
+        cite_this(f"{company}: {side.label.lower()}", data, arc_view, (side.metric,))
         if side.hidden_units:
             plain(
                 f"Figures in {', '.join(side.hidden_units)} are on the Explorer page and in "
@@ -117,7 +123,7 @@ if st.toggle("Show the figures behind these charts as a table (text alternative)
 
 
 with buttons:
-    sharing.share_control(link, share.View(company=view.company, metrics=()))
+    sharing.share_control(link, arc_view)
     st.download_button(
         "Brief",
         data=lambda: arcview.brief(shown, data.sources, link, today, figures),

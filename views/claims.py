@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import streamlit as st
 
-from headcount import claimcheck, claimwords, exports, notices
+from headcount import citations, claimcheck, claimwords, exports, notices
 from headcount.labels import day
 from ui import sharing, state
+from ui.cited import cite_this
 from ui.server import per_revision
 from ui.text import escape, plain
 
@@ -67,30 +71,49 @@ st.subheader(f"Claims of {escape(company)}")
 checks = per_revision(data, "claims-company", company, lambda: claimcheck.checks(data, company))
 if not checks:
     plain(f"The data holds no AI-workforce claim of {company} with a stated cause.")
-for check in checks:
+
+
+def sources_listed(rows: list[dict[str, Any]]) -> None:
+    """Each source once, as publishers and titles (a filing first), with a button to open it."""
+    for source in rows:
+        name, button = st.columns([5, 1], vertical_alignment="center")
+        with name:
+            plain(citations.cite(source, url=False), caption=True)
+        button.link_button("Open", source["url"], icon=":material/open_in_new:", type="tertiary")
+
+
+def named(ids: Sequence[str]) -> str:
+    return citations.named(ids, data.sources)
+
+
+# Claims in a row between the same two filings share one card: the filed record is said once.
+for record, group in claimcheck.by_record(checks):
     with st.container(border=True):
-        plain(f"{day(check.date)} · {check.attribution}", caption=True)
-        plain(check.line)
-        for sentence in check.sentences:
-            plain(sentence)
-        if check.quote:
-            plain(f"The source's words: \u201c{check.quote}\u201d", caption=True)
-        if check.figures is not None:
-            plain("Every figure the data holds for it:", caption=True)
-            for line in check.figures.lines():
-                plain(line, caption=True)
-            plain(check.figures.why, caption=True)
-        plain("What came after it:" if check.later else "The data links no later event to it.")
-        for event, _source in check.later:
-            plain(event)
-        for source in claimwords.sources_of(check, data.sources):
-            name, button = st.columns([5, 1], vertical_alignment="center")
-            with name:
-                plain(f"[{source['source_id']}] {source['publisher']}", caption=True)
-            button.link_button(
-                "Open", source["url"], icon=":material/open_in_new:", type="tertiary"
-            )
-filed = per_revision(data, "claims-notices", company, lambda: notices.listed(data.notices, company))
+        for check in group:
+            plain(f"{day(check.date)} · {check.attribution}", caption=True)
+            plain(check.line)
+            plain(check.said)
+            for sentence in check.own:
+                plain(sentence)
+            if check.quote:
+                plain(f"The source's words: \u201c{check.quote}\u201d", caption=True)
+            if check.figures is not None:
+                plain("Every figure the data holds for it:", caption=True)
+                for line in check.figures.lines(named):
+                    plain(line, caption=True)
+                plain(check.figures.why, caption=True)
+            plain("What came after it:" if check.later else "The data links no later event to it.")
+            for event, _source in check.later:
+                plain(event)
+            sources_listed(claimwords.sources_of(check, data.sources))
+            # A claim's data: its company's figures of every metric (a claim may be of any).
+            cite_this(claimwords.claim_title(check), data, view, ())
+        st.divider()
+        plain(claimwords.record_words(record, len(group)))
+        sources_listed(claimwords.record_sources(group[0], data.sources))
+filed = per_revision(
+    data, "claims-notices", company, lambda: notices.listed(data.notices, company, data.sources)
+)
 st.subheader(f"WARN notices of {escape(company)}")
 if filed.is_empty():
     plain(f"The data holds no WARN notice of {company}.")
@@ -105,7 +128,7 @@ else:
             "workers": st.column_config.NumberColumn("Workers"),
             "site": st.column_config.TextColumn("Site"),
             "cause": st.column_config.TextColumn("Cause on the form"),
-            "sources": st.column_config.TextColumn("Sources"),
+            "sources": st.column_config.TextColumn("Reported by"),
         },
     )
 sharing.share_control(link, view)

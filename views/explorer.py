@@ -7,7 +7,7 @@ import streamlit as st
 from headcount import charts, comparison, downloads, exports
 from headcount.labels import label
 from ui import embed, sharing, state
-from ui.cited import chart, citation_panel, file_stem
+from ui.cited import chart, citation_panel, cite_this, file_stem
 from ui.server import store
 from ui.text import escape
 from validation.vocabulary import ATTRIBUTION_LABELS, METRIC_LABELS
@@ -116,6 +116,8 @@ for panel in compared.panels:
         )
         key = f"explore_{panel.metric}_{panel.unit}"
         citation_panel(chart(figure, key, name, panel.title), data)
+        title = f"{', '.join(view.companies)}: {panel.title}"
+        cite_this(title, data, view, (panel.metric,))
     for note in panel.notes:  # right under the chart it explains
         st.caption(escape(note))
 
