@@ -23,7 +23,6 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -31,6 +30,8 @@ import polars as pl
 
 from headcount import citations, exports, faults, revisiontext, schema, share
 from headcount.formatting import plain_number
+from headcount.replies import Reply
+from headcount.replies import refuse as _refuse
 from headcount.site import Site
 from validation.tables import TABLES
 
@@ -53,19 +54,6 @@ REPEATABLE = tuple(
     for parameter in share.VIEW_PARAMETERS
     if parameter.api_column and parameter.kind != "date"
 )
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    body: bytes
-    media_type: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def _refuse(message: str, status: int = 400) -> Reply:
-    body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
-    return Reply(status, body, "application/json")
 
 
 def _date(name: str, text: str) -> dt.date:
@@ -284,8 +272,7 @@ def routes(site: Callable[[], Site]) -> list[BaseRoute]:
         fmt = request.path_params["fmt"]
         return respond(await guarded(lambda: revisions_reply(fmt, site())))
 
-    # The changes feed and one revision's changes: headcount/feeds.py (it imports Reply).
-    from headcount import feeds
+    from headcount import feeds  # the changes feed and one revision's changes
 
     async def feed(request: Request) -> Response:
         params = params_of(request)

@@ -25,10 +25,10 @@ from xml.etree import ElementTree
 import polars as pl
 
 from headcount import revisiontext, share
-from headcount.api import Reply
 from headcount.diff import TableDiff, diff
 from headcount.formatting import plain_number, quantity
 from headcount.labels import in_sentence, label
+from headcount.replies import Reply, refuse
 from headcount.revisiontext import shown  # XML cannot hold control characters
 from validation.vocabulary import ATTRIBUTIONS
 
@@ -287,11 +287,6 @@ def _iso(moment: dt.datetime) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).isoformat()
 
 
-def _refuse(message: str, status: int = 400) -> Reply:
-    body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
-    return Reply(status, body, "application/json")
-
-
 def feed_reply(site: Site, params: Mapping[str, Sequence[str]] | None = None) -> Reply:
     """An Atom feed of published revisions, newest first: who, when, note, and the rows each
     changed; with company= or cause=, only the revisions that changed such rows, naming only
@@ -302,7 +297,7 @@ def feed_reply(site: Site, params: Mapping[str, Sequence[str]] | None = None) ->
             _filters(params or {}, FILTERS, site, latest) if latest is not None else (None, None)
         )
     except ValueError as error:
-        return _refuse(str(error))
+        return refuse(str(error))
     listed = changed(site, latest) if latest is not None else []
     urn = f"urn:headcount:{site.identity() or 'empty'}"
     filtered = company is not None or cause is not None
@@ -347,19 +342,19 @@ def changes_reply(site: Site, params: Mapping[str, Sequence[str]]) -> Reply:
     filtered as the feed is: what a feed entry links to."""
     latest = site.latest_id()
     if latest is None:
-        return _refuse("the store holds no revision yet", 503)
+        return refuse("the store holds no revision yet", 503)
     try:
         company, cause = _filters(params, ("rev", *FILTERS), site, latest)
     except ValueError as error:
-        return _refuse(str(error))
+        return refuse(str(error))
     number = latest
     if "rev" in params:
         text = params["rev"][-1]
         found = revisiontext.revision_number(text)
         if found is None:
-            return _refuse(f"rev={revisiontext.not_a_revision(text)}")
+            return refuse(f"rev={revisiontext.not_a_revision(text)}")
         if not 1 <= found <= latest:
-            return _refuse(f"rev={found} is not a revision; revisions are 1 to {latest}", 404)
+            return refuse(f"rev={found} is not a revision; revisions are 1 to {latest}", 404)
         number = found
     revision = site.store.revision(number)
     citing = _citing(site, latest)
