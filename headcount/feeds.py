@@ -356,9 +356,14 @@ def changes_reply(site: Site, params: Mapping[str, Sequence[str]]) -> Reply:
         if not 1 <= found <= latest:
             return refuse(f"rev={found} is not a revision; revisions are 1 to {latest}", 404)
         number = found
-    revision = site.store.revision(number)
-    citing = _citing(site, latest)
-    rows = kept(row_changes(_revision_changes(site, revision), citing), company, cause)
+    # The feed's revisions are worked out once per latest revision; an older one here.
+    listed = {c.revision.id: c for c in changed(site, latest)}
+    if number in listed:
+        revision, every = listed[number].revision, listed[number].rows
+    else:
+        revision = site.store.revision(number)
+        every = row_changes(_revision_changes(site, revision), _citing(site, latest))
+    rows = kept(every, company, cause)
     payload = {
         "revision": revision.id,
         "parent": revision.parent_id,
