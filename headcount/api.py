@@ -2,7 +2,7 @@
 
     /api/observations.csv?company=Klarna&metric=headcount&from=2022-01-01&to=2025-12-31
     /api/events.json?company=Klarna&rev=3
-    /api/revisions.json          /api/changes.atom
+    /api/revisions.json          /api/changes.atom (headcount/feeds.py)
 
 Filters are the Explorer's link parameters (company, metric, basis, from, to) plus ``rev`` and
 ``store``; a parameter that is unknown, malformed or does not apply to the table is refused with
@@ -24,17 +24,15 @@ import gzip
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
-from xml.etree import ElementTree
 
 import polars as pl
 
 from headcount import citations, exports, faults, revisiontext, schema, share
 from headcount.formatting import plain_number
-from headcount.reads import Revision
-from headcount.revisiontext import shown  # XML cannot hold control characters
+from headcount.replies import Reply
+from headcount.replies import refuse as _refuse
 from headcount.site import Site
 from validation.tables import TABLES
 
@@ -57,24 +55,9 @@ REPEATABLE = tuple(
     for parameter in share.VIEW_PARAMETERS
     if parameter.api_column and parameter.kind != "date"
 )
-ATOM = "http://www.w3.org/2005/Atom"
-FEED_ENTRIES = 50  # the newest revisions in the changes feed
 # Smaller bodies are sent as they are: as Starlette's GZipMiddleware, which Streamlit's
 # server puts in front of every route, leaves them.
 GZIP_MINIMUM = 500
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    body: bytes
-    media_type: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def _refuse(message: str, status: int = 400) -> Reply:
-    body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
-    return Reply(status, body, "application/json")
 
 
 def _date(name: str, text: str) -> dt.date:
@@ -288,68 +271,6 @@ def revisions_reply(fmt: str, site: Site) -> Reply:
     return Reply(200, exports.csv_bytes(pl.DataFrame(rows)), FORMATS[fmt], headers)
 
 
-def _changed(site: Site, revision: Revision) -> str:
-    """What a revision changed, in words."""
-    if revision.parent_id is None:
-        return "the first revision"
-    diffs = site.store.changes(revision.parent_id, revision.id)
-    parts = [
-        f"{name}: {d.added.height} added, {d.changed.height} changed, {d.removed.height} removed"
-        for name, d in diffs.items()
-        if d.added.height or d.changed.height or d.removed.height
-    ]
-    return "; ".join(parts) or "no rows changed"
-
-
-def _feed_entries(site: Site) -> list[tuple[Revision, str]]:
-    """The newest revisions, newest first, with what each changed: computed once per latest
-    revision of the store (each change is a diff of two revisions, about a second apiece at
-    the shipped data's size) and shared by every request until another revision is published."""
-    latest = site.latest_id()
-    if latest is None:
-        return []
-
-    def compute() -> list[tuple[Revision, str]]:
-        revisions = site.store.revisions()
-        newest = [r for r in revisions if r.id <= latest][-FEED_ENTRIES:][::-1]
-        return [(revision, _changed(site, revision)) for revision in newest]
-
-    return site.per_revision(latest, "api", "feed", compute)
-
-
-def _child(parent: ElementTree.Element, tag: str, text: str) -> ElementTree.Element:
-    """A text element under ``parent``; the builder escapes what XML reserves."""
-    element = ElementTree.SubElement(parent, tag)
-    element.text = text
-    return element
-
-
-def feed_reply(site: Site) -> Reply:
-    """An Atom feed of published revisions, newest first: who, when, note, rows changed.
-
-    Its links are relative to the feed's own address (/api/changes.atom), never built from
-    the request's Host header, which anyone can forge (issue 25.10); its ids are URNs named
-    by the store's identity, the same whatever address the feed is read at."""
-    listed = _feed_entries(site)
-    urn = f"urn:headcount:{site.identity() or 'empty'}"
-    feed = ElementTree.Element("feed", xmlns=ATOM)
-    _child(feed, "title", "Headcount & AI claims: published revisions")
-    _child(feed, "id", f"{urn}:changes")
-    newest = listed[0][0].created_at if listed else None
-    _child(feed, "updated", _iso(newest) if newest else "1970-01-01T00:00:00+00:00")
-    ElementTree.SubElement(feed, "link", rel="self", href="changes.atom")
-    for revision, changed in listed:
-        entry = ElementTree.SubElement(feed, "entry")
-        _child(entry, "title", f"Revision {revision.id}")
-        _child(entry, "id", f"{urn}:revision:{revision.id}")
-        _child(entry, "updated", _iso(revision.created_at))
-        _child(ElementTree.SubElement(entry, "author"), "name", shown(revision.author))
-        ElementTree.SubElement(entry, "link", href="../history")
-        _child(entry, "summary", f"{shown(revision.note)} ({changed})")
-    body = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
-    return Reply(200, body, "application/atom+xml", {"Cache-Control": "max-age=60"})
-
-
 def _or_unavailable(answer: Callable[[], Reply]) -> Reply:
     """The answer, or a 503 that says what is wrong with the store and what to do: the same
     words the pages show, never a traceback or a driver's message."""
@@ -371,6 +292,8 @@ def routes(site: Callable[[], Site]) -> list[BaseRoute]:
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.routing import Route
+
+    from headcount import feeds  # the changes feed and one revision's changes
 
     def params_of(request: Request) -> dict[str, list[str]]:
         params: dict[str, list[str]] = {}
@@ -396,7 +319,12 @@ def routes(site: Callable[[], Site]) -> list[BaseRoute]:
         return respond(await guarded(lambda: revisions_reply(fmt, site())))
 
     async def feed(request: Request) -> Response:
-        return respond(await guarded(lambda: feed_reply(site())))
+        params = params_of(request)
+        return respond(await guarded(lambda: feeds.feed_reply(site(), params)))
+
+    async def changes(request: Request) -> Response:
+        params = params_of(request)
+        return respond(await guarded(lambda: feeds.changes_reply(site(), params)))
 
     async def guarded(answer: Callable[[], Reply]) -> Reply:
         # In a thread, off the loop; finding the site there too (it reads the secrets file).
@@ -405,5 +333,6 @@ def routes(site: Callable[[], Site]) -> list[BaseRoute]:
     return [
         Route("/api/revisions.{fmt}", revisions, methods=["GET"]),
         Route("/api/changes.atom", feed, methods=["GET"]),
+        Route("/api/changes.json", changes, methods=["GET"]),
         Route("/api/{name}.{fmt}", table, methods=["GET"]),
     ]

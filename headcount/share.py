@@ -274,14 +274,19 @@ def link(current_url: str, view: View, default_company: str) -> str:
     return f"{page}?{query}" if query else page
 
 
+def _site(current_url: str) -> str:
+    """The scheme and host of a page's address ('' if it has none): where the API is too."""
+    root = current_url.split("?", 1)[0].split("#", 1)[0]
+    scheme, _, rest = root.partition("://")
+    host = rest.split("/", 1)[0]
+    return f"{scheme}://{host}" if scheme and host else ""
+
+
 def data_link(current_url: str, view: View, revision: int | None = None) -> str:
     """The data API's address of the figures a view shows (headcount/api.py): every company of
     the view named, with its metrics, bases and dates, so `curl` gets what the page shows;
     with ``revision``, pinned to that revision (a citation's address that never changes)."""
-    root = current_url.split("?", 1)[0].split("#", 1)[0]
-    scheme, _, rest = root.partition("://")
-    host = rest.split("/", 1)[0]
-    base = f"{scheme}://{host}" if scheme and host else ""
+    base = _site(current_url)
     query: list[tuple[str, str]] = [("company", company) for company in view.companies]
     query += [("metric", metric) for metric in view.metrics]
     query += [("basis", basis) for basis in view.bases]
@@ -292,6 +297,13 @@ def data_link(current_url: str, view: View, revision: int | None = None) -> str:
     if revision is not None:
         query.append(("rev", str(revision)))
     return f"{base}/api/observations.csv?{urlencode(query)}"
+
+
+def feed_link(current_url: str, company: str | None = None, cause: str | None = None) -> str:
+    """The changes feed's address (headcount/feeds.py): every revision, or only those that
+    changed a company's rows or rows of one cause of AI claims."""
+    query = urlencode([(k, v) for k, v in (("company", company), ("cause", cause)) if v])
+    return f"{_site(current_url)}/api/changes.atom" + (f"?{query}" if query else "")
 
 
 def panel_chart(metric: str, unit: str) -> str:

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from headcount import api, bootstrap, ingest
+from headcount import api, bootstrap, feeds, ingest
 from headcount.site import for_store
 from headcount.store import Store
 from tests.csvtools import read_rows, to_csv
@@ -137,7 +137,7 @@ def test_the_changes_feed_names_each_revision_and_what_it_changed(url):
     proposal = ingest.prepare([parse.parse("sources.csv", to_csv(rows))], store)
     assert proposal.ok, proposal.problems
     ingest.publish(proposal, store, "analyst@example.org", "Title corrected", acknowledge=True)
-    feed = ET.fromstring(api.feed_reply(for_store(url)).body)
+    feed = ET.fromstring(feeds.feed_reply(for_store(url)).body)
     entries = feed.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["Revision 2", "Revision 1"]
     newest = entries[0]

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from headcount import api, bootstrap, cli, settings
+from headcount import api, bootstrap, cli, feeds, settings
 from headcount.outcomes import Published
 from headcount.settings import CURATED_ENV, ROOT
 from headcount.site import for_store
@@ -174,7 +174,7 @@ def test_the_data_api_on_an_empty_store_is_a_503_naming_init_and_creates_nothing
     for reply in (
         api._or_unavailable(lambda: api.table_reply("observations", "json", {}, for_store(url))),
         api._or_unavailable(lambda: api.revisions_reply("json", for_store(url))),
-        api._or_unavailable(lambda: api.feed_reply(for_store(url))),
+        api._or_unavailable(lambda: feeds.feed_reply(for_store(url))),
     ):
         assert reply.status == 503
         assert INIT_WITH_URL in json.loads(reply.body)["error"]

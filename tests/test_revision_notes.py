@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from headcount import api, cli
+from headcount import api, cli, feeds
 from headcount.site import for_store
 from headcount.store import Store
 from tests.csvtools import read_rows, to_csv
@@ -98,7 +98,7 @@ def test_old_notes_reach_the_terminal_and_the_feed_written_out(store, run):
     assert ran.returncode == cli.EXIT_OK
     assert "\x1b" not in ran.stdout and "\x07" not in ran.stdout and "\x00" not in ran.stdout
     assert "eve<U+001B>" in ran.stdout and "x<U+0000>y<U+001B>" in ran.stdout
-    reply = api._or_unavailable(lambda: api.feed_reply(for_store(store)))
+    reply = api._or_unavailable(lambda: feeds.feed_reply(for_store(store)))
     feed = ET.fromstring(reply.body)  # well-formed XML
     entry = feed.find(f"{ATOM}entry")
     assert entry is not None

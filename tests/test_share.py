@@ -128,6 +128,15 @@ def test_the_data_link_asks_the_api_for_what_the_view_shows():
     )
 
 
+def test_the_feed_link_names_the_company_on_this_server():
+    page = "http://example.test:8501/sources?company=AT%26T"
+    assert share.feed_link(page, "AT&T") == (
+        "http://example.test:8501/api/changes.atom?company=AT%26T"
+    )
+    assert share.feed_link(page) == "http://example.test:8501/api/changes.atom"
+    assert share.feed_link("", cause="forecast") == "/api/changes.atom?cause=forecast"
+
+
 def test_the_chart_parameter_of_an_embed_needs_no_notice():
     parsed = share.parse({"chart": ["arc"], "embed": ["true"]}, COMPANIES, BASES)
     assert parsed == share.Parsed(share.View("Klarna"), ())

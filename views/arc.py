@@ -143,3 +143,9 @@ with buttons:
         on_click="ignore",
         help="Every figure on this page as CSV, each with its full citation and link.",
     )
+    st.link_button(
+        "Follow changes (Atom)",
+        share.feed_link(link, company),
+        icon=":material/rss_feed:",
+        help="A feed of every published revision that changes this company's rows, naming them.",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from headcount import bibliography, claimcheck, conflicts, sourcesview
+from headcount import bibliography, claimcheck, conflicts, nextfigure, share, sourcesview
 from headcount.labels import day
 from ui import state
 from ui.text import escape, plain
@@ -13,7 +13,8 @@ from ui.text import escape, plain
 catalog = state.catalog_or_stop()  # the sidebar's, counted by the database once per revision
 data = state.dataset_or_stop()
 state.link_view(catalog)
-link = state.publish(state.current_view(catalog), catalog)
+view = state.current_view(catalog)
+link = state.publish(view, catalog)
 state.show_link_notices()
 
 st.title("Sources")
@@ -57,6 +58,22 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={"newest": st.column_config.TextColumn("newest figure")},
+)
+
+st.header("Next annual figures")
+due = nextfigure.next_figures(data, as_of)  # overdue as of the same day as the stale series
+late = [figure.company for figure in due if figure.overdue]
+plain(
+    "Each company's fiscal year end as its filings show it, a year on, expected as long after "
+    f"as its own sources were published. Overdue on {day(as_of)}: {', '.join(late) or 'none'}.",
+    caption=True,
+)
+st.dataframe(nextfigure.in_words(due), hide_index=True, width="stretch")
+st.link_button(
+    f"Follow changes to {view.company} (Atom)",
+    share.feed_link(link, view.company),
+    icon=":material/rss_feed:",
+    help="A feed of every published revision that changes this company's rows, naming them.",
 )
 
 st.header("Conflicts ledger")
