@@ -88,7 +88,8 @@ def test_an_entry_names_the_rows_its_revision_changed(url):
 
 def test_a_long_entry_names_twenty_rows_and_counts_the_rest(url):
     first = lines(entries(url)["Revision 1"])
-    every = sum(len(read_rows(name)) for name in ("observations", "events", "sources", "framings"))
+    tables = ("observations", "events", "sources", "framings", "notices")
+    every = sum(len(read_rows(name)) for name in tables)
     assert len(first) == 21
     assert all(line.endswith(": added") for line in first[:20])
     assert first[20] == f"and {every - 20:,} more"
