@@ -68,7 +68,7 @@ def run(quick: bool) -> list[Figure]:
         ).problems
     )
     memory = _peak_memory(clean, sources_csv)
-    commands = cli.run(clean, sources_csv, median(peer_times["peer"]), runs)
+    commands = cli.run(clean, sources_csv, median(peer_times["peer"]), runs, subtract=not quick)
     floor, mine, mine_bad, peer = (
         median(times["floor"]),
         median(times["ours"]),

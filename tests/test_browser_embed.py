@@ -140,7 +140,14 @@ def test_an_arc_embedded_in_another_site_shows_the_chart_its_source_and_a_link_b
         for r in rows("observations")
         if r["company"] == "Klarna" and r["basis"] == "full-time employees at year end (F-1)"
     }
-    assert chart.locator(".scatterlayer .trace").first.locator(".point").count() == len(filed)
+    # The spine is the figure's first trace; drawn over the others (its zorder), it is found
+    # by its data, not by its place in the page.
+    traces = chart.locator("g.trace.scatter")  # a zorder above 0 has a layer of its own
+    spine = traces.evaluate_all(
+        "(ts) => ts.findIndex(t => t.__data__ && t.__data__[0].trace.index === 0)"
+    )
+    assert spine >= 0
+    assert traces.nth(spine).locator(".point").count() == len(filed)
 
     # The source line names the publisher of one of the arc's sources, as on the page.
     text = frame.locator('[data-testid="stMain"]').inner_text()

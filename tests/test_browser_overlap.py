@@ -78,11 +78,12 @@ def chart_problems(page, where: str) -> list[str]:
         )
         if len(set(ticks)) < len(ticks):
             problems.append(f"{where} chart {index}: a date tick repeats: {ticks}")
-        # A company with one date gets months on its axis, never times of day.
+        # A company with one date gets months on its axis, never times of day (an address's
+        # host and port, as in the link under the title, is no time: '127.0.0.1:8501').
         problems += [
             f"{where} chart {index}: time of day {b[0]!r}"
             for b in boxes
-            if re.search(r"\b\d{1,2}:\d{2}", b[0]) and "http" not in b[0]
+            if re.search(r"(?<![\d.])\d{1,2}:\d{2}(?!\d)", b[0]) and "http" not in b[0]
         ]
         # Nothing drawn outside the chart's own box: legends and titles are not cut off.
         frame = chart.bounding_box()

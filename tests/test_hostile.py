@@ -58,8 +58,11 @@ SELECTORS = ", ".join(
         "object",
         "embed",
         'a[href^="javascript:"]',
-        'a[href*="evil.example"]',
-        'a[href*="EVIL.EXAMPLE"]',
+        # A link whose target is the evil host (in any case). Our own links may carry a
+        # company's name in their query, encoded (the feed of 'Evil Co www.evil.example').
+        'a[href*="//evil.example" i]',
+        'a[href*="//www.evil.example" i]',
+        'a[href*="@evil.example" i]',
         'a[href^="mailto:"]',
     ]
 )

@@ -206,8 +206,10 @@ def test_notices_are_published_and_read_back_with_their_dates_and_counts(store):
     assert proposal.ok, proposal.problems
     assert proposal.changes["notices"].counts() == {"added": 2, "changed": 0, "removed": 0}
     revision = published(ingest.publish(proposal, store, "ana", "two notices", acknowledge=True))
-    assert store.read(1)["notices"].height == 0  # the seed held none, and still does
-    notices = store.read(revision.id)["notices"].sort("filed")
+    seeded = len(read_rows("notices"))  # the curated notices: revision 1 holds them, unchanged
+    assert store.read(1)["notices"].height == seeded
+    assert store.read(revision.id)["notices"].height == seeded + 2
+    notices = store.read(revision.id)["notices"].filter(pl.col("company") == "Klarna").sort("filed")
     assert notices.get_column("filed").to_list() == [dt.date(2024, 3, 4), dt.date(2024, 5, 1)]
     assert notices.get_column("workers").to_list() == [62, 11]
     assert notices.get_column("site").to_list() == ["New York, NY", None]
