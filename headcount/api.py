@@ -133,15 +133,10 @@ def table_reply(
             f"{identity!r}): the data at that address was another store's and is not here",
             404,
         )
-    revision = latest
-    if "rev" in params:
-        text = params["rev"][-1]
-        number = revisiontext.revision_number(text)
-        if number is None:
-            return _refuse(f"rev={revisiontext.not_a_revision(text)}")
-        if not 1 <= number <= latest:
-            return _refuse(f"rev={number} is not a revision; revisions are 1 to {latest}", 404)
-        revision = number
+    try:
+        revision = revisiontext.asked_revision(params, latest)
+    except revisiontext.RevisionRefused as refused:
+        return _refuse(str(refused), refused.status)
     etag = _etag(identity, revision, f"{table}.{fmt}", params)
     headers = {
         "ETag": etag,

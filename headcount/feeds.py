@@ -347,15 +347,10 @@ def changes_reply(site: Site, params: Mapping[str, Sequence[str]]) -> Reply:
         company, cause = _filters(params, ("rev", *FILTERS), site, latest)
     except ValueError as error:
         return refuse(str(error))
-    number = latest
-    if "rev" in params:
-        text = params["rev"][-1]
-        found = revisiontext.revision_number(text)
-        if found is None:
-            return refuse(f"rev={revisiontext.not_a_revision(text)}")
-        if not 1 <= found <= latest:
-            return refuse(f"rev={found} is not a revision; revisions are 1 to {latest}", 404)
-        number = found
+    try:
+        number = revisiontext.asked_revision(params, latest)
+    except revisiontext.RevisionRefused as refused:
+        return refuse(str(refused), refused.status)
     # The feed's revisions are worked out once per latest revision; an older one here.
     listed = {c.revision.id: c for c in changed(site, latest)}
     if number in listed:

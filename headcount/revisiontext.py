@@ -12,6 +12,7 @@ before these rules are shown with such characters written out (``shown``).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 LARGEST_REVISION = 2**63 - 1  # SQL's BIGINT: no store holds a revision beyond it
 MAX_NOTE = 2_000  # characters: a paragraph on what changed and why
@@ -27,6 +28,28 @@ def revision_number(text: str) -> int | None:
         return None
     number = int(text)
     return number if number <= LARGEST_REVISION else None
+
+
+class RevisionRefused(ValueError):
+    """A ``rev=`` that names no revision: the message, and the HTTP status that answers it."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def asked_revision(params: Mapping[str, Sequence[str]], latest: int) -> int:
+    """The revision a data address asks for with ``rev=`` (its last value), or ``latest``
+    without one; a rev that is not a number (400) or not a revision (404) is refused."""
+    if "rev" not in params:
+        return latest
+    text = params["rev"][-1]
+    number = revision_number(text)
+    if number is None:
+        raise RevisionRefused(f"rev={not_a_revision(text)}", 400)
+    if not 1 <= number <= latest:
+        raise RevisionRefused(f"rev={number} is not a revision; revisions are 1 to {latest}", 404)
+    return number
 
 
 def not_a_revision(text: str) -> str:
