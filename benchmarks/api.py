@@ -25,7 +25,7 @@ import polars as pl
 
 from benchmarks import keepalive, scale
 from benchmarks.measure import Figure, median
-from harness import ARTIFACTS, AppServer, free_port
+from harness import ARTIFACTS, AppServer, free_port, stop_process
 from headcount.settings import ROOT
 from headcount.store import STORE_ENV
 
@@ -86,11 +86,7 @@ class Datasette:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
 
 
 def paths(company: str, database: str) -> dict[str, tuple[str, str]]:

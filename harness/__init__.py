@@ -65,6 +65,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """Ask a server to stop; after 10 s, make it."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 class AppServer:
     """`streamlit run app.py` on a free loopback port, stopped when the fixture ends.
 
@@ -134,11 +143,7 @@ class AppServer:
         raise RuntimeError(f"streamlit did not become healthy in {timeout}s; see {self.log}")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
 
 
 def wait_for_run(page: Page, timeout: float = 60_000) -> None:
