@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Locator, Page
 
 from headcount import bootstrap
 from headcount.settings import ROOT, STORE_ENV
@@ -46,6 +46,9 @@ RUN_OVER = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 PG_ADMIN = os.environ.get(
     "HEADCOUNT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+
+
+WORKBOOK_BUTTON = "Download every table (Excel)"  # views/explorer.py
 
 
 def chromium_path() -> str | None:
@@ -151,6 +154,29 @@ def wait_for_run(page: Page, timeout: float = 60_000) -> None:
     page. (After a click, the old run's "notRunning" may still be showing: wait for what the
     click changes instead.)"""
     page.wait_for_selector(RUN_OVER, state="attached", timeout=timeout)
+
+
+def trace_of(chart: Locator, index: int) -> Locator:
+    """A Plotly chart's trace ``index`` (its place in the figure's data) as drawn: a trace with
+    a zorder above 0 has a layer of its own, so its place in the page is not its index."""
+    traces = chart.locator("g.trace.scatter")
+    found = traces.evaluate_all(
+        f"(ts) => ts.findIndex(t => t.__data__ && t.__data__[0].trace.index === {index})"
+    )
+    assert found >= 0, f"no trace {index} drawn"
+    return traces.nth(found)
+
+
+def downloaded_workbook(page: Page, url: str, folder: Path) -> Path:
+    """The Explorer's Excel download of every table, saved in ``folder`` under its name."""
+    page.goto(f"{url}/explorer")
+    button = page.get_by_role("button", name=WORKBOOK_BUTTON)
+    button.wait_for(timeout=90_000)
+    with page.expect_download(timeout=60_000) as download:
+        button.click()
+    saved = folder / download.value.suggested_filename
+    download.value.save_as(saved)
+    return saved
 
 
 @contextmanager

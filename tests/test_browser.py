@@ -7,6 +7,7 @@ import csv
 
 import pytest
 
+from harness import trace_of
 from headcount import claims, dataset
 from headcount.labels import day
 from tests.conftest import ARTIFACTS
@@ -43,13 +44,7 @@ def open_page(page, url: str) -> None:
 def spine_marker(page, index: int):
     # The arc is the first chart and the spine its first trace; drawn over the others (its
     # zorder), it need not be the first in the page, so it is found by its data.
-    chart = page.locator(CHART).first
-    traces = chart.locator("g.trace.scatter")  # a zorder above 0 has a layer of its own
-    spine = traces.evaluate_all(
-        "(ts) => ts.findIndex(t => t.__data__ && t.__data__[0].trace.index === 0)"
-    )
-    assert spine >= 0
-    return traces.nth(spine).locator(".point").nth(index)
+    return trace_of(page.locator(CHART).first, 0).locator(".point").nth(index)
 
 
 def test_landing_shows_the_arc_with_numbered_events_listed_below(page, app_server):

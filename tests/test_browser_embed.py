@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from harness import trace_of
 from headcount import share
 from tests.conftest import ARTIFACTS, free_port
 from tests.test_browser_overlap import BOXES, overlapping
@@ -142,12 +143,7 @@ def test_an_arc_embedded_in_another_site_shows_the_chart_its_source_and_a_link_b
     }
     # The spine is the figure's first trace; drawn over the others (its zorder), it is found
     # by its data, not by its place in the page.
-    traces = chart.locator("g.trace.scatter")  # a zorder above 0 has a layer of its own
-    spine = traces.evaluate_all(
-        "(ts) => ts.findIndex(t => t.__data__ && t.__data__[0].trace.index === 0)"
-    )
-    assert spine >= 0
-    assert traces.nth(spine).locator(".point").count() == len(filed)
+    assert trace_of(chart, 0).locator(".point").count() == len(filed)
 
     # The source line names the publisher of one of the arc's sources, as on the page.
     text = frame.locator('[data-testid="stMain"]').inner_text()

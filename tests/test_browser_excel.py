@@ -8,6 +8,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from harness import downloaded_workbook
 from headcount import bootstrap, exports
 from headcount.store import STORE_ENV, Store
 from tests.conftest import ARTIFACTS, AppServer
@@ -103,13 +104,7 @@ def test_the_explorers_excel_download_uploads_back_with_no_change(browser, own_s
     context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     page = context.new_page()
     try:
-        page.goto(f"{own_server.url}/explorer")
-        button = page.get_by_role("button", name="Download all four tables (Excel)")
-        button.wait_for(timeout=90_000)
-        with page.expect_download(timeout=60_000) as download:
-            button.click()
-        book = tmp_path / download.value.suggested_filename
-        download.value.save_as(book)
+        book = downloaded_workbook(page, own_server.url, tmp_path)
         assert book.name == "headcount-tables.xlsx"
 
         page.goto(f"{own_server.url}/upload")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from harness import downloaded_workbook
 from headcount import cli
 from headcount.store import STORE_ENV, Store
 from tests.conftest import AppServer
@@ -33,13 +34,7 @@ def test_the_downloaded_workbook_with_a_row_citing_a_newer_source_is_reviewed(
     context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     page = context.new_page()
     try:
-        page.goto(f"{server.url}/explorer")
-        button = page.get_by_role("button", name="Download all four tables (Excel)")
-        button.wait_for(timeout=90_000)
-        with page.expect_download(timeout=60_000) as download:
-            button.click()
-        downloaded = tmp_path / "downloaded.xlsx"
-        download.value.save_as(downloaded)
+        downloaded = downloaded_workbook(page, server.url, tmp_path)
 
         sources = tmp_path / "sources.csv"
         sources.write_bytes(to_csv([new_source()]))

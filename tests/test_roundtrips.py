@@ -1,6 +1,6 @@
 """The analyst's round trips (issue 24, items 8-10), as the analyst makes them.
 
-An Excel download of the four tables, a newer revision published meanwhile (a new source),
+An Excel download of every table, a newer revision published meanwhile (a new source),
 then rows added to the workbook citing that source: in add-and-update mode the workbook's
 sources sheet adds to the published sources, it is not the whole list, so the judge, the
 command line and the Upload page all accept it, as they accept the same rows as a CSV.

@@ -161,7 +161,7 @@ right.download_button(
     on_click="ignore",
 )
 right.download_button(
-    "Download all four tables (Excel)",
+    "Download every table (Excel)",
     data=lambda: exports.xlsx_bytes(store().read(catalog.revision)),
     file_name="headcount-tables.xlsx",
     mime=exports.XLSX_MIME,
