@@ -156,8 +156,7 @@ def test_templates_hold_the_documented_header_and_two_rows_that_upload_cleanly()
     for name, table in TABLES.items():
         # Columns out of order, as a frame read back from a store may be.
         rows = getattr(loaded.dataset, name)
-        if table.left_out(rows.height):  # no notices curated yet: test_preview checks its header
-            continue
+        assert rows.height >= 2, f"the curated {name} has too few rows for a template"
         template = exports.template_csv(table, rows.select(reversed(rows.columns)))
         header = template.decode("utf-8-sig").splitlines()[0].split(",")
         assert header == documented_columns(name)
