@@ -225,13 +225,16 @@ def test_an_event_keeps_the_day_of_the_claim_it_answers(store):
         "company,date,kind,title,source_id,detail,attribution,answers\n"
         "Klarna,2025-12-01,other,A later word on the 853,cionews-853,,,2025-11-18\n"
     )
+    answering = pl.col("answers").is_not_null()
+    before = store.read(store.latest_id())["events"].filter(answering).height
     proposal = ingest.prepare(upload("events.csv", text.encode()), store, "upsert")
     assert proposal.ok, proposal.problems
     revision = published(ingest.publish(proposal, store, "ana", "an answer", acknowledge=True))
     events = store.read(revision.id)["events"]
     answered = events.filter(pl.col("title") == "A later word on the 853")
     assert answered.get_column("answers").to_list() == [dt.date(2025, 11, 18)]
-    assert events.filter(pl.col("answers").is_not_null()).height == 1
+    # The curated answers are kept beside the new one.
+    assert events.filter(answering).height == before + 1
     assert store.check() == []
 
 

@@ -12,7 +12,7 @@ from tests.csvtools import CURATED, read_rows, to_csv, with_cell
 from validation import gate, parse
 from validation.tables import TABLES
 
-TODAY = dt.date(2026, 12, 5)  # the day the curated rows were last checked (accessed)
+TODAY = dt.date(2026, 12, 6)  # the day the curated rows were last checked (accessed)
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +170,7 @@ def test_future_dates_only_for_targets(context):
     data, line = with_cell("observations", 0, "date", "2027-01-01")
     found = only_problem(check("observations.csv", data, context))
     assert (found["line"], found["column"]) == (line, "date")
-    assert found["problem"] == "date is after today (2026-12-05)"
+    assert found["problem"] == "date is after today (2026-12-06)"
     rows = read_rows("observations")
     target = next(i for i, r in enumerate(rows) if r["claim_type"] == "target")
     data, _ = with_cell("observations", target, "date", "2027-01-01")

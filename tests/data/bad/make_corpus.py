@@ -246,7 +246,7 @@ def cases() -> list[tuple[str, bytes | str, int, str, str]]:
     ):
         body = [list({**notice, column: value}.values())]
         c.append((name, text(list(notice), body), 2, column, problem))
-    # A later event names the day of the claim it answers (written out: no curated event does)
+    # A later event names the day of the claim it answers (written out, so the case holds whatever the curated events answer)
     answering = {
         "company": "Klarna",
         "date": "2025-05-01",
