@@ -111,6 +111,19 @@ def by_filing(
     return [(name, groups[name]) if name is not None else next(standalone) for name in order]
 
 
+OPENING_QUOTES = "\"\u201c\u2018'\u00ab"
+
+
+def quotation(words: str) -> str:
+    """A source's words in quotation marks, unless they open with their own: a quote that
+    starts with a speaker's words and ends with who said them ('"It's hard ...," Jassy said.')
+    already shows where the speech is, and wrapping it again reads as doubled marks."""
+    words = words.strip()
+    if words.startswith(tuple(OPENING_QUOTES)):
+        return words
+    return f"\u201c{words}\u201d"
+
+
 def short(source: Mapping[str, object]) -> str:
     """Who said it and whose copy we read, for tight spaces such as hover labels."""
     via = _text(source, "via")

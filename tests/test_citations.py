@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from headcount.citations import by_filing, cite, copy, short, view_citation
+from headcount.citations import by_filing, cite, copy, quotation, short, view_citation
 
 SOURCE = {
     "source_id": "klarna_f1",
@@ -87,4 +87,14 @@ def test_a_view_is_cited_in_plain_text_and_bibtex_with_its_revision() -> None:
         "\\url{http://dash.example/api/observations.csv?company=Klarna&rev=7}. "
         "Accessed 2026-12-06}\n"
         "}"
+    )
+
+
+def test_a_quote_is_put_in_quotation_marks_once():
+    assert quotation("we expect fewer people") == "\u201cwe expect fewer people\u201d"
+    # Words that open with the speaker's own quotation mark are not wrapped again.
+    spoken = '"It\'s hard to know," Jassy said.'
+    assert quotation(spoken) == spoken
+    assert (
+        quotation(" \u201cAI first,\u201d the memo said ") == "\u201cAI first,\u201d the memo said"
     )

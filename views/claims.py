@@ -96,7 +96,7 @@ for record, group in claimcheck.by_record(checks):
             for sentence in check.own:
                 plain(sentence)
             if check.quote:
-                plain(f"The source's words: \u201c{check.quote}\u201d", caption=True)
+                plain(f"The source's words: {citations.quotation(check.quote)}", caption=True)
             if check.figures is not None:
                 plain("Every figure the data holds for it:", caption=True)
                 for line in check.figures.lines(named):
