@@ -249,7 +249,9 @@ def for_upload(
         # Sources uploaded without a row citing them here are checked too, for the companies
         # whose published rows (or uploaded events) cite them, as `audit` judges them; a
         # source nobody cites is judged by its words alone.
-        uncited = mine.filter(~pl.col("source_id").is_in(rows.get_column("source_id").unique()))
+        uncited = mine.filter(
+            ~pl.col("source_id").is_in(rows.get_column("source_id").unique().implode())
+        )
         citers = _citing_companies(
             [published.get("observations"), published.get("events"), uploaded.get("events")]
         )
