@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode
 
 import polars as pl
 
+from headcount import share
 from headcount.claimcheck import Check
 from headcount.labels import day
 
@@ -35,17 +35,12 @@ def _people(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def arc_link(url: str | None, company: str) -> str:
-    """The arc page of ``company`` in the app that serves ``url`` (the page being read):
-    every link names its company, even the default one, so a table can show the name."""
-    app = (url or "").split("?", 1)[0].rsplit("/", 1)[0] + "/"
-    return f"{app}?{urlencode({'company': company})}"
-
-
-def overview_in_words(table: pl.DataFrame, url: str | None) -> pl.DataFrame:
+def overview_in_words(
+    table: pl.DataFrame, url: str | None, revision: int | None = None
+) -> pl.DataFrame:
     """``claimcheck.overview`` as the page's table shows it, with an ``arc`` link column to
-    each company's arc in the app that serves ``url``."""
-    links = [arc_link(url, c) for c in table.get_column("company")]
+    each company's arc in the app that serves ``url`` (of ``revision``, if the page pins one)."""
+    links = [share.arc_link(url, c, revision) for c in table.get_column("company")]
     return table.with_columns(
         pl.Series("arc", links, pl.String),
         _percent("change_two_years", NO_FILING_TWO_YEARS_BEFORE),

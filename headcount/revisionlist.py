@@ -6,16 +6,20 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from headcount import share
 from headcount.labels import day
 from headcount.reads import Revision
 
 NOTE_CHARS = 40  # of a note in a rollback choice: enough to recognise it in a list
 
 
-def table(revisions: Sequence[Revision]) -> pl.DataFrame:
+def table(
+    revisions: Sequence[Revision], url: str | None = None, company: str | None = None
+) -> pl.DataFrame:
     """One row per revision, newest first: who published what when, on which revision, and
-    how many rows of each table it holds."""
-    return pl.DataFrame(
+    how many rows of each table it holds; given a ``company``, a ``view`` column links to its
+    arc as each revision holds it, in the app that serves ``url``."""
+    rows = pl.DataFrame(
         [
             {
                 "revision": r.id,
@@ -31,6 +35,11 @@ def table(revisions: Sequence[Revision]) -> pl.DataFrame:
             for r in reversed(revisions)
         ]
     )
+    if company is None:
+        return rows
+    views = [share.arc_link(url, company, r.id) for r in reversed(revisions)]
+    # Beside the revision's number, where a reader of a wide table still sees it.
+    return rows.insert_column(1, pl.Series("view", views, pl.String))
 
 
 def choice(revision: Revision) -> str:

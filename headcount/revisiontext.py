@@ -11,8 +11,11 @@ before these rules are shown with such characters written out (``shown``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+
+from headcount.labels import day
 
 LARGEST_REVISION = 2**63 - 1  # SQL's BIGINT: no store holds a revision beyond it
 MAX_NOTE = 2_000  # characters: a paragraph on what changed and why
@@ -83,3 +86,18 @@ def shown(text: str) -> str:
     """Text with every character ``UNSHOWABLE`` written as <U+XXXX>: safe for a terminal and
     for XML, and visibly not what it looks like."""
     return UNSHOWABLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def pinned_words(revision: int, latest: int, published: dt.date | dt.datetime) -> str:
+    """What a page pinned to ``revision`` (a link's rev=) says first: which revision of how many
+    it shows, when that was published, and that the latest may differ (or that it is the latest
+    and the link stays on it)."""
+    if revision < latest:
+        return (
+            f"You are looking at revision {revision} of {latest} (published {day(published)}). "
+            "The latest data may differ."
+        )
+    return (
+        f"You are looking at revision {revision}, the latest (published {day(published)}). "
+        "This link stays on it."
+    )

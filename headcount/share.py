@@ -1,11 +1,13 @@
 """The view state as URL query parameters: a small API that a shared link must honour.
 
     ?company=Klarna&compare=Salesforce&compare=IBM&metric=headcount&basis=...&from=2022-01-01
-     &to=2025-12-31&index=1&statements=1&cause=ai_does_work
+     &to=2025-12-31&index=1&statements=1&cause=ai_does_work&rev=3
 
-The page itself is the URL path (``/``, ``/explorer``, ``/sources``). Parsing never fails: an
-unknown or malformed value falls back to its default and yields a notice for the reader.
-Encoding leaves defaults out, so the plain page URL is the default view.
+The page itself is the URL path (``/``, ``/explorer``, ``/claims``, ``/sources``). ``rev=``
+pins the view to a revision of the data (a citation's address reopens what was cited); without
+it a page shows the latest. Parsing never fails: an unknown or malformed value falls back to
+its default and yields a notice for the reader. Encoding leaves defaults out, so the plain page
+URL is the default view.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Literal
 from urllib.parse import urlencode
 
+from headcount import revisiontext
 from validation.vocabulary import ATTRIBUTIONS, METRICS
 
 # Streamlit's own parameters (embedding, theme) are not the view's and deserve no notice.
@@ -44,6 +47,7 @@ class View:
     statements: bool = False  # also lone statements and targets, not only each best series
     attributions: tuple[str, ...] = ()  # causes of AI claims to show; empty: every cause
     log: bool = False  # values on a log scale (one large company would flatten the rest)
+    revision: int | None = None  # the revision the link pins; None: the latest, whichever
 
     @property
     def companies(self) -> tuple[str, ...]:
@@ -59,14 +63,15 @@ class Parsed:
 @dataclass(frozen=True)
 class Parameter:
     """One parameter of a view's link, declared once: its name in the address, the View field
-    it sets, the page widget that holds it (ui/state.py), its kind (how a link's text becomes
-    a value), what a value must be one of, and the data column it filters in the data API
-    (headcount/api.py), if it is one of the API's filters."""
+    it sets, the page widget that holds it (ui/state.py; none for the revision, which the page
+    keeps while the person clicks), its kind (how a link's text becomes a value), what a value
+    must be one of, and the data column it filters in the data API (headcount/api.py), if it
+    is one of the API's filters."""
 
     name: str
     field: str
     widget: str
-    kind: Literal["company", "choices", "date", "switch"]
+    kind: Literal["company", "choices", "date", "switch", "revision"]
     allowed: Literal["companies", "bases", "metrics", "causes", ""] = ""
     api_column: str | None = None
     unknown: str = ""  # the notice for a value the data does not have ({value}: quoted)
@@ -114,9 +119,41 @@ VIEW_PARAMETERS: tuple[Parameter, ...] = (
         unknown="Left out the unknown cause {value}.",
     ),
     Parameter("log", "log", "log", "switch", meaning="a log scale"),
+    # The data API's rev= too (headcount/revisiontext.py reads its number for both).
+    Parameter("rev", "revision", "", "revision"),
 )
 PARAMETERS = tuple(parameter.name for parameter in VIEW_PARAMETERS)
 BY_NAME = {parameter.name: parameter for parameter in VIEW_PARAMETERS}
+REVISION = next(p.name for p in VIEW_PARAMETERS if p.kind == "revision")
+
+
+@dataclass(frozen=True)
+class Pin:
+    """The revision a link pins (None: the latest) and, when its rev= named none, why."""
+
+    revision: int | None
+    notice: str | None = None
+
+
+def pinned(params: Mapping[str, Sequence[str]], latest: int | None) -> Pin:
+    """The revision a page's link pins with rev=: one revision the store has (1 to ``latest``),
+    read by the data API's own rule and worded as it words a refusal; any other rev= is left
+    out, saying why and that the latest is shown. A page needs this first: the pinned
+    revision's companies, bases and dates are what the rest of the link is checked against."""
+    values = params.get(REVISION) or ()
+    if not values:
+        return Pin(None)
+    if latest is None:
+        nothing = "there is no published revision to show."
+        return Pin(None, f"Ignored rev={quoted(values[-1])}: {nothing}")
+    shown = f"showing the latest, revision {latest}."
+    if len(set(values)) > 1:
+        named = ", ".join(quoted(value) for value in values[:3])
+        return Pin(None, f"The link names {len(values)} revisions ({named}): {shown}")
+    try:
+        return Pin(revisiontext.asked_revision({REVISION: values}, latest))
+    except revisiontext.RevisionRefused as refused:
+        return Pin(None, f"{str(refused).rstrip('.')}. {shown.capitalize()}")
 
 
 def matched(value: str, names: Sequence[str]) -> str | None:
@@ -188,9 +225,11 @@ def parse(
     companies: Sequence[str],
     bases: Sequence[str] = (),
     span: tuple[dt.date, dt.date] | None = None,
+    latest: int | None = None,
 ) -> Parsed:
     """The view a link asks for, restricted to what the data has (its companies, bases and,
-    given ``span``, its first and last date), with notices for the rest."""
+    given ``span``, its first and last date: those of the revision the link pins, `pinned`)
+    and to the revisions 1 to ``latest``, with notices for the rest."""
     notices: list[str] = []
     first_company = companies[0] if companies else ""
 
@@ -233,13 +272,17 @@ def parse(
                 notices.append(
                     f"Ignored {parameter.name}={quoted(text)}: dates are written YYYY-MM-DD."
                 )
-        else:
+        elif parameter.kind == "switch":
             if text not in (None, "0", "1"):
                 notices.append(
                     f"Ignored {parameter.name}={quoted(text)}: use 1 for {parameter.meaning}, "
                     "0 for none."
                 )
             fields[parameter.field] = text == "1"
+        else:  # the revision: the whole of rev= (its values must agree), not only its last
+            pin = pinned(params, latest)
+            fields[parameter.field] = pin.revision
+            notices.extend([pin.notice] if pin.notice else [])
     start, end, date_notices = _dates(fields["start"], fields["end"], span)  # type: ignore[arg-type]
     notices.extend(date_notices)
     view = View(**{**fields, "start": start, "end": end})  # type: ignore[arg-type]
@@ -260,6 +303,9 @@ def encode(view: View, default_company: str) -> dict[str, list[str]]:
         elif parameter.kind == "date":
             if value:
                 params[parameter.name] = [value.isoformat()]
+        elif parameter.kind == "revision":
+            if value is not None:
+                params[parameter.name] = [str(value)]
         elif value:
             params[parameter.name] = ["1"]
     return params
@@ -274,6 +320,22 @@ def link(current_url: str, view: View, default_company: str) -> str:
     return f"{page}?{query}" if query else page
 
 
+def cited_link(current_url: str, view: View, revision: int | None) -> str:
+    """A citation's address of a view: pinned to the revision shown (None: data that came from
+    no store), and naming its company even when it is the default one, which another revision
+    may change."""
+    return link(current_url, replace(view, revision=revision), default_company="")
+
+
+def arc_link(current_url: str | None, company: str, revision: int | None = None) -> str:
+    """The arc page of ``company`` in the app that serves ``current_url`` (any of its pages),
+    of ``revision`` if one is pinned: the link names its company, even the default one, so a
+    table can show the name."""
+    app = page_address(current_url or "").rsplit("/", 1)[0] + "/"
+    view = View(company, revision=revision)
+    return f"{app}?{urlencode(encode(view, default_company=''), doseq=True)}"
+
+
 def _site(current_url: str) -> str:
     """The scheme and host of a page's address ('' if it has none): where the API is too."""
     root = current_url.split("?", 1)[0].split("#", 1)[0]
@@ -285,7 +347,9 @@ def _site(current_url: str) -> str:
 def data_link(current_url: str, view: View, revision: int | None = None) -> str:
     """The data API's address of the figures a view shows (headcount/api.py): every company of
     the view named, with its metrics, bases and dates, so `curl` gets what the page shows;
-    with ``revision``, pinned to that revision (a citation's address that never changes)."""
+    pinned to ``revision``, else to the revision the view pins, if any (a citation's address
+    that never changes)."""
+    revision = view.revision if revision is None else revision
     base = _site(current_url)
     query: list[tuple[str, str]] = [("company", company) for company in view.companies]
     query += [("metric", metric) for metric in view.metrics]
@@ -295,7 +359,7 @@ def data_link(current_url: str, view: View, revision: int | None = None) -> str:
     if view.end:
         query.append(("to", view.end.isoformat()))
     if revision is not None:
-        query.append(("rev", str(revision)))
+        query.append((REVISION, str(revision)))
     return f"{base}/api/observations.csv?{urlencode(query)}"
 
 

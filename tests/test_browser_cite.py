@@ -1,12 +1,19 @@
 """Cite this, in a real browser against the running server (issue 23.4): the view's address it
-gives opens that view, and its data address answers with the revision it names."""
+gives opens that view of the revision it names, after newer ones were published, and its data
+address answers with that revision."""
 
 from __future__ import annotations
 
 import re
 import urllib.request
+from collections.abc import Iterator
 
 import pytest
+
+from harness import AppServer, wait_for_run
+from headcount import bootstrap
+from headcount.store import STORE_ENV
+from tests.test_pinned_pages import corrected_klarna
 
 pytestmark = pytest.mark.browser
 CODE = '[data-testid="stCode"] code'
@@ -42,7 +49,7 @@ def test_the_cited_addresses_open_the_view_and_its_data_of_that_revision(
     )
     assert found, text
     revision, view, data = found.groups()
-    assert view == app_server.url + path
+    assert view == f"{app_server.url}{path}&rev={revision}"  # pinned to the revision shown
     with urllib.request.urlopen(data, timeout=30) as reply:
         assert reply.status == 200
         assert reply.headers["X-Headcount-Revision"] == revision
@@ -52,3 +59,41 @@ def test_the_cited_addresses_open_the_view_and_its_data_of_that_revision(
     first = page.locator('[data-testid="stMain"] :is(h1, h2)').first
     first.wait_for(timeout=120_000)
     assert first.inner_text() == heading
+
+
+@pytest.fixture
+def one_revision_server(tmp_path) -> Iterator[tuple[AppServer, str]]:
+    """The app on a store of its own, holding revision 1: the test publishes the next one."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    bootstrap.initialise(url)
+    server = AppServer(env={STORE_ENV: url})
+    yield server, url
+    server.stop()
+
+
+def filed(page) -> str:
+    """The headcount card's line with the latest filed figure, as the reader sees it."""
+    line = page.locator('[data-testid="stCaptionContainer"]').filter(has_text="Filed: ").first
+    line.wait_for(timeout=120_000)
+    return line.inner_text()
+
+
+def test_a_cited_address_shows_the_cited_revision_after_a_newer_one(page, one_revision_server):
+    server, url = one_revision_server
+    text = cited(page, f"{server.url}/?company=Klarna")
+    view = re.search(r"\. (\S+) \(data: ", text).group(1)  # type: ignore[union-attr]
+    assert view == f"{server.url}/?company=Klarna&rev=1"
+    assert filed(page).startswith("Filed: 3,422, Dec 2024")
+
+    corrected_klarna(url)  # revision 2: Klarna's 2024 filed headcount is 3,433
+    page.goto(view)
+    wait_for_run(page)
+    assert filed(page).startswith("Filed: 3,422, Dec 2024")  # what the reader cited
+    main = page.locator('[data-testid="stMain"]')
+    assert "You are looking at revision 1 of 2" in main.inner_text()
+    page.get_by_role("button", name="Show the latest").click()
+    # The same view without rev= (Klarna, the first company, is the default: left out).
+    page.wait_for_url(f"{server.url}/", timeout=60_000)
+    page.get_by_text("Filed: 3,433, Dec 2024").wait_for(timeout=60_000)
+    # The banner goes once the run ends (Streamlit removes what a run no longer draws).
+    page.get_by_text("You are looking at revision").wait_for(state="detached", timeout=60_000)

@@ -48,5 +48,11 @@ def test_the_overview_says_changes_counts_and_days_as_people_write_them():
 
 
 def test_each_company_links_to_its_arc_in_the_app_being_read():
-    assert claimwords.arc_link("http://host/app/claims", "Acme") == "http://host/app/?company=Acme"
-    assert claimwords.arc_link(None, "Acme") == "/?company=Acme"
+    links = claimwords.overview_in_words(OVERVIEW, "http://host/app/claims").get_column("arc")
+    assert links.to_list() == [
+        "http://host/app/?company=Acme",
+        "http://host/app/?company=Beta+%26+Co",
+    ]
+    # A page pinned to a revision links to the arcs of that revision.
+    pinned = claimwords.overview_in_words(OVERVIEW, "http://host/app/claims?rev=2", revision=2)
+    assert pinned.get_column("arc").to_list()[0] == "http://host/app/?company=Acme&rev=2"

@@ -258,15 +258,22 @@ def test_hostile_query_parameters_fall_back_with_a_text_notice(page, app_server)
     payload = quote(SCRIPTS[0])
     image = quote(SCRIPTS[1])
     chart = '[data-testid="stPlotlyChart"] .js-plotly-plot .scatterlayer .trace'
-    url = f"{app_server.url}/?company={payload}&metric={image}&from={payload}&index={image}"
+    url = (
+        f"{app_server.url}/?company={payload}&metric={image}&from={payload}&index={image}"
+        f"&rev={payload}"
+    )
     watch.visit(url, chart)
     notices = page.locator("[data-testid='stMain']").inner_text()
     assert "<script>" in notices  # shown, as text
+    assert """rev='<script>window.pwned=1;alert("…' is not a revision number""" in notices
     watch.assert_clean("query parameters")
     watch.visit(
-        f"{app_server.url}/explorer?company={payload}&compare={image}&basis={payload}", chart
+        f"{app_server.url}/explorer?company={payload}&compare={image}&basis={payload}"
+        f"&rev={image}&rev=1",
+        chart,
     )
     watch.assert_clean("explorer query parameters")
+    assert "The link names 2 revisions" in main_text(page)
     assert read_rows("observations")  # the curated data still loads beside hostile links
 
 

@@ -23,6 +23,8 @@ dates = st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(dt.date.isoformat)
 values = st.one_of(
     dates,
     st.sampled_from([*COMPANIES, "headcount", "valuation", "0", "1", "", "ai_does_work"]),
+    # A revision's near misses: other digits, a number beyond any store, signs and spaces.
+    st.sampled_from(["2", "\u0663", "99999999999999999999", "-1", "+1", " 1", "1.0", "0x1"]),
     # An embed's values: its charts, Streamlit's switches, and their near misses.
     st.sampled_from(
         ["arc", "revenue_per_employee", "headcount-employees", "revenue-sek", "true", "True"]
@@ -76,6 +78,7 @@ BROKEN = [
     {"from": ["1900-01-01"], "to": ["1900-06-01"]},
     {"from": ["2025-01-01"], "to": ["2023-01-01"]},
     {"from": ["2023-01-01", "nonsense"], "index": ["yes", "1"], "compare": ["A", "A"]},
+    {"rev": ["1"], "from": ["2030-01-01"]},  # a pinned link whose date left that revision
 ]
 
 
@@ -119,3 +122,47 @@ def test_a_date_past_the_data_is_dropped_with_a_notice_naming_the_data_end():
     at.switch_page("views/explorer.py").run()
     assert at.date_input(key="range").value == (FIRST, LAST)
     assert "from" not in at.query_params
+
+
+# rev= as a link may carry it mangled: every page shows the latest and says what was wrong.
+# The test store holds one revision. (tests/test_pinned_pages.py: a good rev= on two.)
+MANGLED_REVS = [
+    (["abc"], "rev='abc' is not a revision number"),
+    (["0"], "rev=0 is not a revision; revisions are 1 to 1."),
+    (["2"], "rev=2 is not a revision; revisions are 1 to 1."),
+    (["99999999999999999999"], "rev='99999999999999999999' is not a revision number"),
+    (["\u0663"], "rev='\u0663' is not a revision number"),
+    ([""], "rev='' is not a revision number"),
+    (["1", "2"], "The link names 2 revisions ('1', '2')"),
+    (["<script>alert(1)</script>"], "rev='<script>alert(1)</script>' is not a revision number"),
+]
+
+
+@pytest.mark.parametrize(("values", "notice"), MANGLED_REVS)
+def test_a_mangled_rev_shows_the_latest_and_says_why(values, notice):
+    at = open_page("arc", {"company": ["IBM"], "rev": values})  # the first page says it
+    assert not at.exception, at.exception
+    said = " ".join(i.value for i in at.info).replace("\\", "")
+    assert notice in said and "Showing the latest, revision 1." in said.replace(
+        "showing", "Showing"
+    ), said
+    assert "rev" not in at.query_params  # the address bar shows the latest, unpinned
+    assert at.query_params["company"] in ("IBM", ["IBM"])  # the rest of the link still counts
+
+
+@pytest.mark.parametrize("values", [["abc"], ["99999999999999999999"], ["1", "2"]])
+@pytest.mark.parametrize("page", ("explorer", "claims", "sources", "history", "upload"))
+def test_every_page_opens_a_mangled_rev_unpinned(page, values):
+    at = open_page(page, {"company": ["IBM"], "rev": values})
+    assert not at.exception, at.exception
+    assert "rev" not in at.query_params
+    assert not any(b.label in ("Show the latest", "Follow new revisions") for b in at.button)
+
+
+@pytest.mark.parametrize("values", [["abc"], ["1", "2"]])
+def test_a_mangled_rev_in_an_embed_shows_the_chart_and_says_why(values):
+    at = open_page("arc", {"company": ["IBM"], "rev": values, "chart": ["arc"]}, embedded=True)
+    assert not at.exception, at.exception
+    assert len(at.get("plotly_chart")) == 1
+    said = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "showing the latest, revision 1." in said.lower(), said

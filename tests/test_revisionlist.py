@@ -64,3 +64,12 @@ def test_a_rollback_choice_names_the_day_and_the_start_of_the_note() -> None:
     assert revisionlist.choice(REVISIONS[0]) == (
         "1 (21 Nov 2026, The curated dataset shipped with the app)"
     )
+
+
+def test_each_revision_links_to_the_arc_of_that_revision() -> None:
+    rows = revisionlist.table(REVISIONS, url="http://host:8501/history", company="Klarna")
+    assert rows.columns[:3] == ["revision", "view", "based on"]
+    assert rows.select("revision", "view").to_dicts() == [
+        {"revision": 2, "view": "http://host:8501/?company=Klarna&rev=2"},
+        {"revision": 1, "view": "http://host:8501/?company=Klarna&rev=1"},
+    ]

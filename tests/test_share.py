@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from headcount import share
+from headcount import revisiontext, share
 
 COMPANIES = ["Klarna", "Salesforce", "IBM"]
 BASES = ["full-time employees at year end (F-1)", "employees stated by the CEO (CNBC)"]
@@ -239,11 +239,13 @@ def test_a_link_date_is_written_yyyy_mm_dd_with_ascii_digits(text):
 
 def test_every_field_of_a_view_has_one_link_parameter_and_a_widget():
     """The declaration is the one place: each View field is set by its parameter(s), and the
-    link's names are unique (from= and to= share the range widget)."""
+    link's names are unique (from= and to= share the range widget; the revision a link pins
+    has no widget: the page keeps it while the person clicks)."""
     declared = share.VIEW_PARAMETERS
     assert sorted(p.field for p in declared) == sorted(share.View.__dataclass_fields__)
     assert len({p.name for p in declared}) == len(declared)
     assert {p.widget for p in declared if p.kind == "date"} == {"range"}
+    assert [(p.name, p.widget) for p in declared if not p.widget] == [("rev", "")]
     assert share.PARAMETERS == (
         "company",
         "compare",
@@ -255,6 +257,7 @@ def test_every_field_of_a_view_has_one_link_parameter_and_a_widget():
         "statements",
         "cause",
         "log",
+        "rev",
     )
 
 
@@ -264,3 +267,147 @@ def test_a_name_typed_in_another_case_is_the_data_s_name():
     # Two names that differ only by case: which one was meant cannot be told.
     twins = share.parse({"company": ["acme"]}, ("ACME", "Acme"), ())
     assert twins.view.company == "ACME" and "'acme', which is not in the data" in twins.notices[0]
+
+
+# A link pins a revision with rev= (issue 23.4: a citation reopens what the reader cited).
+LATEST = 5
+
+
+def test_a_link_pins_the_revision_it_names():
+    parsed = share.parse({"company": ["IBM"], "rev": ["3"]}, COMPANIES, BASES, latest=LATEST)
+    assert parsed == share.Parsed(share.View("IBM", revision=3), ())
+    # The latest may be pinned too: the link stays on it once newer revisions exist.
+    assert share.parse({"rev": ["5"]}, COMPANIES, BASES, latest=LATEST).view.revision == 5
+    # Without rev= the page shows the latest, unpinned.
+    assert share.parse({}, COMPANIES, BASES, latest=LATEST).view.revision is None
+
+
+def test_a_pinned_view_writes_rev_last_in_its_link():
+    view = share.View("IBM", compare=("Klarna",), revision=3)
+    assert share.encode(view, "Klarna") == {"company": ["IBM"], "compare": ["Klarna"], "rev": ["3"]}
+    assert share.link("http://host:8501/explorer", view, "Klarna") == (
+        "http://host:8501/explorer?company=IBM&compare=Klarna&rev=3"
+    )
+    assert share.link("http://host:8501", share.View("Klarna", revision=12), "Klarna") == (
+        "http://host:8501/?rev=12"
+    )
+
+
+def test_a_pinned_view_survives_its_link():
+    view = share.View("Salesforce", metrics=("headcount", "revenue"), index=True, revision=2)
+    url = share.link("http://host:8501/explorer", view, "Klarna")
+    parsed = share.parse(parse_qs(urlsplit(url).query), COMPANIES, BASES, latest=LATEST)
+    assert parsed == share.Parsed(view, ())
+
+
+@pytest.mark.parametrize(
+    ("values", "notice"),
+    [
+        (
+            ["abc"],
+            "rev='abc' is not a revision number: write it in the digits 0-9, at most "
+            "9223372036854775807. Showing the latest, revision 5.",
+        ),
+        (["0"], "rev=0 is not a revision; revisions are 1 to 5. Showing the latest, revision 5."),
+        (["6"], "rev=6 is not a revision; revisions are 1 to 5. Showing the latest, revision 5."),
+        (
+            ["99999999999999999999"],
+            "rev='99999999999999999999' is not a revision number: write it in the digits 0-9, "
+            "at most 9223372036854775807. Showing the latest, revision 5.",
+        ),
+        (
+            ["\u0663"],  # Arabic-Indic three: int() reads it, a link's number is ASCII
+            "rev='\u0663' is not a revision number: write it in the digits 0-9, at most "
+            "9223372036854775807. Showing the latest, revision 5.",
+        ),
+        (
+            [""],
+            "rev='' is not a revision number: write it in the digits 0-9, at most "
+            "9223372036854775807. Showing the latest, revision 5.",
+        ),
+        (
+            ["1", "2"],
+            "The link names 2 revisions ('1', '2'): showing the latest, revision 5.",
+        ),
+        (
+            ["", ""],
+            "rev='' is not a revision number: write it in the digits 0-9, at most "
+            "9223372036854775807. Showing the latest, revision 5.",
+        ),
+    ],
+)
+def test_a_rev_that_names_no_revision_shows_the_latest_and_says_why(values, notice):
+    parsed = share.parse({"company": ["IBM"], "rev": values}, COMPANIES, BASES, latest=LATEST)
+    assert parsed == share.Parsed(share.View("IBM"), (notice,))
+
+
+def test_the_same_revision_named_twice_is_still_that_revision():
+    parsed = share.parse({"rev": ["2", "2"]}, COMPANIES, BASES, latest=LATEST)
+    assert parsed == share.Parsed(share.View("Klarna", revision=2), ())
+
+
+def test_a_rev_where_no_revision_is_known_is_left_out_with_a_notice():
+    parsed = share.parse({"rev": ["2"]}, COMPANIES, BASES)
+    assert parsed == share.Parsed(
+        share.View("Klarna"), ("Ignored rev='2': there is no published revision to show.",)
+    )
+
+
+def test_the_revision_a_link_pins_is_known_before_its_data_is_read():
+    """The page must read the pinned revision's companies before it can check the rest."""
+    assert share.pinned({"rev": ["3"], "company": ["Nope"]}, LATEST) == share.Pin(3)
+    assert share.pinned({}, LATEST) == share.Pin(None)
+    assert share.pinned({"rev": ["9"]}, LATEST).revision is None
+
+
+def test_a_pinned_view_s_data_link_and_embeds_keep_its_revision():
+    view = share.View("IBM", revision=3)
+    assert share.data_link("http://host:8501/?company=IBM&rev=3", view) == (
+        "http://host:8501/api/observations.csv?company=IBM&metric=headcount&rev=3"
+    )
+    assert share.embed_link("http://host:8501/", view, "Klarna", "arc") == (
+        "http://host:8501/?company=IBM&rev=3&chart=arc&embed=true"
+    )
+
+
+def test_a_cited_address_names_its_company_and_pins_the_revision_shown():
+    # An unpinned page is cited at the revision it shows; a pinned one at its own.
+    assert share.cited_link("http://host:8501/?company=IBM", share.View("Klarna"), 4) == (
+        "http://host:8501/?company=Klarna&rev=4"
+    )
+    pinned = share.View("IBM", compare=("Klarna",), revision=2)
+    assert share.cited_link("http://host:8501/explorer?rev=2", pinned, 2) == (
+        "http://host:8501/explorer?company=IBM&compare=Klarna&rev=2"
+    )
+    # Data that did not come from a store has no revision to pin.
+    assert share.cited_link("http://host:8501/", share.View("IBM"), None) == (
+        "http://host:8501/?company=IBM"
+    )
+
+
+def test_an_arc_link_from_another_page_keeps_the_revision():
+    assert share.arc_link("http://host/app/claims?rev=2", "Acme", 2) == (
+        "http://host/app/?company=Acme&rev=2"
+    )
+    assert share.arc_link("http://host/app/claims", "Acme") == "http://host/app/?company=Acme"
+    assert share.arc_link(None, "A&B") == "/?company=A%26B"
+
+
+def test_a_pinned_page_says_which_revision_it_shows_and_that_the_latest_may_differ():
+    published = dt.datetime(2026, 12, 1, 9, 30)
+    assert revisiontext.pinned_words(3, 5, published) == (
+        "You are looking at revision 3 of 5 (published 1 Dec 2026). The latest data may differ."
+    )
+    assert revisiontext.pinned_words(5, 5, published) == (
+        "You are looking at revision 5, the latest (published 1 Dec 2026). This link stays on it."
+    )
+
+
+def test_the_readme_names_every_link_parameter():
+    """The README's list of a link's parameters is the declaration's, none left out."""
+    from headcount.settings import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = readme.split("- **Links.**", 1)[1].split("\n- **", 1)[0]
+    missing = [n for n in share.PARAMETERS if f"`{n}`" not in links and f"`{n}=" not in links]
+    assert missing == []

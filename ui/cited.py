@@ -83,14 +83,14 @@ def cite_this(
     title: str, data: Dataset, view: share.View, metrics: tuple[str, ...] | None = None
 ) -> None:
     """Under a chart or a claim: how to cite it, in plain text and BibTeX, each with a copy
-    button: the view's address (naming its company even when it is the default one, which
-    another revision may change), the revision of the data and the data API's address of
-    that revision (of ``metrics``, if the chart shows only those), and today as the day
-    accessed."""
+    button: the view's address pinned to the revision shown (rev=, naming its company even
+    when it is the default one, which another revision may change), the revision of the data
+    and the data API's address of that revision (of ``metrics``, if the chart shows only
+    those), and today as the day accessed."""
     page = st.context.url or ""
     cited = citations.view_citation(
         title,
-        share.link(page, view, default_company=""),
+        share.cited_link(page, view, data.revision),
         data.revision,
         share.data_link(
             page, view if metrics is None else replace(view, metrics=metrics), data.revision

@@ -144,7 +144,8 @@ def _show(
     chosen, chart_notices = share.chart_asked(
         {share.CHART: state.chart_asked()}, [e.chart for e in found]
     )
-    notices = [*st.session_state.pop("_link_notices", ()), *chart_notices]
+    pinned = state.pin_words()  # a chart of a revision the link pins says which, last
+    notices = [*st.session_state.pop("_link_notices", ()), *chart_notices, *filter(None, [pinned])]
     back = _back_link(kind, view, catalog)
     embeddable = next((e for e in found if e.chart == chosen), None)
     if embeddable is None:
@@ -196,20 +197,24 @@ def explorer(catalog: Catalog) -> None:
 def snippets(kind: str, view: share.View, catalog: Catalog) -> list[tuple[str, str]]:
     """Each chart of the view with its embed snippet (label, HTML)."""
     if kind == "arc":
-        view = share.View(view.company)  # the arc's view is its company
+        # The arc's view is its company (of the revision the page pins, if any).
+        view = share.View(view.company, revision=view.revision)
         found = arc_charts(state.company_or_stop(catalog, view.company), view.company)
     else:
         data = state.companies_or_stop(catalog, view.companies)
         found = explorer_charts(data, view, catalog.companies)
     url = st.context.url or ""
     default = catalog.companies[0]
+    # A pinned chart says which revision it shows, under the link back: room for those lines.
+    pinned = state.pin_words() or ""
+    extra = KEY_LINE * -(-len(pinned) // KEY_CHARS)
     return [
         (
             e.label,
             share.embed_snippet(
                 share.embed_link(url, view, default, e.chart),
                 e.label,
-                e.frame_height(),
+                e.frame_height() + extra,
             ),
         )
         for e in found

@@ -9,6 +9,7 @@ process for all of them. A session sees a newly published revision on its next r
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
@@ -73,39 +74,40 @@ def per_revision(data: dataset.Dataset, view: str, key: str, compute: Callable[[
     return site().per_revision(data.revision, view, key, compute)
 
 
-def _latest() -> tuple[Site, int | None, pl.DataFrame]:
-    """The site and its latest revision's id. A store without revisions ends the page with
-    what to run, or, when the app's first start could not seed the default store, returns no
-    id and the curated data's problems."""
+def latest_revision() -> tuple[int | None, pl.DataFrame]:
+    """The latest revision's id. A store without revisions ends the page with what to run, or,
+    when the app's first start could not seed the default store, returns no id and the curated
+    data's problems."""
     the_site = _opened()
     revision = the_site.latest_id()
     if revision is not None:
-        return the_site, revision, problems.frame()
+        return revision, problems.frame()
     refused = the_site.seeding_problems()
     if refused is not None and refused.height:
-        return the_site, None, refused
+        return None, refused
     st.info(NO_REVISION, icon=":material/database:")
     st.stop()
 
 
-def load_latest() -> dataset.Loaded:
-    """The whole latest revision, validated (the pages that work across companies)."""
-    the_site, revision, refused = _latest()
-    if revision is None:
-        return dataset.Loaded(None, refused)
+def load(revision: int) -> dataset.Loaded:
+    """A whole revision, validated (the pages that work across companies)."""
+    the_site = site()
     if the_site.has_loaded(revision):
         return the_site.loaded(revision)
     with st.spinner("Loading and validating the data…"):
         return the_site.loaded(revision)
 
 
-def latest_catalog() -> tuple[dataset.Catalog | None, pl.DataFrame]:
-    """The companies, bases and dates of the latest revision, counted by the database; or,
-    when the app's first start could not seed the default store, the curated data's problems."""
-    the_site, revision, refused = _latest()
-    if revision is None:
-        return None, refused
-    return the_site.catalog(revision), refused
+def catalog(revision: int) -> dataset.Catalog:
+    """The companies, bases and dates of a revision, counted by the database."""
+    return site().catalog(revision)
+
+
+def published(revision: int) -> dt.datetime:
+    """When a revision was published (its record never changes: kept per revision)."""
+    return site().per_revision(
+        revision, "published", "", lambda: site().store.revision(revision).created_at
+    )
 
 
 def load_company(revision: int, company: str) -> dataset.Loaded:

@@ -12,7 +12,10 @@ from ui import embed, state
 
 def share_control(link: str, view: share.View | None = None) -> None:
     with st.popover("Copy link", icon=":material/link:"):
-        st.caption("Anyone with this link sees this view. Copy it with the button on the right.")
+        pinned = "" if view is None or view.revision is None else f" of revision {view.revision}"
+        st.caption(
+            f"Anyone with this link sees this view{pinned}. Copy it with the button on the right."
+        )
         st.code(link, language=None, wrap_lines=True)
         if view is None:
             return

@@ -9,7 +9,6 @@ import streamlit as st
 
 from ui import access, state
 from ui.cited import IMAGE_FORMAT
-from ui.server import latest_catalog
 
 
 def run() -> None:
@@ -49,7 +48,8 @@ def run() -> None:
         st.button("Sign in", on_click=st.login, icon=":material/login:")
         st.stop()
     with state.store_faults_shown():
-        catalog, _ = latest_catalog()  # no catalog: the page shows why
+        # The revision the view pins (rev=), else the latest; no catalog: the page shows why.
+        catalog = state.shown_catalog()
     if embedded:
         with state.store_faults_shown():
             navigation.run()

@@ -1,20 +1,26 @@
 """The view state: parsed from the URL when a session starts, kept in widget state while the
 person clicks, and written back to the URL on every run, so the address bar is always a link
-to what is on screen."""
+to what is on screen.
+
+The view includes the revision the link pins (rev=, headcount/share.py): the shown revision,
+which every page reads here (`catalog_or_stop`, `dataset_or_stop`, `company_or_stop`), is that
+one while the session's view pins it, else the latest. Upload and History are about the store:
+they read the latest whatever the view pins, and keep the pin for the other pages."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 
 import polars as pl
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from headcount import faults, share
+from headcount import faults, revisiontext, share
 from headcount.dataset import Catalog, Dataset
-from ui.server import latest_catalog, load_company, load_latest
+from ui import server
 from ui.text import escape
 
 VIEW = "_view_shown"  # the view last parsed from a link or published to the address bar
@@ -22,6 +28,8 @@ SEEN = "_query_seen"  # the address's query as last parsed or published
 SEEN_PAGE = "_page_seen"  # ... and the page it was on
 LEFT_BEHIND = "_pages_left_behind"  # pages whose switch left an empty history entry
 EMBEDDABLE = "_embeddable"  # (page, its kind of charts) of the page whose charts can be embedded
+LATEST = "_latest_seen"  # the store's latest revision, as this run last read it
+UNPINNED = "_unpinned"  # after "Show the latest": the view's query without its rev=, to parse
 # Widget keys that hold the view, as the link's parameters declare them (headcount/share.py);
 # pages seed them from the link and read them back. One range widget holds from= and to=.
 COMPANY, COMPARE, METRICS, BASES, RANGE, INDEX, STATEMENTS, ATTRIBUTIONS, LOG = (
@@ -50,25 +58,53 @@ def _stop_with(problems: pl.DataFrame) -> None:
     st.stop()
 
 
-def dataset_or_stop() -> Dataset:
-    """The whole validated dataset, or the problem table on the page and nothing else."""
-    loaded = load_latest()
+def _shown(latest_only: bool = False) -> tuple[int | None, pl.DataFrame]:
+    """The revision on screen: the one the view pins (or the link about to be parsed pins),
+    else the latest; None, with the curated data's problems, when the app's first start could
+    not seed the default store."""
+    latest, problems = server.latest_revision()
+    st.session_state[LATEST] = latest
+    if latest is None or latest_only:
+        return latest, problems
+    asked = _link_to_parse()
+    if asked is not None:
+        pinned = share.pinned(asked, latest).revision
+    else:
+        pinned = st.session_state[VIEW].revision
+    # A store reset since the view was pinned may hold fewer revisions: then the latest.
+    return (pinned if pinned is not None and pinned <= latest else latest), problems
+
+
+def shown_catalog() -> Catalog | None:
+    """The shown revision's companies, bases and dates (the sidebar's); None when the default
+    store could not be seeded (the page then says why)."""
+    revision, _ = _shown()
+    return None if revision is None else server.catalog(revision)
+
+
+def dataset_or_stop(latest: bool = False) -> Dataset:
+    """The whole validated dataset of the shown revision (``latest``: of the latest, whatever
+    the view pins), or the problem table on the page and nothing else."""
+    revision, problems = _shown(latest_only=latest)
+    if revision is None:
+        _stop_with(problems)
+    loaded = server.load(revision)  # type: ignore[arg-type]
     if loaded.dataset is None:
         _stop_with(loaded.problems)
     return loaded.dataset  # type: ignore[return-value]
 
 
 def catalog_or_stop() -> Catalog:
-    """The latest revision's companies, bases and dates, or the problem table and nothing else."""
-    catalog, problems = latest_catalog()
-    if catalog is None:
+    """The shown revision's companies, bases and dates, or the problem table and nothing else."""
+    revision, problems = _shown()
+    if revision is None:
         _stop_with(problems)
-    return catalog  # type: ignore[return-value]
+    return server.catalog(revision)  # type: ignore[arg-type]
 
 
 def company_or_stop(catalog: Catalog, company: str) -> Dataset:
     """One company's validated rows of the catalog's revision, or the problem table."""
-    loaded = load_company(catalog.revision, company)  # type: ignore[arg-type]
+    loaded = server.load_company(catalog.revision, company)  # type: ignore[arg-type]
     if loaded.dataset is None:
         _stop_with(loaded.problems)
     return loaded.dataset  # type: ignore[return-value]
@@ -143,27 +179,43 @@ def _values(view: share.View, catalog: Catalog) -> dict[str, object]:
         value = getattr(view, parameter.field)
         if parameter.kind == "choices":
             values[parameter.widget] = list(value)
-        elif parameter.kind != "date":
+        elif parameter.kind in ("company", "switch"):
             values[parameter.widget] = value
     return values
 
 
-def link_view(catalog: Catalog) -> share.View:
-    """The view on screen: parsed from the link when the session starts and again when the
-    back or forward button brings another address (its notices shown once); otherwise the
-    view last published, which also refills the widgets a page switch discarded."""
+def _link_to_parse() -> dict[str, list[str]] | None:
+    """The query this run takes the view from: the link when the session starts or when the
+    back or forward button brings another address, or the view without its revision after
+    "Show the latest"; None: the view on screen stays."""
+    if UNPINNED in st.session_state:
+        return st.session_state[UNPINNED]
     query = _query()
     changed = st.session_state.get(SEEN) != query and _history_navigation()
     if changed and not query and _page() in st.session_state.get(LEFT_BEHIND, ()):
         # Back into the empty address a page switch left behind (Streamlit drops the query when
         # it switches pages; the view was written into the next entry): not a view of its own.
         changed = False
-    if VIEW not in st.session_state or changed:
+    return query if VIEW not in st.session_state or changed else None
+
+
+def link_view(catalog: Catalog) -> share.View:
+    """The view on screen: parsed from the link when the session starts and again when the
+    back or forward button brings another address (its notices shown once), checked against
+    the catalog of the revision it pins; otherwise the view last published, which also
+    refills the widgets a page switch discarded."""
+    query = _link_to_parse()
+    if query is not None:
+        st.session_state.pop(UNPINNED, None)
         parsed = share.parse(
-            query, list(catalog.companies), list(catalog.bases), date_span(catalog)
+            query,
+            list(catalog.companies),
+            list(catalog.bases),
+            date_span(catalog),
+            st.session_state.get(LATEST),
         )
         st.session_state[VIEW] = parsed.view
-        st.session_state[SEEN] = query
+        st.session_state[SEEN] = _query()
         st.session_state[SEEN_PAGE] = _page()
         st.session_state["_link_notices"] = parsed.notices
         for key, value in _values(parsed.view, catalog).items():
@@ -178,12 +230,51 @@ def link_view(catalog: Catalog) -> share.View:
 
 
 def show_link_notices() -> None:
+    """What the link did, where the reader looks first: the revision it pins, if any, and
+    the parts of it that could not be used (once)."""
+    _show_pin()
     notices = st.session_state.pop("_link_notices", ())
     if notices:
         st.info(
             "Parts of the link could not be used, so defaults are shown instead: "
             + " ".join(escape(n) for n in notices),
             icon=":material/link_off:",
+        )
+
+
+def pin_words() -> str | None:
+    """The sentence a page pinned to a revision says first (None: the page shows the latest,
+    unpinned)."""
+    view: share.View | None = st.session_state.get(VIEW)
+    latest = st.session_state.get(LATEST)
+    if view is None or view.revision is None or latest is None or view.revision > latest:
+        return None  # unpinned, or pinned in a store since reset (the latest is shown)
+    return revisiontext.pinned_words(view.revision, latest, server.published(view.revision))
+
+
+def _unpin() -> None:
+    """After "Show the latest": the same view, checked again against the latest's data."""
+    view: share.View = st.session_state[VIEW]
+    st.session_state[UNPINNED] = share.encode(replace(view, revision=None), default_company="")
+
+
+def _show_pin() -> None:
+    words = pin_words()
+    if words is None:
+        return
+    view: share.View = st.session_state[VIEW]
+    behind = view.revision != st.session_state.get(LATEST)
+    with st.container(
+        border=True, horizontal=True, vertical_alignment="center", gap="small", key="pinned"
+    ):
+        st.markdown(f":material/history: {escape(words)}", width="stretch")
+        st.button(
+            "Show the latest" if behind else "Follow new revisions",
+            key="show_latest",
+            on_click=_unpin,
+            type="tertiary",
+            icon=":material/update:",
+            help="The same view of the latest data; the address drops rev=.",
         )
 
 
@@ -218,6 +309,8 @@ def current_view(catalog: Catalog) -> share.View:
             fields[parameter.field] = bool(state.get(parameter.widget, linked))
         elif parameter.kind == "company":
             fields[parameter.field] = state.get(parameter.widget, linked)
+        elif parameter.kind == "revision":  # no widget: the link's, until "Show the latest"
+            fields[parameter.field] = linked
     return share.View(**fields)  # type: ignore[arg-type]
 
 

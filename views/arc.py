@@ -19,7 +19,8 @@ embed.arc(catalog)  # embedded (?embed=true): one chart alone, and the page ends
 view = state.current_view(catalog)
 company = view.company
 link = state.publish(view, catalog)
-arc_view = share.View(company=company, metrics=())  # the arc shows every metric of its company
+# The arc shows every metric of its company, of the revision the link pins (if any).
+arc_view = share.View(company=company, metrics=(), revision=view.revision)
 state.show_link_notices()
 data = state.company_or_stop(catalog, company)
 

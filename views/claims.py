@@ -36,7 +36,7 @@ plain(
 table = per_revision(data, "claims-overview", "", lambda: claimcheck.overview_cited(data))
 st.subheader("All companies")
 st.dataframe(
-    claimwords.overview_in_words(table, st.context.url),
+    claimwords.overview_in_words(table, st.context.url, view.revision),
     hide_index=True,
     width="stretch",
     column_config={

@@ -16,7 +16,8 @@ from ui.text import escape
 PUBLISHED = "_history_published"  # the message of a rollback, shown after the rerun
 LATEST = "_history_latest"  # the latest revision the pickers were proposed for
 
-state.link_view(state.catalog_or_stop())
+# The store's history, whatever revision a link pins for the other pages.
+view = state.link_view(state.catalog_or_stop())
 the_store = store()
 revisions = the_store.revisions()
 
@@ -24,7 +25,19 @@ st.title("History")
 published = st.session_state.pop(PUBLISHED, None)
 if published is not None:
     st.success(published, icon=":material/check_circle:")
-st.dataframe(revisionlist.table(revisions), hide_index=True, width="stretch")
+st.dataframe(
+    revisionlist.table(revisions, st.context.url, view.company),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "view": st.column_config.LinkColumn(
+            "view",
+            display_text="Open the arc",
+            help="The arc of the company chosen in the sidebar, as this revision holds it "
+            "(its address pins the revision with rev=)",
+        )
+    },
+)
 
 st.subheader("Compare two revisions")
 ids = [r.id for r in revisions]

@@ -121,4 +121,4 @@ plain(
     "Cite the figure's own source (above) first. To cite the dashboard view itself: "
     f"Headcount and AI claims dashboard, data checked {day(as_of)}, view at:",
 )
-st.code(link, language=None, wrap_lines=True)
+st.code(share.cited_link(link, view, data.revision), language=None, wrap_lines=True)

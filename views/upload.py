@@ -22,7 +22,8 @@ PROPOSAL = "_proposal"
 PUBLISHED = "_upload_published"  # (the files' fingerprint, the message) after a publish
 
 catalog = state.catalog_or_stop()  # the sidebar's, counted by the database once per revision
-data = state.dataset_or_stop()
+# An upload is judged against the latest revision, whatever revision a link pins elsewhere.
+data = state.dataset_or_stop(latest=True)
 state.link_view(catalog)
 who = access.analyst()
 the_store = store()
