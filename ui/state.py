@@ -264,10 +264,10 @@ def _show_pin() -> None:
         return
     view: share.View = st.session_state[VIEW]
     behind = view.revision != st.session_state.get(LATEST)
-    with st.container(
-        border=True, horizontal=True, vertical_alignment="center", gap="small", key="pinned"
-    ):
-        st.markdown(f":material/history: {escape(words)}", width="stretch")
+    # One quiet line, not a boxed notice: on a phone the takeaway and the chart should still
+    # come first; the words say what is shown and the button how to leave it.
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key="pinned"):
+        st.caption(f":material/history: {escape(words)}", width="stretch")
         st.button(
             "Show the latest" if behind else "Follow new revisions",
             key="show_latest",
