@@ -1,8 +1,7 @@
-"""A publishing process for the crash and race tests, driven line by line over stdin.
+"""A publishing process for the crash and race tests (tests/test_crashes.py forks it with
+``serve``), driven line by line over a pipe.
 
-    python -m tests.publisher STORE_URL
-
-Commands (one per line), each answered by one line on stdout:
+Commands (one per line), each answered by one line:
 - ``prepare TAG``: read the latest revision and prepare a change that adds one observation
   tagged TAG; answers ``ready BASE``.
 - ``prepare-bulk ROWS``: read the latest revision and prepare a large change: add ROWS
@@ -15,7 +14,8 @@ processes at once starts their publishes together.
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection
 
 import polars as pl
 
@@ -26,11 +26,24 @@ from headcount.store import Store
 BULK_COMPANY = "Crash Test Co"
 
 
-def main(url: str) -> None:
+def serve(url: str, connection: Connection) -> None:
+    """The same publisher, reading its commands from and answering on ``connection``."""
+
+    def commands() -> Iterable[str]:
+        while True:
+            try:
+                yield connection.recv()
+            except EOFError:
+                return
+
+    run(url, commands(), connection.send)
+
+
+def run(url: str, commands: Iterable[str], say: Callable[[str], object]) -> None:
     store = Store(url)
     prepared: tuple[dict, dict, int | None] | None = None
-    print("started", flush=True)
-    for line in sys.stdin:
+    say("started")
+    for line in commands:
         command, _, argument = line.strip().partition(" ")
         if command == "prepare":
             prepared = _one_row(store, argument)
@@ -40,16 +53,16 @@ def main(url: str) -> None:
             tables, changes, base = prepared
             outcome = store.publish(tables, changes, base, "crash-test", "race")
             if isinstance(outcome, Refused):
-                print(f"refused {outcome.reason}", flush=True)
+                say(f"refused {outcome.reason}")
             else:
-                print(f"won {outcome.revision.id}", flush=True)
+                say(f"won {outcome.revision.id}")
             continue
         elif command == "exit":
             return
         else:
-            print(f"unknown {command}", flush=True)
+            say(f"unknown {command}")
             continue
-        print(f"ready {prepared[2]}", flush=True)
+        say(f"ready {prepared[2]}")
 
 
 def _one_row(store: Store, tag: str) -> tuple[dict, dict, int | None]:
@@ -82,7 +95,3 @@ def _bulk(store: Store, rows: int) -> tuple[dict, dict, int | None]:
         changed = pl.concat([observations, extra])
     proposed = {**current, "observations": changed}
     return proposed, diff.diff(current, proposed), base
-
-
-if __name__ == "__main__":
-    main(sys.argv[1])
