@@ -27,6 +27,7 @@ def test_spine_is_the_series_with_most_filed_values(data):
     assert claims.spine_basis(claims.claims_for(data, "Klarna", "headcount")) == expected
 
 
+@pytest.mark.slow  # among the quick loop's costliest (--durations)
 def test_every_line_joins_one_basis_only(data):
     lines = 0
     for company in data.companies():

@@ -80,6 +80,7 @@ def test_cli_reports_the_problem(file, sheet, line, column, value, words, capsys
     assert found(problems, file, sheet, line, column, value, words), problems
 
 
+@pytest.mark.slow  # among the quick loop's costliest (--durations)
 @pytest.mark.parametrize("mode", ["upsert", "replace"])
 def test_no_workbook_of_the_corpus_changes_the_store(store, mode):
     before = (store.latest_id(), store.revision(store.latest_id()).hashes)
@@ -94,6 +95,7 @@ def test_no_workbook_of_the_corpus_changes_the_store(store, mode):
     assert (store.latest_id(), store.revision(store.latest_id()).hashes) == before
 
 
+@pytest.mark.slow  # among the quick loop's costliest (--durations)
 def test_upload_page_shows_each_workbook_problem_and_offers_no_publish(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     monkeypatch.setenv(STORE_ENV, url)

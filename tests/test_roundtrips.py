@@ -74,6 +74,7 @@ def trip(tmp_path) -> tuple[str, Path]:
     return url, book
 
 
+@pytest.mark.slow  # among the quick loop's costliest (--durations)
 def test_rows_citing_a_newer_source_pass_the_judge_in_a_workbook_as_in_a_csv(trip):
     url, book = trip
     store = Store(url)
@@ -170,6 +171,7 @@ def rollback_button(at):
     return next(b for b in at.button if b.label.startswith("Publish a copy"))
 
 
+@pytest.mark.slow  # among the quick loop's costliest (--durations)
 def test_history_after_a_rollback_proposes_the_next_one_and_publishes_it(tmp_path, monkeypatch):
     url = three_revisions(tmp_path)
     monkeypatch.setenv(STORE_ENV, url)

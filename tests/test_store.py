@@ -305,6 +305,7 @@ def test_one_company_is_read_alone_with_every_source_and_framing(store):
                 assert part[name].height == whole[name].height
 
 
+@pytest.mark.slow  # among the quick loop's costliest (--durations)
 def test_changes_between_revisions_equal_the_diff_of_the_whole_revisions(store):
     with_a_second_revision(store)  # 2: one value changed
     events = read_rows("events")

@@ -3,6 +3,7 @@ real addresses are links of their own."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -18,6 +19,7 @@ PIECES = ["www.", "WWW.", "https://", "http://", "https:", "@", "_", "*", "evil.
 ADDRESS_LIKE = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4))).map("".join)
 
 
+@pytest.mark.slow  # among the quick loop's costliest (--durations)
 @given(ADDRESS_LIKE)
 def test_escaping_adds_no_invisible_character(text):
     assert not (set(escape(text)) - set(text)) & INVISIBLE
