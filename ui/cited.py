@@ -89,14 +89,28 @@ def citation_panel(event: dict, data: Dataset) -> None:
                 _source_link(row)
 
 
+CITE_LABEL = "Cite this"
+
+
 def cite_this(
-    title: str, data: Dataset, view: share.View, metrics: tuple[str, ...] | None = None
+    title: str,
+    data: Dataset,
+    view: share.View,
+    key: str,
+    metrics: tuple[str, ...] | None = None,
 ) -> None:
     """Under a chart or a claim: how to cite it, in plain text and BibTeX, each with a copy
     button: the view's address pinned to the revision shown (rev=, naming its company even
     when it is the default one, which another revision may change), the revision of the data
     and the data API's address of that revision (of ``metrics``, if the chart shows only
-    those), and today as the day accessed."""
+    those), and today as the day accessed.
+
+    Drawn only once its expander (``key``) is opened: a closed expander's code blocks still
+    reach the browser, and their highlighter's code then competed with the charts' on every
+    first load of the arc page (three blocks of two, for a link few readers cite)."""
+    box = st.expander(CITE_LABEL, key=key, on_change="rerun")
+    if not box.open:
+        return
     page = st.context.url or ""
     cited = citations.view_citation(
         title,
@@ -107,6 +121,6 @@ def cite_this(
         ),
         dt.date.today(),  # the reader's day of access, never cached
     )
-    with st.expander("Cite this"):
+    with box:
         st.code(cited.text, language=None, wrap_lines=True)
         st.code(cited.bibtex, language="latex", wrap_lines=True)
