@@ -14,7 +14,7 @@ from pathlib import Path
 
 from benchmarks.measure import Figure
 
-SUITES = ("upload", "pages", "scale", "load", "api")
+SUITES = ("upload", "pages", "review", "scale", "load", "api")
 RESULTS = Path(__file__).parent / "results"
 
 

@@ -128,3 +128,29 @@ def known_problem_count(rows: int, bad_fraction: float) -> int:
     if bad_fraction <= 0:
         return 0
     return rows // round(1 / bad_fraction)
+
+
+def new_company_csv(source_id: str, rows: int = 200) -> bytes:
+    """An observations upload the judge accepts without a problem or a warning: ``rows``
+    monthly headcounts (month ends from 2009) of a company the store does not hold, citing
+    the published source ``source_id``. Each row's note names it derived, with a formula
+    giving its value (its source's quote cannot hold 200 figures; a derived row needs none)."""
+    # Early enough that 200 months end before today: only targets may be dated ahead.
+    first = dt.date(2009, 1, 1)
+    months = pl.date_range(first, _add_months(first, rows - 1), interval="1mo", eager=True)
+    values = [1_000 + 7 * i for i in range(rows)]
+    frame = pl.DataFrame(
+        {
+            "company": ["Bench New Company"] * rows,
+            "metric": ["headcount"] * rows,
+            "date": months.dt.month_end().dt.strftime("%Y-%m-%d"),
+            "period": ["instant"] * rows,
+            "value": values,
+            "unit": ["employees"] * rows,
+            "basis": ["employees at month end (synthetic benchmark series)"] * rows,
+            "claim_type": ["company_report"] * rows,
+            "source_id": [source_id] * rows,
+            "note": [f"derived (synthetic benchmark row): {v - 7} + 7" for v in values],
+        }
+    )
+    return csv_bytes(frame)

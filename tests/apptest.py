@@ -34,3 +34,15 @@ def open_app(
     if check:
         assert not at.exception, at.exception
     return at
+
+
+def open_expanders(at: AppTest, label: str) -> AppTest:
+    """The page after a reader opens every expander labelled ``label``: some (Cite this) draw
+    their content only once opened. A keyed expander's id ends in its key ('$$ID-<hash>-key')."""
+    keys = [e.proto.id.split("-", 2)[2] for e in at.expander if e.label == label]
+    assert keys, f"no {label!r} expander on the page"
+    for key in keys:
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at

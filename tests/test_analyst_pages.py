@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from headcount import bootstrap, ingest
+from headcount import bootstrap, ingest, preview
 from headcount.settings import ROOT
 from headcount.store import STORE_ENV, Store
+from tests.apptest import open_expanders
 from tests.csvtools import with_cell
 
 TIMEOUT = 60
@@ -83,6 +86,23 @@ def test_valid_upload_shows_the_diff_and_publishes_exactly_it(store):
     assert store.revision(2).note == "one figure corrected"
     seen = store.revision(2).acknowledged
     assert seen is not None and [w["value"] for w in seen.warnings] == ["4,999"]
+
+
+def test_the_preview_of_the_arc_after_publishing_is_drawn_once_opened(store):
+    data, _ = with_cell("observations", 3, "value", "4999")
+    at = upload(open_page("upload", ANALYST, ANALYSTS), "observations.csv", data)
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")  # as markdown shows it
+    assert ":material/check_circle: Checked observations.csv." in captions
+    assert "Preview the arc after publishing" in [e.label for e in at.expander]
+    assert not at.get("plotly_chart")  # nothing drawn for a preview nobody opened
+    at = open_expanders(at, "Preview the arc after publishing")
+    assert "**Klarna after publishing**" in [m.value for m in at.markdown]
+    [chart] = at.get("plotly_chart")
+    figure = json.loads(chart.proto.spec)
+    assert "Klarna" in figure["layout"]["title"]["text"]
+    # The changed figure is ringed (headcount/preview.py): 4,999 is among the marked points.
+    marked = [t for t in figure["data"] if t.get("name") == preview.MARKED]
+    assert marked and 4999 in marked[0]["y"], marked
 
 
 def test_invalid_upload_lists_problems_and_offers_no_publish(store):

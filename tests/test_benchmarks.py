@@ -52,6 +52,10 @@ FIGURES: dict[str, tuple[set[str], set[str]]] = {
         },
         {"page load: arc chart drawn (cold)", "company switch in the browser"},
     ),
+    "review": (
+        {"review: 200-row CSV chosen to review shown"},
+        {"review: 200-row CSV chosen to review shown"},
+    ),
     "scale": (
         {
             "sqlite: rows written by a 10-row revision",
@@ -81,6 +85,7 @@ def every_bad_row_reported(figure: dict) -> bool:
 CORRECT: dict[str, dict[str, Callable[[dict], bool]]] = {
     "upload": {"problem report, 1% bad rows": every_bad_row_reported},
     "pages": {},
+    "review": {},
     "scale": {
         "sqlite: rows written by a 10-row revision": lambda figure: figure["value"] == 10,
         "sqlite: largest trace sent": lambda figure: figure["value"] <= 5_000,
@@ -138,3 +143,21 @@ def test_quick_api_benchmark_puts_each_figure_beside_datasette_serving_the_same_
         assert figure["value"] > 0 and figure["ratio"] is not None
         # The suite checked both answers hold the same rows: the company with the most.
         assert f"{company}: {count} rows x " in figure["detail"]
+
+
+def test_the_review_benchmarks_csv_adds_a_company_the_judge_accepts_without_a_warning():
+    """benchmarks/review.py times a review that ends in the publish button: its file must
+    have no problem and no warning (either would show more than the review), all rows new."""
+    from benchmarks.generate import new_company_csv
+    from benchmarks.review import ROWS
+    from headcount import ingest
+    from ui.server import store
+
+    source = read_rows("sources")[0]["source_id"]
+    content = new_company_csv(source, ROWS)
+    parsed = ingest.parse_uploads([("new-company.csv", content)])
+    proposal = ingest.for_review(ingest.prepare(parsed, store(), "upsert"))
+    assert proposal.ok and proposal.problems.is_empty(), proposal.problems
+    assert proposal.warnings.is_empty(), proposal.warnings
+    counts = proposal.changes["observations"].counts()
+    assert counts == {"added": ROWS, "changed": 0, "removed": 0}

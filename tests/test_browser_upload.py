@@ -60,6 +60,12 @@ def test_upload_review_publish_and_see_the_arc_change(page, own_server, tmp_path
     page.get_by_text("What changes against revision 1").wait_for(timeout=60_000)
     changed = page.locator('[data-testid="stMetric"]').filter(has_text="Rows changed").first
     assert changed.inner_text().split()[-1] == str(sum(r["value"] == new_value for r in rows))
+    # The preview of the arc is drawn once opened, as the upload would leave it: Klarna's.
+    chart = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg').first
+    assert not chart.is_visible()
+    page.get_by_text("Preview the arc after publishing").click()
+    chart.wait_for(timeout=60_000)
+    assert "Klarna" in (page.locator(".js-plotly-plot .gtitle").first.text_content() or "")
     page.screenshot(path=str(ARTIFACTS / "upload-diff.png"), full_page=True)
     page.get_by_label("Note for the revision (required)").fill("Browser test correction")
     page.get_by_label("Note for the revision (required)").press("Enter")

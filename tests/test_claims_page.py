@@ -11,7 +11,7 @@ from headcount import bootstrap
 from headcount.settings import CURATED_ENV
 from headcount.store import STORE_ENV
 from tests import test_claimcheck as fixture
-from tests.apptest import open_app
+from tests.apptest import open_app, open_expanders
 from validation.tables import TABLES
 
 
@@ -64,7 +64,8 @@ def test_each_claim_offers_its_citation_in_plain_text_and_bibtex(tmp_path, monke
     at.context = {"url": "http://dash.example:8501/claims"}  # the address the browser reports
     at.run()
     assert not at.exception
-    codes = [c.value for c in at.code]
+    assert not any(c.value.startswith("Headcount & AI claims: ") for c in at.code)  # closed
+    codes = [c.value for c in open_expanders(at, "Cite this").code]
     today = dt.date.today().isoformat()
     data = "http://dash.example:8501/api/observations.csv?company=Acme&rev=1"
     assert (

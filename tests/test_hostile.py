@@ -325,12 +325,12 @@ def test_an_address_in_the_link_is_shown_in_the_notice_as_text(page, app_server,
         assert shown in notice, notice
 
 
-# Every label the upload's status box shows while it works, and any link or bold text that
-# ever appears in it (the "Reading NAME" label lasts only while the file is read).
+# Every line the upload's progress line shows while it works, and any link or bold text that
+# ever appears in it (the "Reading NAME" line lasts only while the file is read).
 WATCH_STATUS = """
 window.__labels = []; window.__marked = [];
 new MutationObserver(() => {
-  for (const label of document.querySelectorAll('[data-testid="stExpander"] summary')) {
+  for (const label of document.querySelectorAll('.st-key-upload_progress')) {
     const text = label.innerText;
     if (!window.__labels.includes(text)) window.__labels.push(text);
     for (const e of label.querySelectorAll('a, strong, em, img')) window.__marked.push(e.outerHTML);
@@ -350,9 +350,9 @@ def test_the_uploaded_file_name_is_shown_as_text(page, app_server):
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
         {"name": name, "mimeType": "text/csv", "buffer": to_csv(rows + junk)}
     )
-    # The label once checked names the file: no race with how fast the reading step passed.
+    # The line once checked names the file: no race with how fast the reading step passed.
     page.get_by_text("Checked ").wait_for(timeout=120_000)
     labels = page.evaluate("window.__labels")
     assert any(f"Checked {name}." in label for label in labels), labels  # character for character
     assert page.evaluate("window.__marked") == []
-    watch.assert_clean("upload status")
+    watch.assert_clean("upload progress line")

@@ -17,7 +17,7 @@ import pytest
 from headcount import bootstrap, diff
 from headcount.outcomes import Published
 from headcount.store import STORE_ENV, Store
-from tests.apptest import open_app
+from tests.apptest import open_app, open_expanders
 
 OLD, NEW = "3,422", "3,433"  # Klarna's filed 2024 year-end headcount in revisions 1 and 2
 URL = "http://127.0.0.1:8501/"
@@ -158,6 +158,8 @@ def test_the_latest_revision_pinned_says_the_link_stays_on_it(pinned_store):
 
 
 def cite_texts(at) -> list[str]:
+    """The text of every Cite this block, each opened as a reader would."""
+    at = open_expanders(at, "Cite this")
     return [c.value for c in at.code if c.value.startswith("Headcount & AI claims: ")]
 
 

@@ -25,6 +25,16 @@ def file_stem(*parts: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
 
 
+def unchecked(figure: go.Figure | dict) -> go.Figure:
+    """The figure as st.plotly_chart takes it without checking it again. Given a dict,
+    Streamlit rebuilds a validated Figure from it (tools.return_figure_from_figure_or_data):
+    15-20 ms per chart and most of the arc page's script run, for dicts built from figures
+    Plotly already validated. tests/test_chart_validity.py validates every figure we build."""
+    if isinstance(figure, go.Figure):
+        return figure
+    return go.Figure(figure, _validate=False)
+
+
 def chart(figure: go.Figure | dict, key: str, name: str, alt: str) -> dict:
     """A Plotly chart whose camera button saves PNG or SVG under a meaningful name, and whose
     points can be selected; returns the selection event."""
@@ -37,7 +47,7 @@ def chart(figure: go.Figure | dict, key: str, name: str, alt: str) -> dict:
         "toImageButtonOptions": {"format": image, "filename": name, "scale": 2},
     }
     event = st.plotly_chart(
-        figure,
+        unchecked(figure),
         key=key,
         on_select="rerun",
         selection_mode="points",
@@ -79,14 +89,28 @@ def citation_panel(event: dict, data: Dataset) -> None:
                 _source_link(row)
 
 
+CITE_LABEL = "Cite this"
+
+
 def cite_this(
-    title: str, data: Dataset, view: share.View, metrics: tuple[str, ...] | None = None
+    title: str,
+    data: Dataset,
+    view: share.View,
+    key: str,
+    metrics: tuple[str, ...] | None = None,
 ) -> None:
     """Under a chart or a claim: how to cite it, in plain text and BibTeX, each with a copy
     button: the view's address pinned to the revision shown (rev=, naming its company even
     when it is the default one, which another revision may change), the revision of the data
     and the data API's address of that revision (of ``metrics``, if the chart shows only
-    those), and today as the day accessed."""
+    those), and today as the day accessed.
+
+    Drawn only once its expander (``key``) is opened: a closed expander's code blocks still
+    reach the browser, and their highlighter's code then competed with the charts' on every
+    first load of the arc page (three blocks of two, for a link few readers cite)."""
+    box = st.expander(CITE_LABEL, key=key, on_change="rerun")
+    if not box.open:
+        return
     page = st.context.url or ""
     cited = citations.view_citation(
         title,
@@ -97,6 +121,6 @@ def cite_this(
         ),
         dt.date.today(),  # the reader's day of access, never cached
     )
-    with st.expander("Cite this"):
+    with box:
         st.code(cited.text, language=None, wrap_lines=True)
         st.code(cited.bibtex, language="latex", wrap_lines=True)

@@ -21,6 +21,7 @@ import streamlit as st
 from headcount import arcview, attribution, charts, comparison, share
 from headcount.dataset import Catalog, Dataset
 from ui import state
+from ui.cited import unchecked
 from ui.server import per_revision
 from ui.text import escape
 
@@ -153,7 +154,7 @@ def _show(
     else:
         figure = figure_dict(embeddable.draw())
         st.plotly_chart(
-            figure,
+            unchecked(figure),
             key=f"embed_{embeddable.chart}",
             # Reading, not working: the full view has the downloads and the selection.
             config={"displayModeBar": False, "displaylogo": False},

@@ -47,7 +47,7 @@ if shown.arc is not None:
         # The chart numbers its events; the words are here, where they never collide.
         st.caption("  \n".join(escape(line) for line in shown.event_list))
     citation_panel(arc_event, data)
-    cite_this(title, data, arc_view)
+    cite_this(title, data, arc_view, "cite_arc")
 
 if headlines:
     for column, headline in zip(st.columns(len(headlines)), headlines, strict=True):
@@ -88,7 +88,13 @@ for column, side in zip(st.columns(len(shown.side)), shown.side, strict=True):
         figures.append(stamped)
         name = file_stem(company, side.metric)
         citation_panel(chart(stamped, f"{side.metric}_chart", name, side.label), data)
-        cite_this(f"{company}: {side.label.lower()}", data, arc_view, (side.metric,))
+        cite_this(
+            f"{company}: {side.label.lower()}",
+            data,
+            arc_view,
+            f"cite_{side.metric}",
+            (side.metric,),
+        )
         if side.hidden_units:
             plain(
                 f"Figures in {', '.join(side.hidden_units)} are on the Explorer page and in "

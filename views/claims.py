@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -87,6 +88,7 @@ def named(ids: Sequence[str]) -> str:
 
 
 # Claims in a row between the same two filings share one card: the filed record is said once.
+numbers = itertools.count(1)  # key each claim's Cite this
 for record, group in claimcheck.by_record(checks):
     with st.container(border=True):
         for check in group:
@@ -107,7 +109,7 @@ for record, group in claimcheck.by_record(checks):
                 plain(event)
             sources_listed(claimwords.sources_of(check, data.sources))
             # A claim's data: its company's figures of every metric (a claim may be of any).
-            cite_this(claimwords.claim_title(check), data, view, ())
+            cite_this(claimwords.claim_title(check), data, view, f"cite_claim_{next(numbers)}", ())
         st.divider()
         plain(claimwords.record_words(record, len(group)))
         sources_listed(claimwords.record_sources(group[0], data.sources))

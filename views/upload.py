@@ -96,27 +96,25 @@ if published is not None and published[0] == fingerprint:
     st.stop()
 st.session_state.pop(PUBLISHED, None)
 cached = st.session_state.get(PROPOSAL)
+# One line says what the check is doing, then which files the review below is of (a reader
+# sees the uploader's name as text however fast the check ran). A line, not st.status: its
+# box is drawn, opened and closed by the browser on every check.
+line = st.container(key="upload_progress").empty()
 if cached is None or cached[0] != fingerprint:
-    with st.status("Checking the upload…", expanded=False) as status:
-        progress = st.progress(0.0)
-        parsed = []
-        for position, (name, content) in enumerate(files, start=1):
-            status.update(label=f"Reading {escape(name)} ({len(content):,} bytes)…")
-            parsed.extend(ingest.parse_uploads([(name, content)]))  # a sheet each
-            progress.progress(position / (len(files) + 1))
-        status.update(label="Validating against the latest revision…")
-        proposal = ingest.for_review(ingest.prepare(parsed, the_store, mode))
-        del parsed  # the typed rows of a large file: not needed once checked
-        progress.progress(1.0)
-        # The files' names stay in the label once checked: which files the review below is of
-        # (and a reader sees the uploader's name as text however fast the check ran).
-        checked = ", ".join(escape(name) for name, _ in files) if len(files) <= 3 else None
-        status.update(
-            label=f"Checked {checked}." if checked else f"Checked {len(files)} files.",
-            state="complete" if proposal.ok else "error",
-        )
+    parsed = []
+    for name, content in files:
+        line.caption(f"Reading {escape(name)} ({len(content):,} bytes)…")
+        parsed.extend(ingest.parse_uploads([(name, content)]))  # a sheet each
+    line.caption("Validating against the latest revision…")
+    proposal = ingest.for_review(ingest.prepare(parsed, the_store, mode))
+    del parsed  # the typed rows of a large file: not needed once checked
     st.session_state[PROPOSAL] = (fingerprint, proposal)
 proposal = st.session_state[PROPOSAL][1]
+checked = ", ".join(escape(name) for name, _ in files) if len(files) <= 3 else None
+line.caption(
+    (":material/check_circle:" if proposal.ok else ":material/error:")
+    + (f" Checked {checked}." if checked else f" Checked {len(files)} files.")
+)
 latest = the_store.latest_id()
 if latest != proposal.base:
     st.warning(
@@ -158,15 +156,34 @@ if proposal.empty:
 st.subheader(f"What changes against revision {proposal.base}")
 show_changes(proposal.changes)
 
-# The company the upload changes, else the one chosen in the sidebar.
-shown_company = preview.company_changed(proposal.changes) or st.session_state.get(
-    state.COMPANY, catalog.companies[0]
-)
-opened = proposal.changes["observations"].opened if "observations" in proposal.changes else None
-after = preview.arc_after(proposal.proposed, shown_company, opened)
-if after is not None:
-    st.subheader(f"Preview: {escape(after.company)} after publishing")
+
+def show_preview() -> None:
+    """The arc of the company the upload changes (else the one chosen in the sidebar) as it
+    would be drawn after publishing, its changed points ringed."""
+    preferred = preview.company_changed(proposal.changes) or st.session_state.get(
+        state.COMPANY, catalog.companies[0]
+    )
+    changes = proposal.changes.get("observations")
+    after = preview.arc_after(proposal.proposed, preferred, changes.opened if changes else None)
+    if after is None:
+        st.caption("The upload leaves no figure to draw.")
+        return
+    st.markdown(f"**{escape(after.company)} after publishing**")
     st.plotly_chart(after.figure, key="preview_chart", width="stretch")
+
+
+# Drawn only when opened: the chart was a tenth of the review's script run, and on a page
+# that has drawn no chart yet it made the browser load Plotly's code before the review was
+# usable, for a look most reviews of a table of rows do without.
+box = st.expander(
+    "Preview the arc after publishing",
+    key="preview_open",
+    icon=":material/timeline:",
+    on_change="rerun",
+)
+if box.open:
+    with box:
+        show_preview()
 
 acknowledged = show_warnings(proposal.warnings)
 note = st.text_input("Note for the revision (required)", key="publish_note", max_chars=MAX_NOTE)
