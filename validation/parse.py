@@ -345,28 +345,59 @@ def _typed(name: str, table: Table, raw: pl.DataFrame) -> ParsedFile:
     unparsed: dict[str, pl.Series] = {}
     typed = raw
     for column in table.columns_of_kind("date"):
-        parsed = _date(pl.col(column))
-        accepted = pl.when(parsed >= EARLIEST).then(parsed)
-        failed = raw.select(pl.col(column).is_not_null() & accepted.is_null()).to_series()
+        accepted, failed = _dates(raw.get_column(column))
         reports.append(_date_problems(name, column, raw.select(LINE, column).filter(failed)))
-        typed = typed.with_columns(accepted.alias(column))
+        typed = typed.with_columns(accepted)
         unparsed[column] = failed
     for column in table.columns_of_kind("number"):
-        text = pl.col(column)
-        number = text.cast(pl.Float64, strict=False)
-        # -0 is 0: the same value must be written (and fingerprinted) the same way.
-        number = pl.when(number == 0).then(pl.lit(0.0)).otherwise(number)
-        plain = text.str.contains(PLAIN_NUMBER)
-        counted = _countable(table, column, text, number)
-        failed = raw.select(text.is_not_null() & ~(plain & counted)).to_series()
+        number, failed = _numbers(table, column, raw)
         # Only the columns a report reads: a filter copies every column it keeps.
         bad = raw.select(LINE, column, *(["unit"] if "unit" in raw.columns else [])).filter(failed)
         shaped = pl.col(column).str.contains(PLAIN_NUMBER)
         reports.append(_number_problems(name, column, bad.filter(~shaped)))
         reports.append(_count_problems(name, table, column, bad.filter(shaped)))
-        typed = typed.with_columns(pl.when(plain & counted).then(number).alias(column))
+        typed = typed.with_columns(number)
         unparsed[column] = failed
     return ParsedFile(name, table, typed, problems.combine(reports), unparsed=unparsed)
+
+
+def _dates(text: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """A date column parsed, and which of its cells failed. Parsed on the column's distinct
+    values and mapped back: a date repeats on thousands of rows, and the shape check and the
+    parse on every row were a third of the typing of a million rows (160 -> 25 ms)."""
+    distinct = text.unique().drop_nulls().to_frame()
+    parsed = _date(pl.col(text.name))
+    accepted = distinct.select(pl.when(parsed >= EARLIEST).then(parsed)).to_series()
+    refused = distinct.to_series().filter(accepted.is_null())
+    typed = text.replace_strict(
+        distinct.to_series(), accepted, default=None, return_dtype=pl.Date
+    ).alias(text.name)
+    if refused.len() == 0:
+        return typed, pl.repeat(False, text.len(), eager=True)
+    return typed, text.is_in(refused.implode()).fill_null(False)
+
+
+def _numbers(table: Table, column: str, raw: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+    """A number column parsed (null where the cell failed), and which of its cells failed.
+    Each expression is computed once: the number, its shape and its fit to the unit were
+    each computed twice, for the failures and for the typed column."""
+    text = pl.col(column)
+    number = text.cast(pl.Float64, strict=False)
+    # -0 is 0: the same value must be written (and fingerprinted) the same way.
+    number = pl.when(number == 0).then(pl.lit(0.0)).otherwise(number)
+    checked = raw.select(
+        number.alias("number"),
+        text.is_not_null().alias("given"),
+        text.str.contains(PLAIN_NUMBER).alias("plain"),
+        text.str.contains(DOTTED_THOUSANDS).alias("dotted"),
+        *([pl.col("unit")] if "unit" in table.column_names else []),
+    )
+    accepted = pl.col("plain") & _countable(table, column, pl.col("number"), pl.col("dotted"))
+    # Nulls kept as they come: a null (neither passed nor failed) is not reported, as before.
+    ok = checked.select(accepted).to_series()
+    failed = checked.get_column("given") & ~ok
+    typed = checked.select(pl.when(ok).then(pl.col("number")).alias(column)).to_series()
+    return typed, failed
 
 
 def _date(text: pl.Expr) -> pl.Expr:
@@ -374,11 +405,12 @@ def _date(text: pl.Expr) -> pl.Expr:
     return pl.when(text.str.contains(ISO_SHAPE)).then(text.str.to_date("%Y-%m-%d", strict=False))
 
 
-def _countable(table: Table, column: str, text: pl.Expr, number: pl.Expr) -> pl.Expr:
+def _countable(table: Table, column: str, number: pl.Expr, dotted: pl.Expr) -> pl.Expr:
     """Whether a value fits its unit: whole for employees (and for a column of whole people
-    whatever the unit), at most two decimals for fte."""
+    whatever the unit), at most two decimals for fte. ``dotted``: the text has the shape of
+    DOTTED_THOUSANDS."""
     # "3.000" is whole, and still 3,000 written with a thousands separator.
-    whole = (number == number.floor()) & ~text.str.contains(DOTTED_THOUSANDS)
+    whole = (number == number.floor()) & ~dotted
     if table.column(column).whole:
         return whole
     if "unit" not in table.column_names:
@@ -391,7 +423,7 @@ def _countable(table: Table, column: str, text: pl.Expr, number: pl.Expr) -> pl.
         pl.when(unit.is_in(WHOLE_UNITS))
         .then(whole)
         .when(unit.is_in(FTE_UNITS))
-        .then(in_places & ~text.str.contains(DOTTED_THOUSANDS))
+        .then(in_places & ~dotted)
         .otherwise(pl.lit(True))
         .fill_null(True)
     )
