@@ -29,6 +29,8 @@ def _report(
     """Problems of one rule in one column, worded by the catalogue's ``code`` (its templates'
     ``fields`` are values or per-row expressions): the first few rows of each file in words,
     the rest counted, so a rule that fails on every row of a junk file builds a small report."""
+    if rows.height == 0:  # the usual case: no query to plan for an empty report
+        return problems.frame()
     limit = problems.per_kind()
     coded, what, hint = catalogue.worded([(None, code, None)], fields or {})
     ranked = rows.sort(LINE, maintain_order=True).with_columns(
