@@ -8,7 +8,9 @@ returns a problem report; none of them raises on bad data.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -27,6 +29,8 @@ def _report(
     """Problems of one rule in one column, worded by the catalogue's ``code`` (its templates'
     ``fields`` are values or per-row expressions): the first few rows of each file in words,
     the rest counted, so a rule that fails on every row of a junk file builds a small report."""
+    if rows.height == 0:  # the usual case: no query to plan for an empty report
+        return problems.frame()
     limit = problems.per_kind()
     coded, what, hint = catalogue.worded([(None, code, None)], fields or {})
     ranked = rows.sort(LINE, maintain_order=True).with_columns(
@@ -64,8 +68,19 @@ def units_per_metric(tables: Tables, today: dt.date) -> pl.DataFrame:
     paired = pl.any_horizontal(
         (metric == name) & unit.is_in(units) for name, units in vocabulary.METRIC_UNITS.items()
     )
-    bad = observations.select(FILE, LINE, "metric", "unit").filter(
-        metric.is_in(vocabulary.METRICS) & unit.is_in(vocabulary.UNITS) & ~paired
+    # Judged on the distinct pairs (a handful in a million rows), then only the rows of a bad
+    # pair are found: the comparisons on every row took 65 of 70 ms.
+    pairs = ["metric", "unit"]
+    wrong = (
+        observations.group_by(pairs)
+        .len()  # (a grouping finds the pairs in a quarter of the time `unique` takes)
+        .drop("len")
+        .filter(metric.is_in(vocabulary.METRICS) & unit.is_in(vocabulary.UNITS) & ~paired)
+    )
+    if wrong.height == 0:
+        return problems.frame()
+    bad = observations.select(FILE, LINE, "metric", "unit").join(
+        wrong, on=pairs, how="semi", maintain_order="left"
     )
     allowed = pl.DataFrame(
         {
@@ -107,8 +122,12 @@ def unique_keys(tables: Tables, today: dt.date) -> pl.DataFrame:
             pl.all_horizontal(pl.col(k).is_not_null() for k in key)
         )
         # Hashing the keys is much cheaper than grouping them; equal hash counts prove there
-        # is no duplicate (a hash collision only sends the table down the exact path).
-        if rows.select(pl.struct(key).hash().n_unique()).item() == rows.height:
+        # is no duplicate (a hash collision only sends the table down the exact path). The
+        # row's hash is a wrapping sum of its cells' hashes, each column with its own seed:
+        # half the time of hashing a struct of the key (95 -> 50 ms for a million rows).
+        # Equal keys give equal sums, so a duplicate can never go unseen.
+        summed = pl.sum_horizontal(pl.col(k).hash(seed) for seed, k in enumerate(key))
+        if rows.select(summed.n_unique()).item() == rows.height:
             continue
         first = rows.group_by(key, maintain_order=True).agg(
             pl.col(FILE).first().alias("_first_file"), pl.col(LINE).first().alias("_first_line")
@@ -254,6 +273,12 @@ def lookalike_names(tables: Tables, today: dt.date) -> pl.DataFrame:
         ]
         if not rows:
             continue
+        # Most uploads have no two names alike: that is seen on the distinct names (a few
+        # thousand in a million rows) before any row is grouped.
+        distinct = pl.concat([frame.get_column("_name").unique() for frame in rows]).unique()
+        alike = lookalike.skeleton(pl.col("_name")).is_duplicated()
+        if not distinct.drop_nulls().to_frame().select(alike.any()).item():
+            continue
         named = pl.concat(rows).filter(pl.col("_name").is_not_null())
         names = (
             named.group_by("_name")
@@ -335,5 +360,13 @@ RULES: tuple[Callable[[Tables, dt.date], pl.DataFrame], ...] = (
 )
 
 
+# Threads for the checks of one upload: the rules are independent reads of the same tables.
+WORKERS = max(2, min(4, os.cpu_count() or 1))
+
+
 def check(tables: Tables, today: dt.date) -> pl.DataFrame:
-    return problems.combine([rule(tables, today) for rule in RULES])
+    """Every rule's problems, in the order of RULES. The rules run side by side: most are a
+    few Polars steps on one chunk of a column (one core each), and Polars releases the GIL."""
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        found = list(pool.map(lambda rule: rule(tables, today), RULES))
+    return problems.combine(found)
