@@ -32,22 +32,23 @@ def assert_valid(figures: list[dict], where: str) -> None:
             pytest.fail(f"{where}: {error}")
 
 
-def test_every_chart_of_every_company_is_a_valid_plotly_figure():
-    at = open_app()
+def figures_of_every_company(at, view: str) -> int:
+    """Pick each company in the sidebar, validate what the page sends; the figures drawn."""
     drawn = 0
     for company in COMPANIES:
         at.sidebar.selectbox[0].set_value(company).run()
         assert not at.exception, at.exception
         figures = sent_figures(at)
-        assert_valid(figures, f"arc of {company}")
+        assert_valid(figures, f"{view} of {company}")
         drawn += len(figures)
+    return drawn
+
+
+def test_every_chart_of_every_company_is_a_valid_plotly_figure():
+    at = open_app()
+    drawn = figures_of_every_company(at, "arc")
     at.switch_page("views/explorer.py").run()
-    for company in COMPANIES:
-        at.sidebar.selectbox[0].set_value(company).run()
-        assert not at.exception, at.exception
-        figures = sent_figures(at)
-        assert_valid(figures, f"Explorer of {company}")
-        drawn += len(figures)
+    drawn += figures_of_every_company(at, "Explorer")
     assert drawn >= 2 * len(COMPANIES)  # the walk reached the charts
 
 
