@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from headcount import bootstrap, dataset, settings, story
 from headcount.settings import CURATED_ENV
 from headcount.store import STORE_ENV, Store
-from tests.apptest import open_app
+from tests.apptest import open_app, open_expanders
 from tests.csvtools import copy_curated, observations_of, read_rows, with_cell
 
 TIMEOUT = 60
@@ -117,6 +117,17 @@ def test_switching_company_redraws_for_that_company():
     assert values == sorted(float(r["value"]) for r in observations_of("Salesforce", "headcount"))
     assert "Salesforce" in at.header[0].value
     assert at.query_params["company"] in ("Salesforce", ["Salesforce"])
+
+
+def test_a_cite_box_opened_for_one_company_is_closed_for_the_next():
+    """Cite this is keyed by what it cites: opened under Klarna's chart, it does not stay
+    open (citing another company's chart) when the reader switches company."""
+    at = open_expanders(run_app(), "Cite this")
+    assert [c.value for c in at.code if c.value.startswith("Headcount & AI claims: 'Klarna")]
+    at.selectbox(key="company").select("Salesforce").run()
+    assert "Salesforce" in at.header[0].value
+    assert [e.label for e in at.expander if e.label == "Cite this"]
+    assert not [c.value for c in at.code if c.value.startswith("Headcount & AI claims: ")]
 
 
 def test_a_shared_link_restores_company_and_explorer_choices():

@@ -92,12 +92,20 @@ def citation_panel(event: dict, data: Dataset) -> None:
 CITE_LABEL = "Cite this"
 
 
+def cite_key(title: str, metrics: tuple[str, ...] | None, what: str = "") -> str:
+    """The widget key of a Cite this box: what it cites, so two boxes share one only when
+    they cite the same thing."""
+    shown = "all" if metrics is None else ",".join(metrics)
+    return f"cite|{title}|{shown}|{what}"
+
+
 def cite_this(
     title: str,
     data: Dataset,
     view: share.View,
-    key: str,
     metrics: tuple[str, ...] | None = None,
+    *,
+    what: str = "",
 ) -> None:
     """Under a chart or a claim: how to cite it, in plain text and BibTeX, each with a copy
     button: the view's address pinned to the revision shown (rev=, naming its company even
@@ -107,8 +115,12 @@ def cite_this(
 
     Drawn only once its expander (``key``) is opened: a closed expander's code blocks still
     reach the browser, and their highlighter's code then competed with the charts' on every
-    first load of the arc page (three blocks of two, for a link few readers cite)."""
-    box = st.expander(CITE_LABEL, key=key, on_change="rerun")
+    first load of the arc page (three blocks of two, for a link few readers cite).
+
+    The expander is keyed by what it cites (the title, the metrics, and ``what`` where the
+    title alone does not tell two apart), not by its place on the page: a box a reader opened
+    for one company stays with it, and the next company's opens closed."""
+    box = st.expander(CITE_LABEL, key=cite_key(title, metrics, what), on_change="rerun")
     if not box.open:
         return
     page = st.context.url or ""

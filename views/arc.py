@@ -47,7 +47,7 @@ if shown.arc is not None:
         # The chart numbers its events; the words are here, where they never collide.
         st.caption("  \n".join(escape(line) for line in shown.event_list))
     citation_panel(arc_event, data)
-    cite_this(title, data, arc_view, "cite_arc")
+    cite_this(title, data, arc_view)
 
 if headlines:
     for column, headline in zip(st.columns(len(headlines)), headlines, strict=True):
@@ -92,7 +92,6 @@ for column, side in zip(st.columns(len(shown.side)), shown.side, strict=True):
             f"{company}: {side.label.lower()}",
             data,
             arc_view,
-            f"cite_{side.metric}",
             (side.metric,),
         )
         if side.hidden_units:

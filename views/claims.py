@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -88,7 +87,6 @@ def named(ids: Sequence[str]) -> str:
 
 
 # Claims in a row between the same two filings share one card: the filed record is said once.
-numbers = itertools.count(1)  # key each claim's Cite this
 for record, group in claimcheck.by_record(checks):
     with st.container(border=True):
         for check in group:
@@ -109,7 +107,7 @@ for record, group in claimcheck.by_record(checks):
                 plain(event)
             sources_listed(claimwords.sources_of(check, data.sources))
             # A claim's data: its company's figures of every metric (a claim may be of any).
-            cite_this(claimwords.claim_title(check), data, view, f"cite_claim_{next(numbers)}", ())
+            cite_this(claimwords.claim_title(check), data, view, (), what=check.claim)
         st.divider()
         plain(claimwords.record_words(record, len(group)))
         sources_listed(claimwords.record_sources(group[0], data.sources))

@@ -117,7 +117,7 @@ for panel in compared.panels:
         key = f"explore_{panel.metric}_{panel.unit}"
         citation_panel(chart(figure, key, name, panel.title), data)
         title = f"{', '.join(view.companies)}: {panel.title}"
-        cite_this(title, data, view, f"cite_{key}", (panel.metric,))
+        cite_this(title, data, view, (panel.metric,))
     for note in panel.notes:  # right under the chart it explains
         st.caption(escape(note))
 
