@@ -201,13 +201,14 @@ def check(
             found.add(problem)
     citing = observations if cited is None else cited
     companies: dict[str, set[str]] = {}
-    # Each (source, company) once, in the order of its first citation.
-    pairs = citing.select("company", "source_id").unique(maintain_order=True)
-    for company, source_id in pairs.iter_rows():
+    # Each (source, company) once. Unordered: keeping the order of first citation cost a
+    # million-row upload 2.5x the time of this step, and the sources are taken in their own
+    # order below.
+    for company, source_id in citing.select("company", "source_id").unique().iter_rows():
         companies.setdefault(str(source_id), set()).add(str(company))
-    for source_id, names in companies.items():
-        if source_id in by_id:
-            for problem in _source_problems(by_id[source_id], sorted(names)):
+    for source_id, source in by_id.items():
+        if source_id in companies:
+            for problem in _source_problems(source, sorted(companies[source_id])):
                 found.add(problem)
     return found.frame().sort("file", "line", "column", maintain_order=True)
 
