@@ -12,6 +12,7 @@ import platform
 import sys
 from pathlib import Path
 
+from benchmarks import rig
 from benchmarks.measure import Figure
 
 SUITES = ("upload", "pages", "review", "scale", "load", "api")
@@ -53,10 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.output = args.output or RESULTS / ("quick.json" if args.quick else "latest.json")
     figures: list[Figure] = []
-    for suite in args.only:
-        print(f"running {suite} ...", file=sys.stderr, flush=True)
-        module = importlib.import_module(f"benchmarks.{suite}")
-        figures += module.run(args.quick)
+    # Pages and review share one app server, their bare pages and one browser (benchmarks/rig.py).
+    with rig.shared():
+        for suite in args.only:
+            print(f"running {suite} ...", file=sys.stderr, flush=True)
+            module = importlib.import_module(f"benchmarks.{suite}")
+            figures += module.run(args.quick)
     print(table(figures))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(

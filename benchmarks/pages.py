@@ -12,21 +12,15 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from benchmarks.measure import Figure, alternate, median
-from harness import AppServer, chromium_path, launched_chromium
+from benchmarks.rig import Rig, rig
+from harness import AppServer
 from headcount import settings
 from headcount.settings import ROOT
 from headcount.store import STORE_ENV
-
-if TYPE_CHECKING:
-    from playwright.sync_api import Browser
 
 CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
 DRAWN = f"{CHART} .scatterlayer .trace"
@@ -40,35 +34,17 @@ CHART_SIZE_JS = f"""() => {{
 TRACES_JS = f"() => document.querySelector('{CHART} .scatterlayer').innerHTML"
 
 
-@contextmanager
-def browser() -> Iterator[Browser]:
-    path = chromium_path()
-    if path is None:
-        raise SystemExit("Chromium is needed: apt-get install chromium")
-    with launched_chromium(path) as chromium:
-        yield chromium
-
-
-@contextmanager
-def servers(store_url: str) -> Iterator[tuple[AppServer, AppServer]]:
-    """The app on the given store, and the bare page sized like the app's arc chart."""
-    app = AppServer(env={STORE_ENV: store_url})
-    bare: AppServer | None = None
+def bare_beside(rig: Rig) -> AppServer:
+    """The bare page sized like the app's arc chart: as many traces and points."""
+    context = rig.browser().new_context(viewport={"width": 1400, "height": 1000})
     try:
-        with browser() as chromium:
-            context = chromium.new_context(viewport={"width": 1400, "height": 1000})
-            page = context.new_page()
-            page.goto(app.url, timeout=TIMEOUT)
-            page.wait_for_selector(DRAWN, timeout=TIMEOUT)
-            traces, points = page.evaluate(CHART_SIZE_JS)
-            context.close()
-        env = {"BENCH_TRACES": str(traces), "BENCH_POINTS": str(points)}
-        bare = AppServer(env=env, script=BARE)
-        yield app, bare
+        page = context.new_page()
+        page.goto(rig.app().url, timeout=TIMEOUT)
+        page.wait_for_selector(DRAWN, timeout=TIMEOUT)
+        traces, points = page.evaluate(CHART_SIZE_JS)
     finally:
-        app.stop()
-        if bare is not None:
-            bare.stop()
+        context.close()
+    return rig.bare(BARE, {"BENCH_TRACES": str(traces), "BENCH_POINTS": str(points)})
 
 
 def cold_load(chromium: object, url: str) -> float:
@@ -161,19 +137,18 @@ def rerun_times(store_url: str, companies: list[str], runs: int) -> list[float]:
 
 def run(quick: bool) -> list[Figure]:
     runs = 1 if quick else 7
-    with tempfile.TemporaryDirectory() as folder:
-        store_url = f"sqlite:///{folder}/bench.sqlite"
-        companies = ["Klarna", "Salesforce"]
-        with servers(store_url) as (app, bare), browser() as chromium:
-            loads = cold_loads(chromium, app, bare, runs)
-            app_switch = Switcher(chromium, app.url, companies)
-            bare_switch = Switcher(chromium, bare.url, ["Company A", "Company B"])
-            app_switch()
-            bare_switch()
-            switches = alternate({"app": app_switch, "bare": bare_switch}, runs * 2)
-            app_switch.close()
-            bare_switch.close()
-        reruns = rerun_times(store_url, companies, runs * 2)
+    companies = ["Klarna", "Salesforce"]
+    with rig() as shared:
+        app, bare, chromium = shared.app(), bare_beside(shared), shared.browser()
+        loads = cold_loads(chromium, app, bare, runs)
+        app_switch = Switcher(chromium, app.url, companies)
+        bare_switch = Switcher(chromium, bare.url, ["Company A", "Company B"])
+        app_switch()
+        bare_switch()
+        switches = alternate({"app": app_switch, "bare": bare_switch}, runs * 2)
+        app_switch.close()
+        bare_switch.close()
+        reruns = rerun_times(shared.store_url, companies, runs * 2)
     load, load_floor = median(loads["app"]), median(loads["bare"])
     switch, switch_floor = median(switches["app"]), median(switches["bare"])
     rerun = median(reruns)

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
 
 from benchmarks import generate
 from benchmarks.measure import Figure, alternate, median
-from benchmarks.pages import TIMEOUT, browser
-from harness import RUN_OVER, AppServer
+from benchmarks.pages import TIMEOUT
+from benchmarks.rig import rig
+from harness import RUN_OVER
 from headcount.settings import ROOT
-from headcount.store import STORE_ENV
 
 ROWS = 200
 BARE = str(Path(__file__).parent / "apps" / "bare_upload.py")
@@ -30,19 +28,6 @@ UPLOADER = '[data-testid="stFileUploader"] input[type="file"]'
 TABLE = '[data-testid="stDataFrame"]'
 # The review's last element: the publish button (the file is valid and warns of nothing).
 PUBLISH = '[data-testid="stButton"] button:has-text("Publish revision")'
-
-
-@contextmanager
-def servers(store_url: str) -> Iterator[tuple[AppServer, AppServer]]:
-    app = AppServer(env={STORE_ENV: store_url})
-    bare: AppServer | None = None
-    try:
-        bare = AppServer(script=BARE)
-        yield app, bare
-    finally:
-        app.stop()
-        if bare is not None:
-            bare.stop()
 
 
 class Reviewer:
@@ -76,17 +61,17 @@ def run(quick: bool) -> list[Figure]:
     runs = 1 if quick else 7
     # A published source for the rows to cite: the curated data is the store's revision 1.
     source = pl.read_csv(ROOT / "data" / "curated" / "sources.csv")["source_id"][0]
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, rig() as shared:
         upload = Path(folder) / "new-company.csv"
         upload.write_bytes(generate.new_company_csv(source, ROWS))
-        with servers(f"sqlite:///{folder}/bench.sqlite") as (app, bare), browser() as chromium:
-            ours = Reviewer(chromium, f"{app.url}/upload", PUBLISH, upload)
-            floor = Reviewer(chromium, bare.url, TABLE, upload)
-            ours()  # the first check fills the server's caches: start-up, not review
-            floor()
-            times = alternate({"app": ours, "bare": floor}, runs)
-            ours.close()
-            floor.close()
+        app, bare, chromium = shared.app(), shared.bare(BARE), shared.browser()
+        ours = Reviewer(chromium, f"{app.url}/upload", PUBLISH, upload)
+        floor = Reviewer(chromium, bare.url, TABLE, upload)
+        ours()  # the first check fills the server's caches: start-up, not review
+        floor()
+        times = alternate({"app": ours, "bare": floor}, runs)
+        ours.close()
+        floor.close()
     review, review_floor = median(times["app"]), median(times["bare"])
     return [
         Figure(

@@ -20,7 +20,8 @@ import sqlalchemy as sa
 
 from benchmarks import generate
 from benchmarks.measure import Figure, median
-from benchmarks.pages import CHART, DRAWN, TIMEOUT, Switcher, browser
+from benchmarks.pages import CHART, DRAWN, TIMEOUT, Switcher
+from benchmarks.rig import browser
 from harness import AppServer, create_database, drop_database
 from headcount import bootstrap, diff, ingest
 from headcount.outcomes import Outcome, Published

@@ -92,15 +92,22 @@ CORRECT: dict[str, dict[str, Callable[[dict], bool]]] = {
     },
     "load": {},
 }
-RUN = [name for name in FIGURES if THOROUGH or name != "load"]
+# The suites run together in one process: pages and review share the app's server and the
+# browser there (benchmarks/rig.py), as in a whole run, instead of each starting its own.
+RUN = [
+    suites
+    for suites in [("upload",), ("pages", "review"), ("scale",), ("load",)]
+    if THOROUGH or suites != ("load",)
+]
 
 
-def quick_run(suite: str, output: Path) -> tuple[dict[str, dict], str]:
-    """`python -m benchmarks --quick --only SUITE`: its figures by name, and the table it printed."""
-    if suite != "upload" and chromium_path() is None:
-        missing("browser", f"the {suite} benchmarks need Chromium")
+def quick_run(suites: tuple[str, ...], output: Path) -> tuple[dict[str, dict], str]:
+    """`python -m benchmarks --quick --only SUITE...`: their figures by name, and the table
+    it printed."""
+    if suites != ("upload",) and chromium_path() is None:
+        missing("browser", f"the {' and '.join(suites)} benchmarks need Chromium")
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--only", suite, "--output", str(output)],
+        [sys.executable, "-m", "benchmarks", "--quick", "--only", *suites, "--output", str(output)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -112,10 +119,11 @@ def quick_run(suite: str, output: Path) -> tuple[dict[str, dict], str]:
     return {figure["name"]: figure for figure in report["figures"]}, done.stdout
 
 
-@pytest.mark.parametrize("suite", RUN)
-def test_quick_benchmarks_run_and_report_each_figure_with_its_peer(tmp_path, suite):
-    figures, table = quick_run(suite, tmp_path / "quick.json")
-    named, peered = FIGURES[suite]
+@pytest.mark.parametrize("suites", RUN, ids="+".join)
+def test_quick_benchmarks_run_and_report_each_figure_with_its_peer(tmp_path, suites):
+    figures, table = quick_run(suites, tmp_path / "quick.json")
+    named = set().union(*(FIGURES[suite][0] for suite in suites))
+    peered = set().union(*(FIGURES[suite][1] for suite in suites))
     assert named <= set(figures), sorted(figures)
     for figure in figures.values():
         assert figure["value"] >= 0 and figure["target"]
@@ -125,12 +133,13 @@ def test_quick_benchmarks_run_and_report_each_figure_with_its_peer(tmp_path, sui
     # Every figure of the run is in the table it printed, with the ratio column.
     assert "ratio" in table
     assert all(name[:44] in table for name in figures), table
-    for name, holds in CORRECT[suite].items():
-        assert holds(figures[name]), (name, figures[name])
+    for suite in suites:
+        for name, holds in CORRECT[suite].items():
+            assert holds(figures[name]), (name, figures[name])
 
 
 def test_quick_api_benchmark_puts_each_figure_beside_datasette_serving_the_same_rows(tmp_path):
-    figures, _ = quick_run("api", tmp_path / "api.json")
+    figures, _ = quick_run(("api",), tmp_path / "api.json")
     [(company, count)] = Counter(r["company"] for r in read_rows("observations")).most_common(1)
     assert sorted(figures) == [
         "api: one company's observations, CSV, p95",

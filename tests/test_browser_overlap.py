@@ -48,14 +48,24 @@ TICK_FILLS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart
   .map(t => t ? getComputedStyle(t).fill : null)"""
 
 
-def settled_boxes(page) -> list[list]:
-    """Every chart's text boxes once the run is over and two looks 250 ms apart agree:
-    plotly lays text out after the first frame, and a theme change redraws it."""
+# Every chart on the page, read in one look: its text boxes (BOXES), its date ticks and its
+# own left edge and width.
+LOOK = f"""() => [...document.querySelectorAll('{CHART}')].map(el => {{
+  const frame = el.getBoundingClientRect();
+  return {{boxes: ({BOXES})(el),
+           ticks: [...el.querySelectorAll('.xtick text')].map(t => t.textContent),
+           frame: [frame.left, frame.width]}};
+}})"""
+
+
+def settled_look(page) -> list[dict]:
+    """Every chart's text boxes, ticks and frame once the run is over and two looks 250 ms
+    apart agree: plotly lays text out after the first frame, and a theme change redraws it.
+    (One call to the page per look: measuring is most of what this walk does.)"""
     wait_for_run(page)
-    charts = page.locator(CHART)
-    before: list[list] | None = None
+    before: list[dict] | None = None
     for _ in range(40):
-        now = [charts.nth(i).evaluate(BOXES) for i in range(charts.count())]
+        now = page.evaluate(LOOK)
         if now == before:
             return now
         before = now
@@ -66,14 +76,10 @@ def settled_boxes(page) -> list[list]:
 def chart_problems(page, where: str) -> list[str]:
     """What is wrong with the text of every chart on the page, in words."""
     problems = []
-    charts = page.locator(CHART)
-    for index, boxes in enumerate(settled_boxes(page)):
-        chart = charts.nth(index)
+    for index, chart in enumerate(settled_look(page)):
+        boxes, ticks, (left, width) = chart["boxes"], chart["ticks"], chart["frame"]
         assert boxes, f"{where}: chart {index} drew no text"
         problems += [f"{where} chart {index}: {p}" for p in overlapping(boxes)]
-        ticks = chart.evaluate(
-            "(el) => [...el.querySelectorAll('.xtick text')].map(t => t.textContent)"
-        )
         if len(set(ticks)) < len(ticks):
             problems.append(f"{where} chart {index}: a date tick repeats: {ticks}")
         # A company with one date gets months on its axis, never times of day (an address's
@@ -84,11 +90,7 @@ def chart_problems(page, where: str) -> list[str]:
             if re.search(r"(?<![\d.])\d{1,2}:\d{2}(?!\d)", b[0]) and "http" not in b[0]
         ]
         # Nothing drawn outside the chart's own box: legends and titles are not cut off.
-        frame = chart.bounding_box()
-        assert frame is not None
-        outside = [
-            b[0] for b in boxes if b[1] < frame["x"] - 1 or b[3] > frame["x"] + frame["width"] + 1
-        ]
+        outside = [b[0] for b in boxes if b[1] < left - 1 or b[3] > left + width + 1]
         problems += [f"{where} chart {index}: cut off: {t!r}" for t in outside]
     return problems
 
