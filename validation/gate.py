@@ -228,12 +228,13 @@ def validate(
     today = today or dt.date.today()
     given = combined_tables(files)
     everything = merge.whole(context or {}, given, mode)
-    # The column checks and the cross-table rules side by side: each is many small Polars
-    # steps on one chunk (one core each), and Polars releases the GIL while it works.
+    # The column checks and the cross-table rules side by side in one pool: each is many
+    # small Polars steps on one chunk (one core each), and Polars releases the GIL while it
+    # works. (The rules once opened a pool of their own inside this one's thread.)
     with ThreadPoolExecutor(max_workers=rules.WORKERS) as pool:
-        crossed = pool.submit(rules.check, everything, today)
-        modelled = list(pool.map(model_problems, files))
-        cross = crossed.result()
+        checking = [pool.submit(model_problems, parsed) for parsed in files]
+        cross = rules.check(everything, today, pool)
+        modelled = [checked.result() for checked in checking]
     reports = [parsed.problems for parsed in files] + modelled
     names = [parsed.name for parsed in files]
     reports.append(cross.filter(pl.col("file").is_in(names)))

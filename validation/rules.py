@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 import polars as pl
 
@@ -364,9 +364,12 @@ RULES: tuple[Callable[[Tables, dt.date], pl.DataFrame], ...] = (
 WORKERS = max(2, min(4, os.cpu_count() or 1))
 
 
-def check(tables: Tables, today: dt.date) -> pl.DataFrame:
-    """Every rule's problems, in the order of RULES. The rules run side by side: most are a
-    few Polars steps on one chunk of a column (one core each), and Polars releases the GIL."""
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        found = list(pool.map(lambda rule: rule(tables, today), RULES))
+def check(tables: Tables, today: dt.date, pool: Executor | None = None) -> pl.DataFrame:
+    """Every rule's problems, in the order of RULES. The rules run side by side, in ``pool``
+    (else one of their own): most are a few Polars steps on one chunk of a column (one core
+    each), and Polars releases the GIL. Called from outside the pool: it waits on it."""
+    if pool is None:
+        with ThreadPoolExecutor(max_workers=WORKERS) as own:
+            return check(tables, today, own)
+    found = list(pool.map(lambda rule: rule(tables, today), RULES))
     return problems.combine(found)
