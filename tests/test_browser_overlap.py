@@ -102,10 +102,10 @@ def test_every_company_with_an_arc_chart_is_measured():
     assert len(companies()) >= 28
 
 
-# The companies in a few groups, each group walked on one page: opening a page costs a new
-# session (about 3 s on two cores), a company picked in the sidebar only a rerun. Groups rather
-# than one walk per width, so that parallel workers share them out.
-GROUPS = 4
+# The companies in two groups, each group walked on one page: opening a page costs a new
+# session (3-5 s on two cores), a company picked in the sidebar only a rerun. Two groups rather
+# than one walk per width, so that two parallel workers share the four walks out.
+GROUPS = 2
 
 
 def group(index: int) -> list[str]:

@@ -36,7 +36,9 @@ else:
     if who.sign_in:
         st.button("Sign in", on_click=st.login, icon=":material/login:")
 
-with st.expander("Templates and format", icon=":material/description:"):
+
+def show_templates() -> None:
+    """The format in words and a template per table to download."""
     plain(
         "UTF-8 CSV with a header row, ISO dates (2024-12-31), plain numbers in base units "
         "(45.6 billion is 45600000000). The table is recognised from the header. Each template "
@@ -54,6 +56,19 @@ with st.expander("Templates and format", icon=":material/description:"):
             icon=":material/download:",
             on_click="ignore",
         )
+
+
+# Drawn only when opened, as the preview below: closed, its twelve elements were sent, and
+# redrawn by the browser, on every run of the page, the review of each upload among them.
+templates_box = st.expander(
+    "Templates and format",
+    key="templates_open",
+    icon=":material/description:",
+    on_change="rerun",
+)
+if templates_box.open:
+    with templates_box:
+        show_templates()
 
 if not who.allowed:
     # Checking a file costs the server memory and time in proportion to the file; only those
