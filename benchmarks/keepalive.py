@@ -12,7 +12,12 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,15 @@ class Load:
     @property
     def p95(self) -> float:
         return percentile(self.latencies, 95)
+
+
+def _own_loop(work: Coroutine[Any, Any, T]) -> T:
+    """``work`` run to its end on an event loop of its own, in a thread of its own: in a run of
+    several benchmarks the browser ones share one Chromium (benchmarks/rig.py), and
+    Playwright's sync API keeps an event loop running in the main thread while it is open,
+    where asyncio.run refuses to start another."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, work).result()
 
 
 def percentile(values: tuple[float, ...] | list[float], cut: int) -> float:
@@ -130,7 +144,7 @@ def load(
 ) -> Load:
     """``connections`` keep-alive connections to 127.0.0.1:``port`` each GET ``path`` one
     request after another for ``seconds``."""
-    return asyncio.run(_load(port, path, connections, seconds, headers, expect))
+    return _own_loop(_load(port, path, connections, seconds, headers, expect))
 
 
 def fetch(port: int, path: str, headers: dict[str, str] | None = None) -> Answer:
@@ -144,4 +158,4 @@ def fetch(port: int, path: str, headers: dict[str, str] | None = None) -> Answer
         finally:
             writer.close()
 
-    return asyncio.run(once())
+    return _own_loop(once())
