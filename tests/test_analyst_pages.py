@@ -224,3 +224,18 @@ def test_history_table_speaks_in_words(store):
     assert list(table["based on"]) == ["revision 1", "first revision"]
     published = " ".join(table["published (UTC)"])
     assert "None" not in published and ":00:00" not in published
+
+
+def test_the_templates_are_drawn_once_their_box_is_opened_even_for_a_reader(store):
+    """Templates and format: closed, nothing of it is sent; opened, one template to download
+    per table of the contract, also for someone who may not publish (the lock says the
+    templates show the format)."""
+    at = open_page("upload")
+    assert "Templates and format" in [e.label for e in at.expander]
+    assert not at.get("download_button")
+    at = open_expanders(at, "Templates and format")
+    labels = [b.proto.label for b in at.get("download_button")]
+    tables = ["observations", "events", "sources", "framings", "notices"]
+    assert labels == [f"{name}.csv" for name in tables], labels
+    said = " ".join(m.value for m in at.markdown).replace("\\", "")  # as markdown shows it
+    assert "UTF-8 CSV with a header row, ISO dates (2024-12-31)" in said
