@@ -15,6 +15,7 @@ import streamlit as st
 from headcount import attribution, citations, share
 from headcount.dataset import Dataset
 from headcount.labels import day
+from ui.opened import drawn_when_opened
 from ui.text import plain
 
 IMAGE_FORMAT = "image_format"
@@ -113,26 +114,26 @@ def cite_this(
     and the data API's address of that revision (of ``metrics``, if the chart shows only
     those), and today as the day accessed.
 
-    Drawn only once its expander (``key``) is opened: a closed expander's code blocks still
+    Drawn only once its expander is opened (ui/opened.py): a closed expander's code blocks still
     reach the browser, and their highlighter's code then competed with the charts' on every
     first load of the arc page (three blocks of two, for a link few readers cite).
 
     The expander is keyed by what it cites (the title, the metrics, and ``what`` where the
     title alone does not tell two apart), not by its place on the page: a box a reader opened
     for one company stays with it, and the next company's opens closed."""
-    box = st.expander(CITE_LABEL, key=cite_key(title, metrics, what), on_change="rerun")
-    if not box.open:
-        return
-    page = st.context.url or ""
-    cited = citations.view_citation(
-        title,
-        share.cited_link(page, view, data.revision),
-        data.revision,
-        share.data_link(
-            page, view if metrics is None else replace(view, metrics=metrics), data.revision
-        ),
-        dt.date.today(),  # the reader's day of access, never cached
-    )
-    with box:
+
+    def draw() -> None:
+        page = st.context.url or ""
+        cited = citations.view_citation(
+            title,
+            share.cited_link(page, view, data.revision),
+            data.revision,
+            share.data_link(
+                page, view if metrics is None else replace(view, metrics=metrics), data.revision
+            ),
+            dt.date.today(),  # the reader's day of access, never cached
+        )
         st.code(cited.text, language=None, wrap_lines=True)
         st.code(cited.bibtex, language="latex", wrap_lines=True)
+
+    drawn_when_opened(CITE_LABEL, cite_key(title, metrics, what), draw)

@@ -11,6 +11,7 @@ from headcount.diff import MODES
 from headcount.outcomes import Refused
 from headcount.revisiontext import MAX_NOTE
 from ui import access, state
+from ui.opened import drawn_when_opened
 from ui.review import show_changes, show_problems, show_warnings
 from ui.server import per_revision, store
 from ui.text import escape, plain
@@ -60,15 +61,9 @@ def show_templates() -> None:
 
 # Drawn only when opened, as the preview below: closed, its twelve elements were sent, and
 # redrawn by the browser, on every run of the page, the review of each upload among them.
-templates_box = st.expander(
-    "Templates and format",
-    key="templates_open",
-    icon=":material/description:",
-    on_change="rerun",
+drawn_when_opened(
+    "Templates and format", "templates_open", show_templates, icon=":material/description:"
 )
-if templates_box.open:
-    with templates_box:
-        show_templates()
 
 if not who.allowed:
     # Checking a file costs the server memory and time in proportion to the file; only those
@@ -192,15 +187,9 @@ def show_preview() -> None:
 # Drawn only when opened: the chart was a tenth of the review's script run, and on a page
 # that has drawn no chart yet it made the browser load Plotly's code before the review was
 # usable, for a look most reviews of a table of rows do without.
-box = st.expander(
-    "Preview the arc after publishing",
-    key="preview_open",
-    icon=":material/timeline:",
-    on_change="rerun",
+drawn_when_opened(
+    "Preview the arc after publishing", "preview_open", show_preview, icon=":material/timeline:"
 )
-if box.open:
-    with box:
-        show_preview()
 
 acknowledged = show_warnings(proposal.warnings)
 note = st.text_input("Note for the revision (required)", key="publish_note", max_chars=MAX_NOTE)
