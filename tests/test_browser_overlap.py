@@ -95,6 +95,7 @@ def chart_problems(page, where: str) -> list[str]:
     return problems
 
 
+@pytest.mark.slow  # builds every company's arc: the quick loop's costliest (--durations)
 def test_every_company_with_an_arc_chart_is_measured():
     # 28 companies with a headcount or AI figure in data/curated on 2026-12-05, as a person
     # counted them (Intuit has one event and no figure; Snap revenue alone): a loader that

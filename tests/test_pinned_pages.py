@@ -103,6 +103,7 @@ def banner(url: str, revision: int, latest: int) -> str:
     )
 
 
+@pytest.mark.slow  # among the quick loop's costliest (--durations, 2026-12-07)
 def test_the_arc_of_rev_1_shows_the_old_figure_and_says_so(pinned_store):
     at = open_app(None, {"company": "Klarna", "rev": "1"}, context={"url": URL})
     assert filed_line(at).startswith(f"Filed: {OLD}, Dec 2024")
@@ -179,6 +180,7 @@ def test_cite_this_pins_the_page_address_to_the_revision_shown(pinned_store):
     assert data == ["http://127.0.0.1:8501/api/observations.csv?company=Klarna&rev=1"]
 
 
+@pytest.mark.slow  # among the quick loop's costliest (--durations, 2026-12-07)
 def test_claims_and_sources_of_rev_1_show_its_figures(pinned_store):
     claims = open_app("claims", {"company": "Klarna", "rev": "1"}, context={"url": URL})
     assert f"{OLD} employees on 31 Dec 2024" in main_text(claims)
