@@ -88,12 +88,7 @@ for column, side in zip(st.columns(len(shown.side)), shown.side, strict=True):
         figures.append(stamped)
         name = file_stem(company, side.metric)
         citation_panel(chart(stamped, f"{side.metric}_chart", name, side.label), data)
-        cite_this(
-            f"{company}: {side.label.lower()}",
-            data,
-            arc_view,
-            (side.metric,),
-        )
+        cite_this(f"{company}: {side.label.lower()}", data, arc_view, (side.metric,))
         if side.hidden_units:
             plain(
                 f"Figures in {', '.join(side.hidden_units)} are on the Explorer page and in "
