@@ -117,3 +117,23 @@ def _csv(rows: list[list[str]]) -> bytes:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue().encode("utf-8")
+
+
+# What a number cell may hold: digits, signs, points, exponents, and the letters of the words
+# a float parser reads (inf, infinity, nan) in any case.
+number_like = st.one_of(
+    st.text(alphabet="0123456789.eE+-", max_size=8),
+    st.text(alphabet="0123456789.eE+-infatyINFATY", max_size=9),
+    st.sampled_from(["inf", "-Infinity", "+NaN", "nan", "INF", "1e999", "-1E400", ".5", "5."]),
+)
+
+
+@SETTINGS
+@given(st.lists(number_like, min_size=1, max_size=40))
+def test_a_number_is_read_exactly_when_its_cell_has_the_plain_shape(cells):
+    # The shape is the contract's (PLAIN_NUMBER); the parse decides it from the float parser's
+    # reading, which also reads the words: "inf" and "nan" must stay outside it.
+    text = pl.Series("value", cells, dtype=pl.String)
+    number = text.cast(pl.Float64, strict=False)
+    expected = text.str.contains(parse.PLAIN_NUMBER)
+    assert parse._plain(text, number).to_list() == expected.to_list()
