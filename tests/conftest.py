@@ -24,6 +24,7 @@ from harness import (
 from headcount import bootstrap, settings
 from headcount.outcomes import Published
 from headcount.store import STORE_ENV
+from tests import schedule
 
 __all__ = ["ARTIFACTS", "AppServer", "free_port"]
 
@@ -147,31 +148,22 @@ SLOW_MODULES = {
 SLOW_FIXTURES = {"browser", "page", "app_server", "postgres_url"}
 
 
-# The modules whose tests take longest (--durations: a benchmark run of 85 s, walks of 30-40 s),
-# run first, then every other module with a slow test, then the quick ones. Under
-# `--dist worksteal` a worker that runs out takes the end of the other's queue, so the run ends
-# on quick tests instead of one worker finishing a long test alone. A module's tests stay
-# together and in their order (its module-scoped servers start once per worker).
-FIRST = ("test_benchmarks", "test_browser_overlap", "test_hostile", "test_crashes", "test_sign_in")
-
-
 def module_of(item: pytest.Item) -> str:
     owner = getattr(item, "module", None)
     return owner.__name__.rsplit(".", 1)[-1] if owner else ""
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         postgres = "postgresql" in item.name
         if module_of(item) in SLOW_MODULES or fixtures & SLOW_FIXTURES or postgres:
             item.add_marker(pytest.mark.slow)
-    slow_modules = {module_of(item) for item in items if item.get_closest_marker("slow")}
-
-    def rank(item: pytest.Item) -> int:
-        module = module_of(item)
-        if module in FIRST:
-            return FIRST.index(module)
-        return len(FIRST) + (module not in slow_modules)
-
-    items.sort(key=rank)  # stable: each module's tests keep their order
+    yield  # -m and -k deselect
+    # On xdist's workers (each collects the same tests and orders them alike): shares of even
+    # seconds, longest first, so that the run does not end on one worker's long test.
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    modules = [module_of(item) for item in items]
+    slow = [item.get_closest_marker("slow") is not None for item in items]
+    items[:] = schedule.balanced(items, modules, slow, workers)
