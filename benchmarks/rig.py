@@ -7,7 +7,8 @@ per script and environment) and one headless Chromium. Each is started on first 
 when the run ends, so that pages and review, run together, share the app's server and the
 browser instead of starting their own. Both only read the store (the review stops at its
 Publish button), and each takes a warm-up run before it measures, so sharing changes no figure:
-it saves a server start, a store set-up and a browser launch.
+it saves a server start, a store set-up and a browser launch. The api benchmark's quick (smoke)
+run takes the app from here too; its full run starts its own.
 """
 
 from __future__ import annotations

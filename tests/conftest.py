@@ -24,6 +24,7 @@ from harness import (
 from headcount import bootstrap, settings
 from headcount.outcomes import Published
 from headcount.store import STORE_ENV
+from tests import schedule
 
 __all__ = ["ARTIFACTS", "AppServer", "free_port"]
 
@@ -147,11 +148,22 @@ SLOW_MODULES = {
 SLOW_FIXTURES = {"browser", "page", "app_server", "postgres_url"}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def module_of(item: pytest.Item) -> str:
+    owner = getattr(item, "module", None)
+    return owner.__name__.rsplit(".", 1)[-1] if owner else ""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
     for item in items:
-        owner = getattr(item, "module", None)
-        module = owner.__name__.rsplit(".", 1)[-1] if owner else ""
         fixtures = set(getattr(item, "fixturenames", ()))
         postgres = "postgresql" in item.name
-        if module in SLOW_MODULES or fixtures & SLOW_FIXTURES or postgres:
+        if module_of(item) in SLOW_MODULES or fixtures & SLOW_FIXTURES or postgres:
             item.add_marker(pytest.mark.slow)
+    yield  # -m and -k deselect
+    # On xdist's workers (each collects the same tests and orders them alike): shares of even
+    # seconds, longest first, so that the run does not end on one worker's long test.
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    modules = [module_of(item) for item in items]
+    slow = [item.get_closest_marker("slow") is not None for item in items]
+    items[:] = schedule.balanced(items, modules, slow, workers)
