@@ -51,6 +51,14 @@ def test_codes_are_unique_dotted_lower_snake_and_worded():
     assert all(entry.problem and entry.hint for entry in ENTRIES)
 
 
+def test_every_warning_says_what_its_kind_is_in_words_that_name_no_figure():
+    # A warning's unlisted rest is one row saying what they are (problems.Tally): the kind's
+    # words, never its code and never a template field to fill.
+    kinds = {entry.code: entry.kind for entry in ENTRIES if entry.severity == "warning"}
+    assert kinds and all(kinds.values())
+    assert [k for k in kinds.values() if "{" in k or re.search(r"\w\.\w", k)] == []
+
+
 def test_every_check_of_the_generated_schemas_is_a_code_of_the_catalogue():
     names = {
         check.name

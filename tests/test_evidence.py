@@ -224,7 +224,7 @@ def test_a_large_upload_lists_the_first_warnings_of_a_kind_and_counts_the_rest()
     found = evidence.check(rows, SOURCES)
     assert found.height == 51 and problems.count(found) == 120
     assert found["problem"][-1] == (
-        "and 70 more of the same kind: warnings evidence.value_not_in_quote"
+        "and 70 more of the same kind: a value not written in its source's quote"
     )
     assert found["line"][-1] == 52  # where the unlisted rest starts
 

@@ -30,6 +30,9 @@ class Entry:
     # An error refuses the upload; a warning is shown in the review and publishing it needs
     # an acknowledgement (issue 21: the evidence check and plausibility).
     severity: Severity = "error"
+    # What a problem of this code is, in a few words that name no figure: what the row
+    # standing for a warning's unlisted rest says, since each warning's own words differ.
+    kind: str = ""
 
     def hint_for(self, variant: str | None) -> str:
         return self.hint if variant is None else self.variants[variant]
@@ -396,6 +399,7 @@ ENTRIES: tuple[Entry, ...] = (
         "and $1.08 billion all count). A value computed from figures says so in its note, "
         "with the formula: derived: 5,527 - 3,422.",
         severity="warning",
+        kind="a value not written in its source's quote",
     ),
     Entry(
         "evidence.date_placeholder",
@@ -403,6 +407,7 @@ ENTRIES: tuple[Entry, ...] = (
         "Use the day the figure refers to. If the address's day is only when the page "
         "appeared, say so in the note (day not given).",
         severity="warning",
+        kind="a date standing for a whole month or year",
     ),
     Entry(
         "evidence.live_wiki",
@@ -410,12 +415,14 @@ ENTRIES: tuple[Entry, ...] = (
         "Link the revision that was read: the page's 'Permanent link' (an address with "
         "oldid=), or cite the document the wiki cites.",
         severity="warning",
+        kind="a source on a live wiki page",
     ),
     Entry(
         "evidence.empty_quote",
         "the source's quote is empty: nothing shows the figures that cite it",
         "Copy the sentence that gives the figure (or the event) from the page into quote.",
         severity="warning",
+        kind="a source whose quote is empty",
     ),
     Entry(
         "evidence.outlet_as_publisher",
@@ -424,6 +431,7 @@ ENTRIES: tuple[Entry, ...] = (
         "Name who made the claim in publisher (Klarna (CEO interview)) and the outlet in via "
         "(Business Insider reporting the interview).",
         severity="warning",
+        kind="an outlet named as the publisher of someone else's claim",
     ),
     # Warnings: plausibility against the company's filed figures (validation/plausibility.py).
     Entry(
@@ -434,6 +442,7 @@ ENTRIES: tuple[Entry, ...] = (
         "part in scope. If it is the whole company, check the digits and the unit, then "
         "publish acknowledging this warning.",
         severity="warning",
+        kind="a figure far from the company's filed figure",
     ),
     Entry(
         "plausibility.per_employee_contradicts",
@@ -443,6 +452,7 @@ ENTRIES: tuple[Entry, ...] = (
         "(average staff, FTE), say so in basis. If it is right, publish acknowledging this "
         "warning.",
         severity="warning",
+        kind="a per-employee figure at odds with the filed figures",
     ),
 )
 CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in ENTRIES}

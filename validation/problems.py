@@ -196,9 +196,10 @@ def as_records(report: pl.DataFrame) -> list[dict[str, object]]:
 
 class Tally:
     """Problems collected as they are found, at most ``limit`` per file and code; the rest
-    only counted, as one row per file and code. For warnings, whose words name their figures
-    (so the words cannot tell their kind, as ``capped`` needs), and whose checks run row by
-    row: a junk upload of a million rows keeps 50 problems, not a million."""
+    only counted, as one row per file and code that says what they are in the catalogue's
+    words for the kind. For warnings, whose words name their figures (so the words cannot
+    tell their kind, as ``capped`` needs), and whose checks run row by row: a junk upload of
+    a million rows keeps 50 problems, not a million."""
 
     def __init__(self, limit: int | None = None) -> None:
         self.limit = per_kind() if limit is None else limit
@@ -223,7 +224,7 @@ class Tally:
                 line,
                 column,
                 self.seen[(file, code)] - self.limit,
-                f"warnings {code}",
+                catalogue.CATALOGUE[code].kind,
                 self.limit,
             )
             for (file, code), (line, column) in self.rest.items()
