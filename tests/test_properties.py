@@ -137,3 +137,34 @@ def test_a_number_is_read_exactly_when_its_cell_has_the_plain_shape(cells):
     number = text.cast(pl.Float64, strict=False)
     expected = text.str.contains(parse.PLAIN_NUMBER)
     assert parse._plain(text, number).to_list() == expected.to_list()
+
+
+# What a spreadsheet or a hand may leave around a cell: Unicode whitespace (the strip's), and
+# the apostrophe our exports put before a formula-like cell (parse.NEUTRALISED).
+padding = st.text(alphabet=" \t\x0b\x0c\u0085\u00a0\u2003\u202f\u3000", max_size=3)
+
+
+@SETTINGS
+@given(
+    st.integers(0, len(ROWS) - 1),
+    st.integers(0, len(HEADER) - 1),
+    padding,
+    padding,
+    st.sampled_from(["", "=", "+", "-", "@"]),
+    st.booleans(),
+)
+def test_a_cell_reads_the_same_with_whitespace_around_it_or_made_inert(
+    row, column, before, after, sign, inert
+):
+    # Each column's cells are tidied only when one needs it (parse._tidied; the numbers only
+    # when one fails to parse): whatever the column, the padded file must read as the plain.
+    # A cell starting with a formula character (a negative value, say) may come back from
+    # our export with the apostrophe that made it inert.
+    plain, padded = list(ROWS[row]), list(ROWS[row])
+    plain[column] = sign + plain[column]
+    padded[column] = before + ("'" if sign and inert else "") + plain[column] + after
+    expected = parse.parse("observations.csv", _csv([HEADER, plain]))
+    read = parse.parse("observations.csv", _csv([HEADER, padded]))
+    assert read.problems.to_dicts() == expected.problems.to_dicts()
+    assert read.frame is not None and expected.frame is not None
+    assert read.frame.to_dicts() == expected.frame.to_dicts()

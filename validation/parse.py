@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 import mmap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -74,6 +74,10 @@ class ParsedFile:
     # frame). The report lists only the first few of them, so the gate cannot tell them
     # apart from empty cells by the report alone.
     unparsed: dict[str, pl.Series] = field(default_factory=dict)
+    # Per text or date column, its distinct values as parsed (a null among them where a cell
+    # is empty), where the parse found them: the gate's column checks read them, not the
+    # column again. Possibly more than the rows hold (a blank row's nulls), never fewer.
+    distinct: dict[str, pl.Series] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -123,13 +127,13 @@ def parse(name: str, data: bytes, source: str | None = None) -> ParsedFile:
     table, header_problems = _recognise(name, header)
     if table is None or header_problems:
         return ParsedFile(name, table, problems=problems.frame(header_problems))
-    rows, refused = _read_rows(name, data, table, source)
+    rows, refused, distinct = _read_rows(name, data, table, source)
     if rows is None:
         return ParsedFile(name, table, problems=refused)
     if rows.height == 0:
         # Replacing a table with an empty file would empty it: never by accident.
         return _failed(name, "file.no_rows", 2)
-    return _typed(name, table, rows)
+    return _typed(name, table, rows, distinct, untidy=table.columns_of_kind("number"))
 
 
 def _not_utf8(name: str, data: bytes, error: UnicodeDecodeError) -> ParsedFile:
@@ -254,16 +258,14 @@ def _recognise(name: str, header: list[str]) -> tuple[Table | None, list[problem
 
 def _read_rows(
     name: str, data: bytes, table: Table, source: str | None = None
-) -> tuple[pl.DataFrame | None, pl.DataFrame]:
-    """All cells as stripped text (empty means null) and the line each row starts on; read
-    from ``source`` when given (a path whose start is ``data``), else from ``data``.
+) -> tuple[pl.DataFrame | None, pl.DataFrame, dict[str, pl.Series]]:
+    """All cells as text and the line each row starts on, the text and date columns tidied
+    (_tidied: stripped, empty means null) with their distinct values; read from ``source``
+    when given (a path whose start is ``data``), else from ``data``.
 
     When the reader refuses the file (a row with too many cells), the rows are None and the
     second item reports the offending lines.
     """
-    # Read and stripped in one streaming pass: each batch's unstripped text is freed as soon
-    # as it is stripped, so the file's text is never held twice over (peak memory of the
-    # whole upload 756 -> ~500 MB for a 121 MB file; also faster than read, then strip).
     reader = pl.scan_csv(
         data if source is None else source,
         infer_schema=False,
@@ -293,10 +295,7 @@ def _read_rows(
         )
         raw = reader.select(
             pl.col(LINE).cast(pl.Int64),
-            *(
-                cell.str.strip_chars().alias(column)
-                for cell, column in zip(cells, table.column_names, strict=True)
-            ),
+            *(cell.alias(column) for cell, column in zip(cells, table.column_names, strict=True)),
             *breaks,
         ).collect(engine="streaming")
     except pl.exceptions.PolarsError:
@@ -307,37 +306,59 @@ def _read_rows(
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            return None, _not_utf8(name, data, error).problems
-        return None, _ragged_lines(name, text)
+            return None, _not_utf8(name, data, error).problems, {}
+        return None, _ragged_lines(name, text), {}
     if breaks:
         spare = pl.col("_breaks").cum_sum().shift(1, fill_value=0)
         raw = raw.with_columns(pl.col(LINE) + spare).drop("_breaks")
-    if _contains(data, source, b"'"):
-        raw = raw.with_columns(
-            pl.col(column).str.replace(NEUTRALISED, "$1") for column in table.column_names
-        )
-    cleaned = _emptied_to_null(raw, table.column_names)
-    blank = pl.all_horizontal(pl.col(column).is_null() for column in table.column_names)
-    if cleaned.select(blank.any()).item():
-        cleaned = cleaned.filter(~blank)
     # One piece per column instead of the streaming reader's batches (54 for a million rows):
-    # every rule after this ran up to ten times slower on the pieces. (Dropping blank rows
-    # copied every column anyway; now only a file with blank rows pays two copies.)
-    return cleaned.rechunk(), problems.frame()
+    # every rule after this ran up to ten times slower on the pieces.
+    raw, distinct = _tidied(raw.rechunk(), table)
+    # A blank row (every cell empty or whitespace) is dropped; the number columns are not
+    # tidied yet, so theirs are asked only of the rows whose other cells are all empty.
+    numbers = table.columns_of_kind("number")
+    others = pl.all_horizontal(pl.col(c).is_null() for c in table.column_names if c not in numbers)
+    if raw.select(others.any()).item():
+        blank = others & pl.all_horizontal(_tidy(column).is_null() for column in numbers)
+        raw = raw.filter(~blank)
+    return raw, problems.frame(), distinct
 
 
-def _emptied_to_null(frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
-    """A cell that was only whitespace is empty (null), as an empty cell is.
+def _tidy(column: str) -> pl.Expr:
+    """A column's cells as the tables hold them: without the whitespace around them, without
+    the apostrophe that made a formula inert (NEUTRALISED), and null where nothing is left."""
+    cell = pl.col(column).str.strip_chars().str.replace(NEUTRALISED, "$1")
+    return pl.when(cell != "").then(cell).alias(column)
 
-    The reader already gives null for empty cells, so the replacement of "" is paid only in
-    columns where some cell was whitespace alone.
-    """
-    emptied = frame.select((pl.col(column) == "").any() for column in columns).row(0)
-    return frame.with_columns(
-        pl.col(column).replace("", None)
-        for column, has_empty in zip(columns, emptied, strict=True)
-        if has_empty
-    )
+
+def _tidied(raw: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
+    """The text and date columns tidied (_tidy), and each one's distinct values (a null
+    among them where a cell is empty, or was, in a blank row dropped later).
+
+    Whether a column needs tidying is asked of its distinct values: a column is rewritten
+    only when one of them changes, so a file without stray spaces, inert formulas or blank
+    cells copies none of its text (stripping every cell was 0.1 s of a million rows). The
+    distinct values are what the date parse and the gate's column checks read, once. The
+    number columns are tidied by _typed, only when a cell fails to parse: the float parser
+    reads no cell that tidying would change."""
+    numbers = table.columns_of_kind("number")
+    columns = [column for column in table.column_names if column not in numbers]
+    found = raw.select(pl.col(column).unique().implode() for column in columns)
+    distinct = {column: found.get_column(column).explode() for column in columns}
+    untidy = [
+        column
+        for column in columns
+        if not distinct[column]
+        .to_frame()
+        .select(_tidy(column).eq_missing(pl.col(column)).all())
+        .item()
+    ]
+    if untidy:
+        raw = raw.with_columns(_tidy(column) for column in untidy)
+        for column in untidy:
+            tidied = distinct[column].to_frame().select(_tidy(column).unique())
+            distinct[column] = tidied.to_series()
+    return raw, distinct
 
 
 def _ragged_lines(name: str, text: str) -> pl.DataFrame:
@@ -386,18 +407,32 @@ def _line_text(text: str, number: int) -> str:
     return _shorten(text[offset : end if end >= 0 else len(text)])
 
 
-def _typed(name: str, table: Table, raw: pl.DataFrame) -> ParsedFile:
-    """Parse date and number columns; a cell that fails is a problem and a null."""
+def _typed(
+    name: str,
+    table: Table,
+    raw: pl.DataFrame,
+    distinct: Mapping[str, pl.Series] | None = None,
+    untidy: Sequence[str] = (),
+) -> ParsedFile:
+    """Parse date and number columns; a cell that fails is a problem and a null.
+
+    ``distinct``: the distinct values of the date and text columns, where the caller has
+    them (_tidied). ``untidy``: number columns whose cells are not tidied yet (_tidy), which
+    is done only when a cell fails to parse as it is."""
+    distinct = distinct or {}
     reports: list[pl.DataFrame] = []
     unparsed: dict[str, pl.Series] = {}
     typed = raw
     for column in table.columns_of_kind("date"):
-        accepted, failed = _dates(raw.get_column(column))
+        accepted, failed = _dates(raw.get_column(column), distinct.get(column))
         reports.append(_date_problems(name, column, raw.select(LINE, column).filter(failed)))
         typed = typed.with_columns(accepted)
         unparsed[column] = failed
     for column in table.columns_of_kind("number"):
         number, failed = _numbers(table, column, raw)
+        if column in untidy and failed.any():
+            raw = raw.with_columns(_tidy(column))
+            number, failed = _numbers(table, column, raw)
         # Only the columns a report reads: a filter copies every column it keeps.
         bad = raw.select(LINE, column, *(["unit"] if "unit" in raw.columns else [])).filter(failed)
         shaped = pl.col(column).str.contains(PLAIN_NUMBER)
@@ -405,14 +440,17 @@ def _typed(name: str, table: Table, raw: pl.DataFrame) -> ParsedFile:
         reports.append(_count_problems(name, table, column, bad.filter(shaped)))
         typed = typed.with_columns(number)
         unparsed[column] = failed
-    return ParsedFile(name, table, typed, problems.combine(reports), unparsed=unparsed)
+    return ParsedFile(
+        name, table, typed, problems.combine(reports), unparsed=unparsed, distinct=dict(distinct)
+    )
 
 
-def _dates(text: pl.Series) -> tuple[pl.Series, pl.Series]:
+def _dates(text: pl.Series, known: pl.Series | None = None) -> tuple[pl.Series, pl.Series]:
     """A date column parsed, and which of its cells failed. Parsed on the column's distinct
-    values and mapped back: a date repeats on thousands of rows, and the shape check and the
-    parse on every row were a third of the typing of a million rows (160 -> 25 ms)."""
-    distinct = text.unique().drop_nulls().to_frame()
+    values (``known``, else found here) and mapped back: a date repeats on thousands of rows,
+    and the shape check and the parse on every row were a third of the typing of a million
+    rows (160 -> 25 ms)."""
+    distinct = (text.unique() if known is None else known).drop_nulls().to_frame()
     parsed = _date(pl.col(text.name))
     accepted = distinct.select(pl.when(parsed >= EARLIEST).then(parsed)).to_series()
     refused = distinct.to_series().filter(accepted.is_null())
