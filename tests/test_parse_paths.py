@@ -7,6 +7,7 @@ the size below which a file is read whole."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import polars as pl
@@ -98,7 +99,23 @@ def test_bad_numbers_and_dates(tmp_path: Path) -> None:
         ("date.invalid", 5, "date", "2024-02-30"),
     ]
     assert by_path.frame is not None
-    assert by_path.frame.get_column("value").to_list()[-1] == 0.0  # -0 is 0
+    assert _signs(by_path.frame.get_column("value").to_list()[-1:]) == [1.0]  # -0 is 0
+
+
+@pytest.mark.parametrize("others", [b"3422", b"3.5"], ids=["all numbers", "one fraction"])
+def test_minus_zero_is_read_as_zero_whatever_else_the_column_holds(
+    tmp_path: Path, others: bytes
+) -> None:
+    # Both ways a number column is typed (every cell a number; some failing): 0, never -0.
+    data = HEADER + ROW.replace(b"3422", b"-0") + ROW.replace(b"3422", others)
+    for parsed in _both(tmp_path, data):
+        assert parsed.frame is not None
+        zero = parsed.frame.get_column("value").to_list()[0]
+        assert zero == 0.0 and _signs([zero]) == [1.0]
+
+
+def _signs(values: list[float]) -> list[float]:
+    return [math.copysign(1.0, v) for v in values]
 
 
 def test_neutralised_formula_is_read_back(tmp_path: Path) -> None:
