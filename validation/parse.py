@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import mmap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -173,18 +172,6 @@ def _whole(path: str) -> bytes:
         return handle.read()
 
 
-def _contains(data: bytes, source: str | None, needle: bytes) -> bool:
-    """Whether the file holds ``needle``: ``data`` itself, or the file at ``source`` (mapped,
-    not read: the search runs over the page cache)."""
-    if source is None:
-        return needle in data
-    with (
-        open(source, "rb") as handle,
-        mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
-    ):
-        return mapped.find(needle) >= 0
-
-
 def _failed(name: str, code: str, line: int, value: str = "", **fields: object) -> ParsedFile:
     """A file that stops at one problem of the whole file or its header."""
     problem = problems.of(code, name, line, "", value, **fields)
@@ -276,27 +263,14 @@ def _read_rows(
     )
     try:
         named = {column.strip(): column for column in reader.collect_schema().names()}
-        cells = [
-            pl.col(named[column]) if column in named else pl.lit(None, dtype=pl.String)
-            for column in table.column_names
-        ]
-        # A quoted cell may hold line breaks; later rows start that many lines further
-        # down. Only a quoted cell can hold one: without a quote in the file, none to count.
-        # Counted as a literal, not a regular expression: a file with one quoted cell (a
-        # "5,527") paid 0.35-0.55 s for a million rows, now 0.1 s.
-        breaks = (
-            [
-                pl.sum_horizontal(
-                    cell.str.count_matches("\n", literal=True).fill_null(0) for cell in cells
-                ).alias("_breaks")
-            ]
-            if _contains(data, source, b'"')
-            else []
-        )
         raw = reader.select(
             pl.col(LINE).cast(pl.Int64),
-            *(cell.alias(column) for cell, column in zip(cells, table.column_names, strict=True)),
-            *breaks,
+            *(
+                pl.col(named[column]).alias(column)
+                if column in named
+                else pl.lit(None, dtype=pl.String).alias(column)
+                for column in table.column_names
+            ),
         ).collect(engine="streaming")
     except pl.exceptions.PolarsError:
         # The reader refuses bytes that are not UTF-8 and rows with too many cells; only now
@@ -308,15 +282,16 @@ def _read_rows(
         except UnicodeDecodeError as error:
             return None, _not_utf8(name, data, error).problems, {}
         return None, _ragged_lines(name, text), {}
-    if breaks:
-        spare = pl.col("_breaks").cum_sum().shift(1, fill_value=0)
-        raw = raw.with_columns(pl.col(LINE) + spare).drop("_breaks")
     # One piece per column instead of the streaming reader's batches (54 for a million rows):
     # every rule after this ran up to ten times slower on the pieces.
-    raw, distinct = _tidied(raw.rechunk(), table)
+    raw = raw.rechunk()
+    numbers = table.columns_of_kind("number")
+    found = raw.select(pl.col(c).unique().implode() for c in table.column_names if c not in numbers)
+    distinct = {column: found.get_column(column).explode() for column in found.columns}
+    raw = _after_line_breaks(raw, table, distinct)
+    raw, distinct = _tidied(raw, distinct)
     # A blank row (every cell empty or whitespace) is dropped; the number columns are not
     # tidied yet, so theirs are asked only of the rows whose other cells are all empty.
-    numbers = table.columns_of_kind("number")
     others = pl.all_horizontal(pl.col(c).is_null() for c in table.column_names if c not in numbers)
     if raw.select(others.any()).item():
         blank = others & pl.all_horizontal(_tidy(raw.get_column(c)).is_null() for c in numbers)
@@ -338,9 +313,34 @@ def _tidy(cells: pl.Series) -> pl.Series:
     return cells
 
 
-def _tidied(raw: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
-    """The text and date columns tidied (_tidy), and each one's distinct values (a null
-    among them where a cell is empty, or was, in a blank row dropped later).
+def _after_line_breaks(
+    raw: pl.DataFrame, table: Table, distinct: Mapping[str, pl.Series]
+) -> pl.DataFrame:
+    """The rows with the line each starts on when quoted cells above it hold line breaks
+    (the reader numbers rows, not lines). Whether any cell holds one is asked of the text
+    columns' distinct values and of the number columns: counting the breaks in every cell
+    took a million rows 0.1 s, and a quote in the file (a "5,527") does not make one."""
+    numbers = table.columns_of_kind("number")
+    broken = any(values.str.contains("\n", literal=True).any() for values in distinct.values())
+    broken = broken or any(
+        raw.select(pl.col(column).str.contains("\n", literal=True).any()).item()
+        for column in numbers
+    )
+    if not broken:
+        return raw
+    breaks = pl.sum_horizontal(
+        pl.col(column).str.count_matches("\n", literal=True).fill_null(0)
+        for column in table.column_names
+    )
+    return raw.with_columns(pl.col(LINE) + breaks.cum_sum().shift(1, fill_value=0))
+
+
+def _tidied(
+    raw: pl.DataFrame, distinct: Mapping[str, pl.Series]
+) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
+    """The columns of ``distinct`` (the text and date columns, with their distinct values)
+    tidied (_tidy), and their distinct values after it (a null among them where a cell is
+    empty, or was, in a blank row dropped later).
 
     Whether a column needs tidying is asked of its distinct values: a column is rewritten
     only when one of them changes, so a file without stray spaces, inert formulas or blank
@@ -348,19 +348,16 @@ def _tidied(raw: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, dict[str, pl
     distinct values are what the date parse and the gate's column checks read, once. The
     number columns are tidied by _typed, only when a cell fails to parse: the float parser
     reads no cell that tidying would change."""
-    numbers = table.columns_of_kind("number")
-    columns = [column for column in table.column_names if column not in numbers]
-    found = raw.select(pl.col(column).unique().implode() for column in columns)
-    distinct = {column: found.get_column(column).explode() for column in columns}
+    tidy = dict(distinct)
     untidy = []
-    for column in columns:
-        tidied = _tidy(distinct[column])
-        if not tidied.equals(distinct[column], null_equal=True):
+    for column, values in distinct.items():
+        tidied = _tidy(values)
+        if not tidied.equals(values, null_equal=True):
             untidy.append(column)
-            distinct[column] = tidied.unique()
+            tidy[column] = tidied.unique()
     if untidy:
         raw = raw.with_columns(_tidy(raw.get_column(column)) for column in untidy)
-    return raw, distinct
+    return raw, tidy
 
 
 def _ragged_lines(name: str, text: str) -> pl.DataFrame:
