@@ -37,15 +37,23 @@ class Figure:
         return {**asdict(self), "ratio": self.ratio}
 
 
+class Seconds(float):
+    """What a candidate returns that times its own step: the span it measured, which leaves
+    out what it does around it (opening a browser page, say), where the wall time of the
+    whole call would count that too."""
+
+
 def alternate(candidates: dict[str, Callable[[], object]], runs: int) -> dict[str, list[float]]:
     """Run each candidate ``runs`` times, interleaved (a, b, a, b ...) so that drift in the
-    machine's speed falls on all of them alike; seconds per run."""
+    machine's speed falls on all of them alike; seconds per run: the Seconds a candidate
+    returns, else the wall time of its call."""
     times: dict[str, list[float]] = {name: [] for name in candidates}
     for _ in range(runs):
         for name, run in candidates.items():
             start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
+            result = run()
+            wall = time.perf_counter() - start
+            times[name].append(float(result) if isinstance(result, Seconds) else wall)
     return times
 
 

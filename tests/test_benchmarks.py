@@ -173,3 +173,24 @@ def test_the_review_benchmarks_csv_adds_a_company_the_judge_accepts_without_a_wa
     assert proposal.warnings.is_empty(), proposal.warnings
     counts = proposal.changes["observations"].counts()
     assert counts == {"added": ROWS, "changed": 0, "removed": 0}
+
+
+def test_a_candidate_that_times_its_own_step_is_recorded_by_that_span_not_its_call():
+    """The browser benchmarks time a step inside a call that also opens a page: the figure is
+    the step. A run that counted the page's opening made the review 1.8x the bare page where
+    the step itself was far less."""
+    import time
+
+    from benchmarks.measure import Seconds, alternate
+
+    def opens_a_page_then_times_its_step() -> Seconds:
+        time.sleep(0.05)  # the page opening, outside the span
+        return Seconds(0.01)
+
+    def times_nothing() -> bytes:
+        time.sleep(0.02)
+        return b"a report"
+
+    times = alternate({"step": opens_a_page_then_times_its_step, "call": times_nothing}, 2)
+    assert times["step"] == [0.01, 0.01]
+    assert all(0.02 <= t < 1 for t in times["call"])
