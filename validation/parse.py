@@ -290,10 +290,17 @@ def _read_rows(
     # A column with no cell at all (an optional one left out, or left empty) has one value,
     # null: hashing a million nulls to find it took 4-5 ms a column.
     empty = [column for column in texts if raw.get_column(column).null_count() == raw.height]
-    found = raw.select(pl.col(c).unique().implode() for c in texts if c not in empty)
-    distinct = {column: found.get_column(column).explode() for column in found.columns}
+    # The text columns' distinct values, and whether a number cell holds a line break, in
+    # one query that Polars computes side by side.
+    found = raw.select(
+        *(pl.col(c).unique().implode() for c in texts if c not in empty),
+        pl.any_horizontal(
+            False, *(pl.col(c).str.contains("\n", literal=True).any() for c in numbers)
+        ).alias(_BROKEN),
+    )
+    distinct = {c: found.get_column(c).explode() for c in found.columns if c != _BROKEN}
     distinct |= {column: pl.Series(column, [None], dtype=pl.String) for column in empty}
-    raw = _after_line_breaks(raw, table, distinct)
+    raw = _after_line_breaks(raw, table, distinct, bool(found.get_column(_BROKEN).item()))
     raw, distinct = _tidied(raw, distinct)
     # A blank row (every cell empty or whitespace) is dropped; the number columns are not
     # tidied yet, so theirs are asked only of the rows whose other cells are all empty.
@@ -318,18 +325,18 @@ def _tidy(cells: pl.Series) -> pl.Series:
     return cells
 
 
+_BROKEN = "_broken"  # (a name no table's column has)
+
+
 def _after_line_breaks(
-    raw: pl.DataFrame, table: Table, distinct: Mapping[str, pl.Series]
+    raw: pl.DataFrame, table: Table, distinct: Mapping[str, pl.Series], in_numbers: bool
 ) -> pl.DataFrame:
     """The rows with the line each starts on when quoted cells above it hold line breaks
     (the reader numbers rows, not lines). Whether any cell holds one is asked of the text
-    columns' distinct values and of the number columns: counting the breaks in every cell
-    took a million rows 0.1 s, and a quote in the file (a "5,527") does not make one."""
-    numbers = table.columns_of_kind("number")
-    broken = any(values.str.contains("\n", literal=True).any() for values in distinct.values())
-    broken = broken or any(
-        raw.select(pl.col(column).str.contains("\n", literal=True).any()).item()
-        for column in numbers
+    columns' distinct values; ``in_numbers``: a number cell holds one. Counting the breaks in
+    every cell took a million rows 0.1 s, and a quote in the file (a "5,527") makes none."""
+    broken = in_numbers or any(
+        values.str.contains("\n", literal=True).any() for values in distinct.values()
     )
     if not broken:
         return raw
