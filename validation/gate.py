@@ -235,6 +235,41 @@ def combined_tables(files: Sequence[ParsedFile]) -> dict[str, pl.DataFrame]:
     return {name: pl.concat(frames) for name, frames in parts.items()}
 
 
+def combined_distinct(files: Sequence[ParsedFile]) -> dict[tuple[str, str], pl.Series]:
+    """The distinct values of each table's text columns over the files (merge.Known), for
+    the columns whose values every file of the table found as it was parsed."""
+    parts: dict[str, list[ParsedFile]] = {}
+    for parsed in files:
+        if parsed.table is not None and parsed.frame is not None:
+            parts.setdefault(parsed.table.name, []).append(parsed)
+    known: dict[tuple[str, str], pl.Series] = {}
+    for name, group in parts.items():
+        found = set.intersection(*(set(parsed.distinct) for parsed in group))
+        for column in found:
+            if any(parsed.frame.schema.get(column) != pl.String for parsed in group):  # type: ignore[union-attr]
+                continue  # typed since (a date): its text values are not the column's
+            values = [parsed.distinct[column] for parsed in group]
+            known[(name, column)] = values[0] if len(values) == 1 else pl.concat(values).unique()
+    return known
+
+
+def _as_left(
+    known: merge.Known, context: Mapping[str, pl.DataFrame], mode: Mode
+) -> dict[tuple[str, str], pl.Series]:
+    """The distinct values of the tables as the upload leaves them (merge.whole), from the
+    upload's: an upsert keeps published rows beside the uploaded ones, so their values join."""
+    left = {}
+    for (name, column), values in known.items():
+        frame = context.get(name)
+        if mode == "upsert" and frame is not None and column in frame.columns:
+            published = frame.get_column(column)
+            if published.dtype != values.dtype:
+                continue  # (a date column, typed by now: its text values say nothing)
+            values = pl.concat([values, published]).unique()
+        left[(name, column)] = values
+    return left
+
+
 def validate(
     files: Sequence[ParsedFile],
     context: Mapping[str, pl.DataFrame] | None = None,
@@ -245,13 +280,14 @@ def validate(
     leaves them (``mode``: the given tables replace the context's, or add to them by key)."""
     today = today or dt.date.today()
     given = combined_tables(files)
-    everything = merge.whole(context or {}, given, mode)
+    uploaded = combined_distinct(files)
+    everything = merge.whole(context or {}, given, mode, uploaded)
     # The column checks and the cross-table rules side by side in one pool: each is many
     # small Polars steps on one chunk (one core each), and Polars releases the GIL while it
     # works. (The rules once opened a pool of their own inside this one's thread.)
     with ThreadPoolExecutor(max_workers=rules.WORKERS) as pool:
         checking = [pool.submit(model_problems, parsed) for parsed in files]
-        cross = rules.check(everything, today, pool)
+        cross = rules.check(everything, today, pool, _as_left(uploaded, context or {}, mode))
         modelled = [checked.result() for checked in checking]
     reports = [parsed.problems for parsed in files] + modelled
     names = [parsed.name for parsed in files]

@@ -79,7 +79,8 @@ def judge(
         return Verdict(files, verdict.tables, {}, verdict.problems)
     if verdict.left_behind.height:  # published rows the upload strands, at their lines
         return Verdict(files, verdict.tables, {}, verdict.left_behind)
-    proposed = merge.apply(_untagged(current), _untagged(verdict.tables), mode)
+    known = gate.combined_distinct(files)
+    proposed = merge.apply(_untagged(current), _untagged(verdict.tables), mode, known)
     warned = problems.combine([check(verdict.tables, current) for check in WARNING_CHECKS])
     return Verdict(files, verdict.tables, proposed, problems.frame(), warned)
 

@@ -15,6 +15,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 import polars as pl
 
 from validation import catalogue, excel, lookalike, problems, vocabulary
+from validation.merge import Known
 from validation.parse import LINE
 from validation.tables import SOURCE_REFERENCES, TABLES
 
@@ -58,7 +59,7 @@ def _report(
     return problems.combine([listed, problems.frame(more)])
 
 
-def units_per_metric(tables: Tables, today: dt.date) -> pl.DataFrame:
+def units_per_metric(tables: Tables, today: dt.date, known: Known) -> pl.DataFrame:
     observations = tables.get("observations")
     if observations is None:
         return problems.frame()
@@ -96,7 +97,7 @@ def units_per_metric(tables: Tables, today: dt.date) -> pl.DataFrame:
     )
 
 
-def values_not_negative(tables: Tables, today: dt.date) -> pl.DataFrame:
+def values_not_negative(tables: Tables, today: dt.date, known: Known) -> pl.DataFrame:
     observations = tables.get("observations")
     if observations is None:
         return problems.frame()
@@ -113,7 +114,7 @@ def values_not_negative(tables: Tables, today: dt.date) -> pl.DataFrame:
     )
 
 
-def unique_keys(tables: Tables, today: dt.date) -> pl.DataFrame:
+def unique_keys(tables: Tables, today: dt.date, known: Known) -> pl.DataFrame:
     reports = []
     for name, frame in tables.items():
         key = list(TABLES[name].key)
@@ -156,9 +157,9 @@ def _files(frame: pl.DataFrame | None) -> list[str]:
     return [] if frame is None else frame.get_column(FILE).unique(maintain_order=True).to_list()
 
 
-def sources_resolve(tables: Tables, today: dt.date) -> pl.DataFrame:
+def sources_resolve(tables: Tables, today: dt.date, known: Known) -> pl.DataFrame:
     sources = tables.get("sources")
-    known = (
+    known_ids = (
         sources.get_column("source_id").implode()
         if sources is not None
         else pl.Series([[]], dtype=pl.List(pl.String))
@@ -173,8 +174,11 @@ def sources_resolve(tables: Tables, today: dt.date) -> pl.DataFrame:
         if frame is None:
             continue
         for column in columns:
+            values = known.get((name, column))
+            if values is not None and values.drop_nulls().is_in(known_ids).all():
+                continue  # every id the column holds is a source's
             dangling = frame.select(FILE, LINE, column).filter(
-                pl.col(column).is_not_null() & ~pl.col(column).is_in(known)
+                pl.col(column).is_not_null() & ~pl.col(column).is_in(known_ids)
             )
             target = {f: excel.sheets_table(f, "sources", files) for f in _files(dangling)}
             reports.append(
@@ -192,7 +196,7 @@ def sources_resolve(tables: Tables, today: dt.date) -> pl.DataFrame:
     return problems.combine(reports)
 
 
-def dates_not_future(tables: Tables, today: dt.date) -> pl.DataFrame:
+def dates_not_future(tables: Tables, today: dt.date, known: Known) -> pl.DataFrame:
     reports = []
     later = pl.lit(today, dtype=pl.Date)
     observations = tables.get("observations")
@@ -258,7 +262,7 @@ NAMED: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def lookalike_names(tables: Tables, today: dt.date) -> pl.DataFrame:
+def lookalike_names(tables: Tables, today: dt.date, known: Known) -> pl.DataFrame:
     """A name that differs from another only in lookalike letters (a Cyrillic Ka for a Latin
     K, a full-width letter) is flagged, naming the other: the plain one where there is one,
     else the one on more rows."""
@@ -274,8 +278,15 @@ def lookalike_names(tables: Tables, today: dt.date) -> pl.DataFrame:
         if not rows:
             continue
         # Most uploads have no two names alike: that is seen on the distinct names (a few
-        # thousand in a million rows) before any row is grouped.
-        distinct = pl.concat([frame.get_column("_name").unique() for frame in rows]).unique()
+        # thousand in a million rows; an upload's are known from its parse) before any row
+        # is grouped.
+        distinct = pl.concat(
+            [
+                known.get((name, column), tables[name].get_column(column)).unique().alias("_name")
+                for name, column in places
+                if name in tables
+            ]
+        ).unique()
         alike = lookalike.skeleton(pl.col("_name")).is_duplicated()
         if not distinct.drop_nulls().to_frame().select(alike.any()).item():
             continue
@@ -320,7 +331,7 @@ def lookalike_names(tables: Tables, today: dt.date) -> pl.DataFrame:
     return problems.combine(reports)
 
 
-def answers_a_claim(tables: Tables, today: dt.date) -> pl.DataFrame:
+def answers_a_claim(tables: Tables, today: dt.date, known: Known) -> pl.DataFrame:
     """An event's ``answers`` names the day of an earlier claim of its company: a row of
     observations or events with an attribution on that day, not after the event."""
     events = tables.get("events")
@@ -349,7 +360,9 @@ def answers_a_claim(tables: Tables, today: dt.date) -> pl.DataFrame:
     )
 
 
-RULES: tuple[Callable[[Tables, dt.date], pl.DataFrame], ...] = (
+# A rule: the tables as the upload leaves them, today, and the distinct values known of their
+# columns (merge.Known: a rule may skip its row-by-row look where they show nothing to find).
+RULES: tuple[Callable[[Tables, dt.date, Known], pl.DataFrame], ...] = (
     units_per_metric,
     values_not_negative,
     unique_keys,
@@ -364,12 +377,14 @@ RULES: tuple[Callable[[Tables, dt.date], pl.DataFrame], ...] = (
 WORKERS = max(2, min(4, os.cpu_count() or 1))
 
 
-def check(tables: Tables, today: dt.date, pool: Executor | None = None) -> pl.DataFrame:
+def check(
+    tables: Tables, today: dt.date, pool: Executor | None = None, known: Known | None = None
+) -> pl.DataFrame:
     """Every rule's problems, in the order of RULES. The rules run side by side, in ``pool``
     (else one of their own): most are a few Polars steps on one chunk of a column (one core
     each), and Polars releases the GIL. Called from outside the pool: it waits on it."""
     if pool is None:
         with ThreadPoolExecutor(max_workers=WORKERS) as own:
-            return check(tables, today, own)
-    found = list(pool.map(lambda rule: rule(tables, today), RULES))
+            return check(tables, today, own, known)
+    found = list(pool.map(lambda rule: rule(tables, today, known or {}), RULES))
     return problems.combine(found)
