@@ -34,8 +34,11 @@ from validation.merge import Mode
 from validation.parse import LINE, ParsedFile
 from validation.rules import FILE
 
-# A check that warns: (uploaded typed tables, published tables) -> problems, none refusing.
-WarningCheck = Callable[[Mapping[str, pl.DataFrame], Mapping[str, pl.DataFrame]], pl.DataFrame]
+# A check that warns: (uploaded typed tables, published tables, the upload's distinct values
+# where known: merge.Known) -> problems, none refusing.
+WarningCheck = Callable[
+    [Mapping[str, pl.DataFrame], Mapping[str, pl.DataFrame], merge.Known], pl.DataFrame
+]
 # The evidence check and plausibility, on the rows the upload adds or changes.
 WARNING_CHECKS: tuple[WarningCheck, ...] = (warning_checks.review,)
 
@@ -81,7 +84,7 @@ def judge(
         return Verdict(files, verdict.tables, {}, verdict.left_behind)
     known = gate.combined_distinct(files)
     proposed = merge.apply(_untagged(current), _untagged(verdict.tables), mode, known)
-    warned = problems.combine([check(verdict.tables, current) for check in WARNING_CHECKS])
+    warned = problems.combine([check(verdict.tables, current, known) for check in WARNING_CHECKS])
     return Verdict(files, verdict.tables, proposed, problems.frame(), warned)
 
 

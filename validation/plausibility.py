@@ -159,13 +159,19 @@ def _per_employee(rows: pl.DataFrame, observations: pl.DataFrame) -> Iterator[pr
     )
 
 
-def check(rows: pl.DataFrame, observations: pl.DataFrame) -> pl.DataFrame:
+def check(
+    rows: pl.DataFrame, observations: pl.DataFrame, companies: pl.Series | None = None
+) -> pl.DataFrame:
     """Warnings for ``rows`` (uploaded observations, with their file and line) against
-    ``observations`` (the published ones: the filed figures)."""
+    ``observations`` (the published ones: the filed figures). ``companies``: the rows'
+    distinct companies, where known (merge.Known)."""
     # Each measure needs a filed figure of the row's company: a million uploaded rows of
     # companies without one are not sorted and joined to find nothing.
     filing = observations.filter(pl.col("claim_type") == "filing").get_column("company")
-    rows = rows.filter(pl.col("company").is_in(filing.unique().implode()))
+    filed = filing.unique().implode()
+    if companies is not None and not companies.is_in(filed).any():
+        return problems.frame()
+    rows = rows.filter(pl.col("company").is_in(filed))
     if rows.is_empty():
         return problems.frame()
     found = problems.Tally()
@@ -177,16 +183,19 @@ def check(rows: pl.DataFrame, observations: pl.DataFrame) -> pl.DataFrame:
 
 
 def for_upload(
-    uploaded: Mapping[str, pl.DataFrame], published: Mapping[str, pl.DataFrame]
+    uploaded: Mapping[str, pl.DataFrame],
+    published: Mapping[str, pl.DataFrame],
+    known: merge.Known | None = None,
 ) -> pl.DataFrame:
     """The plausibility warnings of an upload's observations, against the published filed
     figures that the upload does not itself replace (a corrected filing is not measured
-    against its old value)."""
+    against its old value). ``known``: the upload's distinct values (merge.Known)."""
     rows = uploaded.get("observations")
-    known = published.get("observations")
-    if rows is None or known is None:
+    filed = published.get("observations")
+    if rows is None or filed is None:
         return problems.frame()
     key = ["company", "metric", "date", "basis", "source_id"]
-    uploaded_keys = merge.may_match(rows.select(key), known, key[0])
-    kept = known.join(uploaded_keys, on=key, how="anti", nulls_equal=True)
-    return check(rows, kept)
+    companies = (known or {}).get(("observations", "company"))
+    uploaded_keys = merge.may_match(rows.select(key), filed, key[0], companies)
+    kept = filed.join(uploaded_keys, on=key, how="anti", nulls_equal=True)
+    return check(rows, kept, companies)

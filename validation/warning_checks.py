@@ -17,20 +17,24 @@ from validation.tables import TABLES
 
 
 def new_or_changed(
-    uploaded: Mapping[str, pl.DataFrame], published: Mapping[str, pl.DataFrame]
+    uploaded: Mapping[str, pl.DataFrame],
+    published: Mapping[str, pl.DataFrame],
+    known: merge.Known | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """The uploaded rows that are not already published exactly as they are."""
+    """The uploaded rows that are not already published exactly as they are. ``known``: the
+    upload's distinct values (merge.Known)."""
     fresh = {}
     for name, rows in uploaded.items():
-        known = published.get(name)
+        current = published.get(name)
         columns = [c for c in TABLES[name].column_names if c in rows.columns]
-        if known is None or known.is_empty() or not set(columns) <= set(known.columns):
+        if current is None or current.is_empty() or not set(columns) <= set(current.columns):
             fresh[name] = rows
             continue
-        same = known.select(columns).cast(rows.select(columns).schema)
+        same = current.select(columns).cast(rows.select(columns).schema)
         # Only rows that share the first column with a published one can be published as
         # they are; the rest are kept whole, not copied.
-        numbered = merge.may_match(rows.with_row_index("_row"), same, columns[0])
+        first = (known or {}).get((name, columns[0]))
+        numbered = merge.may_match(rows.with_row_index("_row"), same, columns[0], first)
         unchanged = numbered.join(same, on=columns, how="semi", nulls_equal=True)["_row"]
         position = pl.int_range(pl.len()).cast(unchanged.dtype)
         fresh[name] = rows.filter(~position.is_in(unchanged.implode())) if unchanged.len() else rows
@@ -38,12 +42,18 @@ def new_or_changed(
 
 
 def review(
-    uploaded: Mapping[str, pl.DataFrame], published: Mapping[str, pl.DataFrame]
+    uploaded: Mapping[str, pl.DataFrame],
+    published: Mapping[str, pl.DataFrame],
+    known: merge.Known | None = None,
 ) -> pl.DataFrame:
     """Every warning about the rows an upload adds or changes, in file and line order;
-    ``uploaded`` rows carry their file and line, ``published`` tables those of the export."""
-    fresh = new_or_changed(uploaded, published)
-    found = [evidence.for_upload(fresh, published), plausibility.for_upload(fresh, published)]
+    ``uploaded`` rows carry their file and line, ``published`` tables those of the export;
+    ``known``: the upload's distinct values (merge.Known), a superset of the fresh rows'."""
+    fresh = new_or_changed(uploaded, published, known)
+    found = [
+        evidence.for_upload(fresh, published),
+        plausibility.for_upload(fresh, published, known),
+    ]
     return problems.combine([f for f in found if f.height])
 
 
