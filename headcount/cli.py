@@ -39,6 +39,7 @@ from headcount import dataset, revisiontext, settings
 from validation import excel, gate, judge, parse, warning_checks
 from validation.merge import MODES
 from validation.problems import PROBLEM_COLUMNS, as_records
+from validation.problems import count as problem_count
 from validation.tables import TABLES
 
 # `validate` and `audit` of files import only the above: the store (SQLAlchemy, Alembic, the
@@ -113,7 +114,7 @@ def validate(args: argparse.Namespace) -> int:
             print(format_table(verdict.warnings))
     else:
         print(format_table(verdict.problems))
-        print(f"\n{verdict.problems.height} problem(s) in {len(files)} file(s).")
+        print(f"\n{problem_count(verdict.problems):,} problem(s) in {len(files)} file(s).")
     if not verdict.readable:
         return EXIT_UNREADABLE
     return EXIT_OK if verdict.ok else EXIT_INVALID
@@ -145,7 +146,8 @@ def audit(args: argparse.Namespace) -> int:
         verdict = gate.validate([parse.parse_path(str(p)) for p in dataset.curated_paths(folder)])
         if not verdict.ok:
             print(format_table(verdict.problems))
-            print(f"\n{verdict.problems.height} problem(s): fix them before the evidence check.")
+            total = problem_count(verdict.problems)
+            print(f"\n{total:,} problem(s): fix them before the evidence check.")
             return EXIT_INVALID if verdict.readable else EXIT_UNREADABLE
         tables = verdict.tables
         where = str(folder or dataset.curated_paths()[0].parent)
@@ -155,7 +157,7 @@ def audit(args: argparse.Namespace) -> int:
     elif found.height:
         print(format_table(found))
         rows = tables["observations"].height
-        print(f"\n{found.height} warning(s) in {where} ({rows} observations checked).")
+        print(f"\n{problem_count(found):,} warning(s) in {where} ({rows} observations checked).")
     else:
         rows = tables["observations"].height
         print(
@@ -194,7 +196,7 @@ def publish(args: argparse.Namespace) -> int:
     proposal = ingest.prepare(files, store, args.mode)
     if not proposal.ok:
         print(format_table(proposal.problems))
-        print(f"\nRefused: {proposal.problems.height} problem(s). Nothing was written.")
+        print(f"\nRefused: {problem_count(proposal.problems):,} problem(s). Nothing was written.")
         return EXIT_INVALID if proposal.readable else EXIT_UNREADABLE
     print_changes(proposal.changes)
     if proposal.warnings.height:
@@ -341,7 +343,8 @@ def _report_seeding(seeded: Outcome | None) -> int:
     print(seeded.reason)
     if seeded.problems is not None:
         print(format_table(seeded.problems))
-        print(f"\n{seeded.problems.height} problem(s). Fix them and run `headcount init` again.")
+        total = problem_count(seeded.problems)
+        print(f"\n{total:,} problem(s). Fix them and run `headcount init` again.")
     return EXIT_INVALID
 
 

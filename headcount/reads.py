@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from headcount.diff import TableDiff, diff_table
 from headcount.sqltables import PER_COMPANY, SqlTables, in_revision, polars_schema
+from validation.problems import count as problem_count
 from validation.tables import TABLES
 
 
@@ -33,9 +34,11 @@ class Acknowledged:
         return cls(str(found["by"]), tuple(found["warnings"]))
 
     def summary(self) -> str:
-        """'2 warning(s) acknowledged by ana: plausibility.far_from_filed, ...'"""
+        """'2 warning(s) acknowledged by ana: plausibility.far_from_filed, ...'; a recorded row
+        that stands for the unlisted rest of a kind counts them (problems.count)."""
         codes = ", ".join(dict.fromkeys(str(w["code"]) for w in self.warnings))
-        return f"{len(self.warnings)} warning(s) acknowledged by {self.by}: {codes}"
+        said = pl.DataFrame({"problem": [str(w.get("problem") or "") for w in self.warnings]})
+        return f"{problem_count(said):,} warning(s) acknowledged by {self.by}: {codes}"
 
 
 @dataclass(frozen=True)

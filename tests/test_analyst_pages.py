@@ -239,3 +239,23 @@ def test_the_templates_are_drawn_once_their_box_is_opened_even_for_a_reader(stor
     assert labels == [f"{name}.csv" for name in tables], labels
     said = " ".join(m.value for m in at.markdown).replace("\\", "")  # as markdown shows it
     assert "UTF-8 CSV with a header row, ISO dates (2024-12-31)" in said
+
+
+def test_warnings_past_the_listed_ones_are_counted_in_the_review_and_in_the_history(store):
+    # 60 sources without a quote: the review lists 50 and one row for the other 10, and
+    # says 60, as the revision's record of what was acknowledged does.
+    from benchmarks.generate import csv_bytes, sources
+
+    at = open_page("upload", ANALYST, ANALYSTS)
+    upload(at, "sources.csv", csv_bytes(sources(60)))
+    said = next(w.value for w in at.warning if "warning(s)" in w.value)
+    assert said.startswith("60 warning(s):"), said
+    assert "The first 50 of each kind are listed, then how many more." in said
+    acknowledge(at)
+    at.text_input(key="publish_note").input("sixty sources, quotes to follow").run()
+    publish_button(at).click().run()
+    assert not at.exception, at.exception
+    history = open_page("history", ANALYST, ANALYSTS).dataframe[0].value
+    assert history["acknowledged"][0] == (
+        "60 warning(s) acknowledged by ana@example.org: evidence.empty_quote"
+    )

@@ -382,3 +382,17 @@ def test_export_of_a_negative_revision_is_a_usage_error(seeded, tmp_path, run):
 def test_diff_against_revision_0_is_not_the_latest(seeded, capsys):
     assert cli.main(["diff", "1", "0", "--store", seeded]) == 1
     assert "There is no revision 0" in capsys.readouterr().out
+
+
+def test_validate_counts_the_problems_past_the_listed_ones(run, tmp_path):
+    # 60 rows with a day-first date: the table lists 50 and one row for the other 10; the
+    # last line counts them all, as the Upload page does.
+    rows = read_rows("observations")[:60]
+    for row in rows:
+        row["date"] = "31/12/2023"
+    path = tmp_path / "observations.csv"
+    path.write_bytes(to_csv(rows))
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    assert "and 10 more of the same kind" in result.stdout
+    assert result.stdout.splitlines()[-1] == "60 problem(s) in 1 file(s)."

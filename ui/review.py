@@ -10,6 +10,7 @@ import streamlit as st
 
 from headcount.diff import TableDiff
 from ui.text import escape
+from validation import problems
 
 
 def show_changes(changes: Mapping[str, TableDiff]) -> None:
@@ -54,10 +55,16 @@ def show_warnings(report: pl.DataFrame) -> bool:
     publishing them needs; whether it is given (True when there is nothing to acknowledge)."""
     if report.is_empty():
         return True
+    total = problems.count(report)
+    listed = (
+        ""
+        if total == report.height
+        else f" The first {problems.per_kind()} of each kind are listed, then how many more."
+    )
     st.warning(
-        f"{report.height} warning(s): figures that do not match their source's quote or are "
+        f"{total:,} warning(s): figures that do not match their source's quote or are "
         "far from the company's filed figures. They do not stop the upload; check each one. "
-        "The revision records the warnings you acknowledge, and who acknowledged them.",
+        f"The revision records the warnings you acknowledge, and who acknowledged them.{listed}",
         icon=":material/warning:",
     )
     show_problems(report)
