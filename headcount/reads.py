@@ -37,7 +37,10 @@ class Acknowledged:
         """'2 warning(s) acknowledged by ana: plausibility.far_from_filed, ...'; a recorded row
         that stands for the unlisted rest of a kind counts them (problems.count)."""
         codes = ", ".join(dict.fromkeys(str(w["code"]) for w in self.warnings))
-        said = pl.DataFrame({"problem": [str(w.get("problem") or "") for w in self.warnings]})
+        said = pl.DataFrame(
+            {"problem": [str(w.get("problem") or "") for w in self.warnings]},
+            schema={"problem": pl.String},
+        )
         return f"{problem_count(said):,} warning(s) acknowledged by {self.by}: {codes}"
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from tests.csvtools import read_rows, to_csv
 from validation import parse
 
 HEADER = b"company,metric,date,period,value,unit,basis,claim_type,source_id,note\n"
@@ -162,3 +163,18 @@ def test_a_file_above_the_real_limit_reads_alike(tmp_path: Path) -> None:
     parse.HEAD_BYTES = 1 << 20
     assert len(data) > parse.HEAD_BYTES
     _same(parse.parse(str(path), data), parse.parse_path(str(path)))
+
+
+@pytest.mark.parametrize("table", ["sources", "events", "framings"])
+def test_blank_rows_of_a_table_without_numbers_are_dropped(tmp_path: Path, table: str) -> None:
+    # A spreadsheet's export ends with rows of commas (or of spaces): dropped, as in the
+    # observations; a file of nothing else has no rows.
+    rows = read_rows(table)[:1]
+    header = to_csv(rows).split(b"\n", 1)[0]
+    commas = b"," * header.count(b",") + b"\n"
+    spaces = b" " + b", " * header.count(b",") + b"\n"
+    for parsed in _both(tmp_path, to_csv(rows) + commas + spaces):
+        assert parsed.problems.height == 0, parsed.problems.to_dicts()
+        assert parsed.frame is not None and parsed.frame.height == 1
+    for parsed in _both(tmp_path, header + b"\n" + commas + spaces):
+        assert _problems(parsed) == [("file.no_rows", 2, "", "")]

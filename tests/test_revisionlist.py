@@ -73,3 +73,15 @@ def test_each_revision_links_to_the_arc_of_that_revision() -> None:
         {"revision": 2, "view": "http://host:8501/?company=Klarna&rev=2"},
         {"revision": 1, "view": "http://host:8501/?company=Klarna&rev=1"},
     ]
+
+
+def test_an_acknowledgement_counts_the_warnings_its_summary_rows_stand_for() -> None:
+    # A revision records the review's rows: 50 of a kind listed, one for the rest.
+    listed = tuple(
+        {**WARNING, "problem": f"{900 + i} (31 Jan 2025, ar) is 23% of"} for i in range(50)
+    )
+    rest = {**WARNING, "problem": "and 12 more of the same kind: a figure far from the filed"}
+    assert Acknowledged("ana", (*listed, rest)).summary() == (
+        "62 warning(s) acknowledged by ana: plausibility.far_from_filed"
+    )
+    assert Acknowledged("ana", ()).summary() == "0 warning(s) acknowledged by ana: "

@@ -422,3 +422,17 @@ def test_digits_of_another_script_are_named_not_reported_as_empty(value):
     assert found["problem"] == "not a plain number"
     assert found["value"] == value
     assert "0-9" in found["hint"]
+
+
+def test_a_kind_one_past_the_limit_is_counted_and_said_to_be_summarised():
+    # 51 of a kind: 50 listed and a row for 1 more. The count equals the rows, yet the
+    # report still tells its reader that not every problem is listed.
+    from validation import problems
+
+    found = [
+        problems.of("date.invalid", "f.csv", line, "date", "31/12/2024") for line in range(2, 53)
+    ]
+    report = problems.capped(problems.frame(found), limit=50)
+    assert report.height == 51 and problems.count(report) == 51
+    assert problems.summarised(report)
+    assert not problems.summarised(problems.capped(problems.frame(found[:50]), limit=50))

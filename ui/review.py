@@ -57,9 +57,9 @@ def show_warnings(report: pl.DataFrame) -> bool:
         return True
     total = problems.count(report)
     listed = (
-        ""
-        if total == report.height
-        else f" The first {problems.per_kind()} of each kind are listed, then how many more."
+        f" The first {problems.per_kind()} of each kind are listed, then how many more."
+        if problems.summarised(report)
+        else ""
     )
     st.warning(
         f"{total:,} warning(s): figures that do not match their source's quote or are "

@@ -325,7 +325,8 @@ def _read_rows(
     # tidied yet, so theirs are asked only of the rows whose other cells are all empty.
     others = pl.all_horizontal(pl.col(c).is_null() for c in table.column_names if c not in numbers)
     if raw.select(others.any()).item():
-        blank = others & pl.all_horizontal(_tidy(raw.get_column(c)).is_null() for c in numbers)
+        emptied = [_tidy(raw.get_column(column)).is_null() for column in numbers]
+        blank = others & pl.all_horizontal(pl.lit(True), *emptied)
         raw = raw.filter(~blank)
     return raw, problems.frame(), distinct
 

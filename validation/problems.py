@@ -103,6 +103,11 @@ def count(report: pl.DataFrame) -> int:
     return report.height + (more or 0) - report.filter(pl.col("problem").str.contains(MORE)).height
 
 
+def summarised(report: pl.DataFrame) -> bool:
+    """Whether a report counts the rest of some kind in one row instead of listing it."""
+    return report.select(pl.col("problem").str.contains(MORE).any()).item() is True
+
+
 def more_row(
     code: str, file: str, line: int, column: str, more: int, problem: str, limit: int
 ) -> Problem:

@@ -141,9 +141,9 @@ if latest != proposal.base:
 if not proposal.ok:
     total = problems.count(proposal.problems)
     listed = (
-        ""
-        if total == proposal.problems.height
-        else f" The first {problems.per_kind()} of each kind are listed, then how many more."
+        f" The first {problems.per_kind()} of each kind are listed, then how many more."
+        if problems.summarised(proposal.problems)
+        else ""
     )
     st.error(
         f"{total:,} problem(s) found. Nothing was changed. Each row says the file, line (the "
