@@ -31,6 +31,8 @@ class Verdict:
     # What the rules find in the context's rows the upload leaves behind (a framing citing a
     # source that a replaced sources table drops): not the files' problems, the judge's.
     left_behind: pl.DataFrame = field(default_factory=lambda: problems.frame())
+    # The upload's distinct values (combined_distinct), for the judge's merge and warnings.
+    known: dict[tuple[str, str], pl.Series] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -264,7 +266,7 @@ def _as_left(
         if mode == "upsert" and frame is not None and column in frame.columns:
             published = frame.get_column(column)
             if published.dtype != values.dtype:
-                continue  # (a date column, typed by now: its text values say nothing)
+                continue  # (held in another type there: the values cannot be joined)
             values = pl.concat([values, published]).unique()
         left[(name, column)] = values
     return left
@@ -293,4 +295,4 @@ def validate(
     names = [parsed.name for parsed in files]
     reports.append(cross.filter(pl.col("file").is_in(names)))
     left_behind = cross.filter(~pl.col("file").is_in(names))
-    return Verdict(list(files), given, problems.combine(reports), left_behind)
+    return Verdict(list(files), given, problems.combine(reports), left_behind, uploaded)

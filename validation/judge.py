@@ -82,7 +82,7 @@ def judge(
         return Verdict(files, verdict.tables, {}, verdict.problems)
     if verdict.left_behind.height:  # published rows the upload strands, at their lines
         return Verdict(files, verdict.tables, {}, verdict.left_behind)
-    known = gate.combined_distinct(files)
+    known = verdict.known
     proposed = merge.apply(_untagged(current), _untagged(verdict.tables), mode, known)
     warned = problems.combine([check(verdict.tables, current, known) for check in WARNING_CHECKS])
     return Verdict(files, verdict.tables, proposed, problems.frame(), warned)

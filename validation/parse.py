@@ -323,7 +323,7 @@ def _read_rows(
     raw, distinct = _tidied(raw, distinct, untidy)
     # A blank row (every cell empty or whitespace) is dropped; the number columns are not
     # tidied yet, so theirs are asked only of the rows whose other cells are all empty.
-    others = pl.all_horizontal(pl.col(c).is_null() for c in table.column_names if c not in numbers)
+    others = pl.all_horizontal(pl.col(column).is_null() for column in texts)
     if raw.select(others.any()).item():
         emptied = [_tidy(raw.get_column(column)).is_null() for column in numbers]
         blank = others & pl.all_horizontal(pl.lit(True), *emptied)
